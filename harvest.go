@@ -1,0 +1,52 @@
+// Package harvest holds the domain types shared by the crawler, the
+// extractor and the catalogue store. It does no I/O.
+package harvest
+
+import "time"
+
+// Download is a document linked from a publication's own content.
+type Download struct {
+	URL       string `json:"url"`
+	Label     string `json:"label"`
+	MediaType string `json:"media_type"`
+}
+
+// Publication is one catalogue record: what the extractor found on a
+// publication page, plus the bookkeeping the store adds.
+type Publication struct {
+	ID           int64      `json:"id"`
+	Source       string     `json:"source"`
+	URL          string     `json:"url"`
+	CanonicalURL string     `json:"canonical_url"`
+	Title        string     `json:"title"`
+	Summary      string     `json:"summary"`
+	Categories   []string   `json:"categories"`
+	Tags         []string   `json:"tags"`
+	Downloads    []Download `json:"downloads"`
+	Publisher    string     `json:"publisher"`
+	// Published is YYYY-MM-DD, or YYYY where only the year is known, or
+	// empty when unknown.
+	Published     string    `json:"published,omitempty"`
+	Language      string    `json:"language"`
+	FirstSeen     time.Time `json:"first_seen"`
+	LastSeen      time.Time `json:"last_seen"`
+	LastChanged   time.Time `json:"last_changed"`
+	DuplicateURLs []string  `json:"duplicate_urls"`
+}
+
+// Normalize replaces nil lists with empty ones so that every export shows
+// the same shape ([] rather than null).
+func (p *Publication) Normalize() {
+	if p.Categories == nil {
+		p.Categories = []string{}
+	}
+	if p.Tags == nil {
+		p.Tags = []string{}
+	}
+	if p.Downloads == nil {
+		p.Downloads = []Download{}
+	}
+	if p.DuplicateURLs == nil {
+		p.DuplicateURLs = []string{}
+	}
+}

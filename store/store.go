@@ -1,0 +1,2 @@
+// Package store keeps the catalogue in SQLite. It knows no HTML.
+package store

@@ -1,0 +1,172 @@
+// Package urlnorm normalises URLs so that one resource has one spelling.
+//
+// Normalize gives a clean, fetchable URL; Key gives the identity used to
+// deduplicate (Normalize, and a trailing slash dropped from the path, so
+// that "/a/" and "/a" are the same page).
+package urlnorm
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"path"
+	"sort"
+	"strings"
+)
+
+// ErrScheme is returned for URLs that are not http or https.
+var ErrScheme = errors.New("only http and https URLs are supported")
+
+// trackingParams are query parameters that identify a visitor or a
+// campaign, never the resource. Parameters starting with "utm_" are
+// dropped as well.
+var trackingParams = map[string]bool{
+	"fbclid": true, "gclid": true, "dclid": true, "gbraid": true, "wbraid": true,
+	"msclkid": true, "yclid": true, "mc_cid": true, "mc_eid": true, "igshid": true,
+	"_ga": true, "_gl": true, "_hsenc": true, "_hsmi": true, "mkt_tok": true,
+	"oly_anon_id": true, "oly_enc_id": true, "vero_id": true, "ref_src": true,
+}
+
+// Normalize returns raw with its scheme and host lower-cased, the default
+// port, the fragment and tracking parameters removed, dot segments
+// resolved, the remaining query parameters sorted and an empty path
+// written as "/".
+func Normalize(raw string) (string, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return "", fmt.Errorf("normalise %q: %w", raw, err)
+	}
+	return normalizeURL(u)
+}
+
+// Resolve resolves ref against base and normalises the result.
+func Resolve(base *url.URL, ref string) (string, error) {
+	r, err := url.Parse(strings.TrimSpace(ref))
+	if err != nil {
+		return "", fmt.Errorf("resolve %q: %w", ref, err)
+	}
+	if base != nil {
+		r = base.ResolveReference(r)
+	}
+	return normalizeURL(r)
+}
+
+func normalizeURL(u *url.URL) (string, error) {
+	u.Scheme = strings.ToLower(u.Scheme)
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return "", fmt.Errorf("normalise %q: %w", u.String(), ErrScheme)
+	}
+	if u.Host == "" {
+		return "", fmt.Errorf("normalise %q: no host", u.String())
+	}
+	host := strings.ToLower(u.Hostname())
+	host = strings.TrimSuffix(host, ".")
+	port := u.Port()
+	if (u.Scheme == "http" && port == "80") || (u.Scheme == "https" && port == "443") {
+		port = ""
+	}
+	if strings.Contains(host, ":") { // IPv6 literal
+		host = "[" + host + "]"
+	}
+	if port != "" {
+		host += ":" + port
+	}
+	u.Host = host
+	u.User = nil
+	u.Fragment = ""
+	u.RawFragment = ""
+	p := u.EscapedPath()
+	if p == "" {
+		p = "/"
+	}
+	if strings.Contains(p, "/.") || strings.Contains(p, "//") {
+		trailing := strings.HasSuffix(p, "/")
+		p = path.Clean(p)
+		if trailing && p != "/" {
+			p += "/"
+		}
+	}
+	if err := setEscapedPath(u, p); err != nil {
+		return "", fmt.Errorf("normalise %q: %w", u.String(), err)
+	}
+	u.RawQuery = cleanQuery(u.RawQuery)
+	u.ForceQuery = false
+	return u.String(), nil
+}
+
+func setEscapedPath(u *url.URL, escaped string) error {
+	unescaped, err := url.PathUnescape(escaped)
+	if err != nil {
+		return err
+	}
+	u.Path = unescaped
+	u.RawPath = ""
+	if u.EscapedPath() != escaped {
+		u.RawPath = escaped
+	}
+	return nil
+}
+
+func cleanQuery(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	parts := strings.Split(raw, "&")
+	kept := parts[:0]
+	for _, part := range parts {
+		if part == "" {
+			continue
+		}
+		name := part
+		if i := strings.IndexByte(part, '='); i >= 0 {
+			name = part[:i]
+		}
+		if n, err := url.QueryUnescape(name); err == nil {
+			name = n
+		}
+		name = strings.ToLower(name)
+		if strings.HasPrefix(name, "utm_") || trackingParams[name] {
+			continue
+		}
+		kept = append(kept, part)
+	}
+	sort.Strings(kept)
+	return strings.Join(kept, "&")
+}
+
+// Key returns the identity of raw: its normalised form with any trailing
+// slash dropped from a non-root path.
+func Key(raw string) (string, error) {
+	n, err := Normalize(raw)
+	if err != nil {
+		return "", err
+	}
+	u, err := url.Parse(n)
+	if err != nil {
+		return "", fmt.Errorf("key %q: %w", raw, err)
+	}
+	if p := u.EscapedPath(); len(p) > 1 && strings.HasSuffix(p, "/") {
+		if err := setEscapedPath(u, strings.TrimRight(p, "/")); err != nil {
+			return "", fmt.Errorf("key %q: %w", raw, err)
+		}
+		if u.EscapedPath() == "" {
+			_ = setEscapedPath(u, "/")
+		}
+	}
+	return u.String(), nil
+}
+
+// SameSite reports whether a and b are on the same host, ignoring a
+// leading "www." and the scheme.
+func SameSite(a, b string) bool {
+	ua, err1 := url.Parse(a)
+	ub, err2 := url.Parse(b)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	return siteHost(ua.Hostname()) == siteHost(ub.Hostname())
+}
+
+func siteHost(h string) string {
+	return strings.TrimPrefix(strings.ToLower(strings.TrimSuffix(h, ".")), "www.")
+}
