@@ -1,0 +1,403 @@
+// Package config loads and validates harvest's YAML configuration. Every
+// error names the file, the line and the field, and what is allowed.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/robfig/cron/v3"
+	"go.yaml.in/yaml/v3"
+)
+
+// Defaults applied where neither the source nor the defaults block says.
+const (
+	DefaultDelay       = time.Second
+	DefaultConcurrency = 4
+	DefaultMaxDepth    = 20
+	DefaultMaxPages    = 10000
+	DefaultTimeout     = 30 * time.Second
+	DefaultMaxBodySize = 10 << 20
+	DefaultUserAgent   = "harvest/0.1 (+https://github.com/harvest-catalogue/harvest; publication metadata harvester)"
+	DefaultDB          = "harvest.db"
+)
+
+// Config is a validated configuration file.
+type Config struct {
+	// Path is the file the configuration came from.
+	Path     string
+	DB       string
+	Defaults Crawl
+	Sources  []Source
+}
+
+// Crawl holds the politeness and limit settings shared by defaults and
+// sources.
+type Crawl struct {
+	Delay       time.Duration
+	Concurrency int
+	MaxPages    int
+	MaxDepth    int
+	Timeout     time.Duration
+	MaxBodySize int64
+	UserAgent   string
+}
+
+// Source is one configured site.
+type Source struct {
+	Name           string
+	StartURLs      []string
+	AllowedDomains []string
+	Schedule       string
+	Timezone       string
+	Sitemaps       bool
+	Include        []*regexp.Regexp
+	Exclude        []*regexp.Regexp
+	ItemURL        *regexp.Regexp
+	Selectors      Selectors
+	Crawl
+}
+
+// Selectors are per-source CSS selectors overriding the generic
+// extractor field by field.
+type Selectors struct {
+	Item       string   `yaml:"item"`
+	Content    string   `yaml:"content"`
+	Title      string   `yaml:"title"`
+	Summary    string   `yaml:"summary"`
+	Categories string   `yaml:"categories"`
+	Tags       string   `yaml:"tags"`
+	Downloads  string   `yaml:"downloads"`
+	Publisher  string   `yaml:"publisher"`
+	Published  string   `yaml:"published"`
+	Remove     []string `yaml:"remove"`
+}
+
+// Source returns the named source, or an error listing the known names.
+func (c *Config) Source(name string) (Source, error) {
+	names := make([]string, 0, len(c.Sources))
+	for _, s := range c.Sources {
+		if s.Name == name {
+			return s, nil
+		}
+		names = append(names, s.Name)
+	}
+	return Source{}, fmt.Errorf("%s: unknown source %q (configured: %s)", c.Path, name, strings.Join(names, ", "))
+}
+
+// raw mirrors the file; unknown keys are rejected by the decoder.
+type raw struct {
+	DB       string   `yaml:"db"`
+	Defaults rawCrawl `yaml:"defaults"`
+	Sources  []rawSrc `yaml:"sources"`
+}
+
+type rawCrawl struct {
+	Delay       string `yaml:"delay"`
+	Concurrency *int   `yaml:"concurrency"`
+	MaxPages    *int   `yaml:"max_pages"`
+	MaxDepth    *int   `yaml:"max_depth"`
+	Timeout     string `yaml:"timeout"`
+	MaxBodySize string `yaml:"max_body_size"`
+	UserAgent   string `yaml:"user_agent"`
+}
+
+type rawSrc struct {
+	Name           string    `yaml:"name"`
+	StartURLs      []string  `yaml:"start_urls"`
+	AllowedDomains []string  `yaml:"allowed_domains"`
+	Schedule       string    `yaml:"schedule"`
+	Timezone       string    `yaml:"timezone"`
+	Sitemaps       *bool     `yaml:"sitemaps"`
+	Include        []string  `yaml:"include"`
+	Exclude        []string  `yaml:"exclude"`
+	ItemURL        string    `yaml:"item_url"`
+	Selectors      Selectors `yaml:"selectors"`
+	rawCrawl       `yaml:",inline"`
+}
+
+// Error is a configuration error at one place in one file.
+type Error struct {
+	File  string
+	Line  int
+	Field string
+	Msg   string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		b.WriteString(":" + strconv.Itoa(e.Line))
+	}
+	if e.Field != "" {
+		b.WriteString(": " + e.Field)
+	}
+	b.WriteString(": " + e.Msg)
+	return b.String()
+}
+
+// Load reads and validates the file at path.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	return Parse(path, data)
+}
+
+// Parse validates data as the configuration file named path.
+func Parse(path string, data []byte) (*Config, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, yamlError(path, err)
+	}
+	lines := map[string]int{}
+	walk(&root, "", lines)
+
+	var r raw
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&r); err != nil && !errors.Is(err, io.EOF) {
+		return nil, yamlError(path, err)
+	}
+	v := validator{file: path, lines: lines}
+	cfg := &Config{Path: path, DB: r.DB}
+	base := Crawl{
+		Delay: DefaultDelay, Concurrency: DefaultConcurrency, MaxPages: DefaultMaxPages,
+		MaxDepth: DefaultMaxDepth, Timeout: DefaultTimeout, MaxBodySize: DefaultMaxBodySize,
+		UserAgent: DefaultUserAgent,
+	}
+	cfg.Defaults = v.crawl("defaults", r.Defaults, base)
+	seen := map[string]bool{}
+	for i, rs := range r.Sources {
+		cfg.Sources = append(cfg.Sources, v.source(fmt.Sprintf("sources[%d]", i), rs, cfg.Defaults, seen))
+	}
+	if len(v.errs) > 0 {
+		return nil, errors.Join(v.errs...)
+	}
+	return cfg, nil
+}
+
+var (
+	yamlLine     = regexp.MustCompile(`line (\d+): (.*)`)
+	unknownField = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+)
+
+// yamlError turns the YAML library's messages into file:line errors,
+// one per problem.
+func yamlError(path string, err error) error {
+	var te *yaml.TypeError
+	msgs := []string{err.Error()}
+	if errors.As(err, &te) {
+		msgs = te.Errors
+	}
+	var errs []error
+	for _, m := range msgs {
+		m = strings.TrimPrefix(m, "yaml: ")
+		if sm := yamlLine.FindStringSubmatch(m); sm != nil {
+			n, _ := strconv.Atoi(sm[1])
+			msg := sm[2]
+			field := ""
+			if fm := unknownField.FindStringSubmatch(msg); fm != nil {
+				field, msg = fm[1], "unknown key (see config.yaml in the repository for the allowed keys)"
+			}
+			errs = append(errs, &Error{File: path, Line: n, Field: field, Msg: msg})
+			continue
+		}
+		errs = append(errs, &Error{File: path, Msg: m})
+	}
+	return errors.Join(errs...)
+}
+
+// walk records the line of every mapping key and sequence item under its
+// dotted path ("sources[0].delay").
+func walk(n *yaml.Node, path string, lines map[string]int) {
+	switch n.Kind {
+	case yaml.DocumentNode:
+		for _, c := range n.Content {
+			walk(c, path, lines)
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, val := n.Content[i], n.Content[i+1]
+			p := k.Value
+			if path != "" {
+				p = path + "." + k.Value
+			}
+			lines[p] = k.Line
+			walk(val, p, lines)
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			p := fmt.Sprintf("%s[%d]", path, i)
+			lines[p] = c.Line
+			walk(c, p, lines)
+		}
+	}
+}
+
+type validator struct {
+	file  string
+	lines map[string]int
+	errs  []error
+}
+
+func (v *validator) fail(field, format string, args ...any) {
+	line := v.lines[field]
+	for p := field; line == 0 && p != ""; {
+		i := strings.LastIndexAny(p, ".[")
+		if i < 0 {
+			break
+		}
+		p = p[:i]
+		line = v.lines[p]
+	}
+	v.errs = append(v.errs, &Error{File: v.file, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (v *validator) crawl(prefix string, r rawCrawl, base Crawl) Crawl {
+	c := base
+	if r.Delay != "" {
+		c.Delay = v.duration(prefix+".delay", r.Delay, true)
+	}
+	if r.Timeout != "" {
+		c.Timeout = v.duration(prefix+".timeout", r.Timeout, false)
+	}
+	if r.Concurrency != nil {
+		c.Concurrency = v.positive(prefix+".concurrency", *r.Concurrency, 1, 256)
+	}
+	if r.MaxPages != nil {
+		c.MaxPages = v.positive(prefix+".max_pages", *r.MaxPages, 0, 1<<30)
+	}
+	if r.MaxDepth != nil {
+		c.MaxDepth = v.positive(prefix+".max_depth", *r.MaxDepth, 0, 1000)
+	}
+	if r.MaxBodySize != "" {
+		n, err := ParseSize(r.MaxBodySize)
+		if err != nil {
+			v.fail(prefix+".max_body_size", "%v", err)
+		}
+		c.MaxBodySize = n
+	}
+	if r.UserAgent != "" {
+		c.UserAgent = r.UserAgent
+	}
+	return c
+}
+
+func (v *validator) duration(field, s string, zeroOK bool) time.Duration {
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 || (d == 0 && !zeroOK) {
+		allowed := "a positive Go duration such as 500ms, 2s, 1m"
+		if zeroOK {
+			allowed = "a Go duration such as 0, 500ms, 2s, 1m"
+		}
+		v.fail(field, "invalid duration %q (want %s)", s, allowed)
+		return 0
+	}
+	return d
+}
+
+func (v *validator) positive(field string, n, lo, hi int) int {
+	if n < lo || n > hi {
+		v.fail(field, "%d is out of range (want %d to %d)", n, lo, hi)
+	}
+	return n
+}
+
+var namePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
+
+func (v *validator) source(prefix string, r rawSrc, defaults Crawl, seen map[string]bool) Source {
+	s := Source{
+		Name: r.Name, Schedule: r.Schedule, Timezone: r.Timezone, Sitemaps: true,
+		Selectors: r.Selectors, AllowedDomains: r.AllowedDomains,
+	}
+	switch {
+	case r.Name == "":
+		v.fail(prefix+".name", "missing (every source needs a name: letters, digits, '.', '_' or '-')")
+	case !namePattern.MatchString(r.Name):
+		v.fail(prefix+".name", "%q is not allowed (letters, digits, '.', '_' or '-')", r.Name)
+	case seen[r.Name]:
+		v.fail(prefix+".name", "duplicate source name %q", r.Name)
+	}
+	seen[r.Name] = true
+	if len(r.StartURLs) == 0 {
+		v.fail(prefix+".start_urls", "missing (at least one http or https URL)")
+	}
+	for i, u := range r.StartURLs {
+		pu, err := url.Parse(u)
+		if err != nil || (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" {
+			v.fail(fmt.Sprintf("%s.start_urls[%d]", prefix, i), "invalid URL %q (want an absolute http or https URL)", u)
+			continue
+		}
+		s.StartURLs = append(s.StartURLs, u)
+	}
+	if r.Schedule != "" {
+		if _, err := cron.ParseStandard(r.Schedule); err != nil {
+			v.fail(prefix+".schedule", "invalid cron spec %q: %v (want 5 fields such as \"0 3 * * 1\" or a descriptor such as @weekly)", r.Schedule, err)
+		}
+	}
+	if r.Timezone != "" {
+		if _, err := time.LoadLocation(r.Timezone); err != nil {
+			v.fail(prefix+".timezone", "unknown time zone %q (want an IANA name such as Europe/London)", r.Timezone)
+		}
+	}
+	if r.Sitemaps != nil {
+		s.Sitemaps = *r.Sitemaps
+	}
+	s.Include = v.regexps(prefix+".include", r.Include)
+	s.Exclude = v.regexps(prefix+".exclude", r.Exclude)
+	if r.ItemURL != "" {
+		if re := v.regexps(prefix+".item_url", []string{r.ItemURL}); len(re) == 1 {
+			s.ItemURL = re[0]
+		}
+	}
+	s.Crawl = v.crawl(prefix, r.rawCrawl, defaults)
+	return s
+}
+
+func (v *validator) regexps(field string, pats []string) []*regexp.Regexp {
+	var out []*regexp.Regexp
+	for i, p := range pats {
+		re, err := regexp.Compile(p)
+		if err != nil {
+			f := field
+			if !strings.HasSuffix(field, "item_url") {
+				f = fmt.Sprintf("%s[%d]", field, i)
+			}
+			v.fail(f, "invalid regular expression %q: %v", p, err)
+			continue
+		}
+		out = append(out, re)
+	}
+	return out
+}
+
+// ParseSize reads a byte count such as 10485760, 512KB, 10MB or 1GB.
+func ParseSize(s string) (int64, error) {
+	t := strings.ToUpper(strings.TrimSpace(s))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"B", 1}} {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("invalid size %q (want a positive byte count such as 10MB, 512KB or 1048576)", s)
+	}
+	return n * mult, nil
+}

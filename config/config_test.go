@@ -1,0 +1,113 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestLoadRepositoryConfig(t *testing.T) {
+	cfg, err := Load(filepath.Join("..", "config.yaml"))
+	if err != nil {
+		t.Fatalf("Load(config.yaml): %v", err)
+	}
+	s, err := cfg.Source("respect")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := s.Schedule, "@weekly"; got != want {
+		t.Errorf("Schedule = %q, want %q", got, want)
+	}
+	if got, want := s.Delay, 2*time.Second; got != want {
+		t.Errorf("Delay = %v, want %v", got, want)
+	}
+	if got, want := s.Concurrency, 4; got != want {
+		t.Errorf("Concurrency = %d, want %d (inherited)", got, want)
+	}
+	if got, want := s.MaxBodySize, int64(10<<20); got != want {
+		t.Errorf("MaxBodySize = %d, want %d", got, want)
+	}
+	if !s.Sitemaps {
+		t.Error("Sitemaps = false, want true")
+	}
+	if len(s.Exclude) != 3 {
+		t.Errorf("len(Exclude) = %d, want 3", len(s.Exclude))
+	}
+	if _, err := cfg.Source("nope"); err == nil || !strings.Contains(err.Error(), "respect") {
+		t.Errorf("Source(nope) error = %v, want one listing the configured names", err)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		yaml string
+		want []string // substrings of the error
+	}{
+		{"unknown top-level key", "db: x.db\ndbb: y\n", []string{"c.yaml:2", "dbb", "unknown key"}},
+		{"unknown source key", "sources:\n  - name: a\n    start_urls: [http://a.example/]\n    shedule: '@daily'\n", []string{"c.yaml:4", "shedule", "unknown key"}},
+		{"bad duration", "sources:\n  - name: a\n    start_urls: [http://a.example/]\n    delay: 1x\n", []string{"c.yaml:4", "sources[0].delay", `invalid duration "1x"`}},
+		{"bad cron", "sources:\n  - name: a\n    start_urls: [http://a.example/]\n    schedule: 'every day'\n", []string{"c.yaml:4", "sources[0].schedule", "invalid cron spec"}},
+		{"bad regexp", "sources:\n  - name: a\n    start_urls: [http://a.example/]\n    exclude:\n      - ok\n      - '(['\n", []string{"c.yaml:6", "sources[0].exclude[1]", "invalid regular expression"}},
+		{"bad url", "sources:\n  - name: a\n    start_urls:\n      - ftp://a.example/\n", []string{"c.yaml:4", "sources[0].start_urls[0]", "invalid URL"}},
+		{"missing name", "sources:\n  - start_urls: [http://a.example/]\n", []string{"c.yaml:2", "sources[0].name", "missing"}},
+		{"duplicate name", "sources:\n  - name: a\n    start_urls: [http://a.example/]\n  - name: a\n    start_urls: [http://b.example/]\n", []string{"c.yaml:4", "sources[1].name", "duplicate"}},
+		{"bad timezone", "sources:\n  - name: a\n    start_urls: [http://a.example/]\n    timezone: Mars/Base\n", []string{"c.yaml:4", "timezone", "unknown time zone"}},
+		{"bad size", "defaults:\n  max_body_size: lots\n", []string{"c.yaml:2", "defaults.max_body_size", "invalid size"}},
+		{"concurrency range", "defaults:\n  concurrency: 0\n", []string{"c.yaml:2", "defaults.concurrency", "out of range"}},
+		{"wrong type", "defaults:\n  concurrency: many\n", []string{"c.yaml:2", "cannot unmarshal"}},
+		{"syntax", "sources: [\n", []string{"c.yaml"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("c.yaml", []byte(tt.yaml))
+			if err == nil {
+				t.Fatal("Parse succeeded, want an error")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not contain %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestParseReportsEveryError(t *testing.T) {
+	_, err := Parse("c.yaml", []byte("sources:\n  - name: a\n    start_urls: [http://a.example/]\n    delay: x\n    timeout: y\n"))
+	var ce *Error
+	if !errors.As(err, &ce) {
+		t.Fatalf("error %v is not a *config.Error", err)
+	}
+	if n := strings.Count(err.Error(), "invalid duration"); n != 2 {
+		t.Errorf("error reports %d invalid durations, want 2: %v", n, err)
+	}
+}
+
+func TestParseEmptyAndDefaults(t *testing.T) {
+	cfg, err := Parse("c.yaml", nil)
+	if err != nil {
+		t.Fatalf("Parse(empty): %v", err)
+	}
+	if got, want := cfg.Defaults.Delay, DefaultDelay; got != want {
+		t.Errorf("Defaults.Delay = %v, want %v", got, want)
+	}
+	cfg, err = Parse("c.yaml", []byte("defaults:\n  delay: 0\n  max_body_size: 512KB\nsources:\n  - name: a\n    start_urls: [http://a.example/]\n    sitemaps: false\n    item_url: '/item/'\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := cfg.Sources[0]
+	if s.Delay != 0 || s.MaxBodySize != 512<<10 || s.Sitemaps || s.ItemURL == nil {
+		t.Errorf("source = %+v, want delay 0, 512KB, no sitemaps, an item_url", s)
+	}
+}
+
+func TestLoadMissingFile(t *testing.T) {
+	_, err := Load(filepath.Join(t.TempDir(), "none.yaml"))
+	if !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Load(missing) error = %v, want os.ErrNotExist", err)
+	}
+}
