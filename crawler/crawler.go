@@ -1,0 +1,542 @@
+// Package crawler walks a publication site politely and hands every
+// publication page, extracted, to a sink. It fetches with colly, decides
+// with extract, and knows no SQL: what happens to a publication is the
+// sink's business.
+package crawler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"mime"
+	"net"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gocolly/colly/v2"
+
+	"harvest"
+	"harvest/extract"
+	"harvest/urlnorm"
+)
+
+// Options configure one run over one source.
+type Options struct {
+	// Source names the source; it is copied into every publication.
+	Source    string
+	StartURLs []string
+	// AllowedDomains are the hosts the run may visit; empty means the
+	// start URLs' hosts.
+	AllowedDomains []string
+	// Include, when not empty, limits discovery to matching URLs (start
+	// URLs are always fetched); Exclude removes matching URLs.
+	Include, Exclude []*regexp.Regexp
+	Rules            extract.Rules
+	// Sitemaps reads the sitemaps named in robots.txt and the usual
+	// /sitemap.xml, /wp-sitemap.xml and /sitemap_index.xml.
+	Sitemaps bool
+	// Delay is the pause between two requests to one host. With a delay,
+	// requests to one host go one at a time; a longer robots.txt
+	// Crawl-delay wins.
+	Delay time.Duration
+	// Concurrency bounds the requests in flight (and the workers).
+	Concurrency int
+	// MaxPages bounds the pages fetched (0: no bound); MaxDepth the link
+	// hops from a start URL (0: no bound).
+	MaxPages, MaxDepth int
+	Timeout            time.Duration
+	// MaxBodySize: larger responses are refused, never truncated.
+	MaxBodySize int64
+	UserAgent   string
+	Logger      *slog.Logger
+	// Progress, when set, is called after every fetch with the counts so
+	// far. Calls never overlap.
+	Progress func(Stats)
+}
+
+// Found is a publication page as the crawler hands it to the sink.
+type Found struct {
+	Publication harvest.Publication
+	// Noise says what the extractor stripped from the page.
+	Noise []string
+}
+
+// Sink receives each publication found. An error from it stops the run:
+// a catalogue that cannot be written must not be crawled into.
+type Sink func(ctx context.Context, f Found) error
+
+// Why a run stopped.
+const (
+	StopComplete  = "complete"
+	StopMaxPages  = "max-pages"
+	StopCancelled = "cancelled"
+	StopFailed    = "failed"
+)
+
+// Stats count what a run did.
+type Stats struct {
+	Pages        int // HTML pages fetched and read
+	Publications int // publication pages handed to the sink
+	Listings     int // listing pages (discovery only)
+	Others       int // other pages (discovery only)
+	Sitemaps     int // sitemap files read
+	Skipped      int // URLs not fetched or not read: robots.txt, not HTML, already fetched via a redirect
+	Errors       int // failed fetches and unreadable pages
+	Queued       int // URLs waiting
+	Stopped      string
+}
+
+// ErrTooLarge is reported for a response over the size cap.
+var ErrTooLarge = errors.New("response exceeds the size limit")
+
+var errAlreadyFetched = errors.New("redirect target already queued or fetched")
+
+// Run crawls one source once. It returns the counts and, when the run
+// could not go on (the sink failed, the context was cancelled), an error.
+// Pages that fail are logged, counted and skipped.
+func Run(ctx context.Context, opts Options, sink Sink) (Stats, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	r, err := newRun(ctx, opts, sink)
+	if err != nil {
+		return Stats{Stopped: StopFailed}, err
+	}
+	r.stop = cancel
+	return r.run(ctx)
+}
+
+type run struct {
+	opts     Options
+	sink     Sink
+	log      *slog.Logger
+	c        *colly.Collector
+	client   *http.Client
+	robots   *robots
+	scope    *scope
+	frontier *frontier
+
+	mu    sync.Mutex
+	stats Stats
+	fatal error
+	stop  context.CancelFunc
+}
+
+func newRun(ctx context.Context, opts Options, sink Sink) (*run, error) {
+	if len(opts.StartURLs) == 0 {
+		return nil, errors.New("crawl: no start URLs")
+	}
+	if opts.Concurrency <= 0 {
+		opts.Concurrency = 1
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = 30 * time.Second
+	}
+	if opts.MaxBodySize <= 0 {
+		opts.MaxBodySize = 10 << 20
+	}
+	if opts.UserAgent == "" {
+		return nil, errors.New("crawl: a User-Agent is required")
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	hosts := opts.AllowedDomains
+	var starts []string
+	for _, s := range opts.StartURLs {
+		n, err := urlnorm.Normalize(s)
+		if err != nil {
+			return nil, fmt.Errorf("crawl: start URL: %w", err)
+		}
+		starts = append(starts, n)
+		if len(opts.AllowedDomains) == 0 {
+			u, _ := url.Parse(n)
+			hosts = append(hosts, u.Hostname())
+		}
+	}
+	opts.StartURLs = starts
+	r := &run{
+		opts:     opts,
+		sink:     sink,
+		log:      opts.Logger.With("source", opts.Source),
+		scope:    newScope(hosts, opts.Include, opts.Exclude),
+		frontier: newFrontier(opts.MaxPages),
+	}
+	transport := &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		MaxIdleConns:          100,
+		MaxIdleConnsPerHost:   opts.Concurrency + 1,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ResponseHeaderTimeout: opts.Timeout,
+		ForceAttemptHTTP2:     true,
+	}
+	r.client = &http.Client{Transport: transport, Timeout: opts.Timeout}
+	r.robots = newRobots(r.client, opts.UserAgent, r.log)
+	r.c = r.collector(ctx, transport, hosts)
+	return r, nil
+}
+
+// collector builds the colly collector. Fields are set after
+// NewCollector so that COLLY_* environment variables cannot override
+// them.
+func (r *run) collector(ctx context.Context, transport http.RoundTripper, hosts []string) *colly.Collector {
+	c := colly.NewCollector()
+	c.UserAgent = r.opts.UserAgent
+	c.AllowURLRevisit = true // the frontier decides what is fetched
+	c.IgnoreRobotsTxt = true // robots.txt is checked by r.robots, with Crawl-delay and RFC 9309 errors
+	c.MaxBodySize = int(r.opts.MaxBodySize) + 1
+	c.MaxDepth = 0
+	c.Async = false
+	c.Context = ctx
+	var allowed []string
+	for _, h := range hosts {
+		allowed = append(allowed, h, "www."+strings.TrimPrefix(h, "www."), strings.TrimPrefix(h, "www."))
+	}
+	c.AllowedDomains = allowed
+	c.WithTransport(transport)
+	c.SetRequestTimeout(r.opts.Timeout)
+	c.SetRedirectHandler(r.checkRedirect)
+	c.OnResponseHeaders(func(resp *colly.Response) {
+		kind, _ := resp.Ctx.GetAny("kind").(taskKind)
+		if !acceptable(kind, resp.Headers.Get("Content-Type")) {
+			resp.Ctx.Put("skip", "content type "+resp.Headers.Get("Content-Type"))
+			resp.Request.Abort()
+		}
+	})
+	c.OnResponse(func(resp *colly.Response) { resp.Ctx.Put("response", resp) })
+	c.OnError(func(resp *colly.Response, _ error) {
+		if resp != nil {
+			resp.Ctx.Put("status", resp.StatusCode)
+		}
+	})
+	return c
+}
+
+// acceptable reports whether a response with this Content-Type is worth
+// reading for a task of this kind. Unknown and generic types are read and
+// sniffed later.
+func acceptable(kind taskKind, contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil || mt == "" || mt == "application/octet-stream" || mt == "text/plain" {
+		return true
+	}
+	if kind == taskSitemap {
+		return strings.Contains(mt, "xml") || strings.Contains(mt, "gzip")
+	}
+	return mt == "text/html" || mt == "application/xhtml+xml"
+}
+
+func (r *run) checkRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= 10 {
+		return fmt.Errorf("stopped after %d redirects", len(via))
+	}
+	if !r.scope.hostAllowed(req.URL) {
+		return fmt.Errorf("redirect to %s leaves the source", req.URL)
+	}
+	if !r.robots.allowed(req.Context(), req.URL) {
+		return fmt.Errorf("redirect to %s: disallowed by robots.txt", req.URL)
+	}
+	from, _ := urlnorm.Key(via[0].URL.String())
+	to, err := urlnorm.Key(req.URL.String())
+	if err != nil {
+		return fmt.Errorf("redirect: %w", err)
+	}
+	if to != from && !r.frontier.claim(to) {
+		return errAlreadyFetched
+	}
+	return nil
+}
+
+func (r *run) run(ctx context.Context) (Stats, error) {
+	r.seed(ctx)
+
+	var wg sync.WaitGroup
+	for range r.opts.Concurrency {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				t, ok := r.frontier.next(ctx)
+				if !ok {
+					return
+				}
+				r.do(ctx, t)
+				r.frontier.done()
+				r.progress()
+			}
+		}()
+	}
+	wg.Wait()
+
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	queued, capped := r.frontier.state()
+	r.stats.Queued = queued
+	switch {
+	case r.fatal != nil:
+		r.stats.Stopped = StopFailed
+		return r.stats, r.fatal
+	case ctx.Err() != nil:
+		r.stats.Stopped = StopCancelled
+		return r.stats, fmt.Errorf("crawl %s: %w", r.opts.Source, ctx.Err())
+	case capped:
+		r.stats.Stopped = StopMaxPages
+	default:
+		r.stats.Stopped = StopComplete
+	}
+	return r.stats, nil
+}
+
+// seed queues the start URLs and, where asked, the sitemaps, and sets the
+// per-host politeness from robots.txt.
+func (r *run) seed(ctx context.Context) {
+	origins := map[string]*url.URL{}
+	for _, s := range r.opts.StartURLs {
+		u, _ := url.Parse(s)
+		origins[u.Scheme+"://"+u.Host] = u
+		key, _ := urlnorm.Key(s)
+		r.frontier.push(key, task{url: s, kind: taskPage})
+	}
+	var rules []*colly.LimitRule
+	for origin, u := range origins {
+		e := r.robots.entry(ctx, u)
+		delay := r.opts.Delay
+		if e.delay > delay {
+			delay = e.delay
+		}
+		parallel := r.opts.Concurrency
+		if delay > 0 {
+			parallel = 1
+		}
+		rules = append(rules, &colly.LimitRule{DomainGlob: u.Host, Delay: delay, Parallelism: parallel})
+		if !r.opts.Sitemaps {
+			continue
+		}
+		for _, sm := range e.sitemaps {
+			r.pushSitemap(sm, false)
+		}
+		for _, p := range []string{"/sitemap_index.xml", "/sitemap.xml", "/wp-sitemap.xml"} {
+			r.pushSitemap(origin+p, true)
+		}
+	}
+	parallel := r.opts.Concurrency
+	if r.opts.Delay > 0 {
+		parallel = 1
+	}
+	rules = append(rules, &colly.LimitRule{DomainGlob: "*", Delay: r.opts.Delay, Parallelism: parallel})
+	if err := r.c.Limits(rules); err != nil {
+		r.log.Warn("limit_rules", "err", err)
+	}
+}
+
+func (r *run) pushSitemap(raw string, optional bool) {
+	n, err := urlnorm.Normalize(raw)
+	if err != nil {
+		return
+	}
+	u, _ := url.Parse(n)
+	if !r.scope.hostAllowed(u) {
+		return
+	}
+	key, _ := urlnorm.Key(n)
+	r.frontier.push(key, task{url: n, kind: taskSitemap, optional: optional})
+}
+
+// do fetches one task and reads it.
+func (r *run) do(ctx context.Context, t task) {
+	u, err := url.Parse(t.url)
+	if err != nil {
+		r.failed(t, 0, err)
+		return
+	}
+	if !r.robots.allowed(ctx, u) {
+		r.skipped(t, "disallowed by robots.txt")
+		return
+	}
+	resp, status, skip, err := r.fetch(t)
+	switch {
+	case skip != "":
+		r.skipped(t, skip)
+		return
+	case err != nil:
+		if t.optional && (status == http.StatusNotFound || status == http.StatusGone) {
+			r.log.Debug("sitemap_absent", "url", t.url, "status", status)
+			return
+		}
+		r.failed(t, status, err)
+		return
+	}
+	final := resp.Request.URL.String()
+	if t.kind == taskSitemap {
+		r.readSitemap(t, final, resp.Body)
+		return
+	}
+	r.readPage(ctx, t, final, resp)
+}
+
+// fetch asks colly for one URL, synchronously.
+func (r *run) fetch(t task) (resp *colly.Response, status int, skip string, err error) {
+	cctx := colly.NewContext()
+	cctx.Put("kind", t.kind)
+	err = r.c.Request(http.MethodGet, t.url, nil, cctx, nil)
+	status, _ = cctx.GetAny("status").(int)
+	if s, ok := cctx.GetAny("skip").(string); ok {
+		return nil, status, s, nil
+	}
+	if errors.Is(err, errAlreadyFetched) {
+		return nil, status, "redirect target already fetched", nil
+	}
+	if err != nil {
+		return nil, status, "", err
+	}
+	resp, _ = cctx.GetAny("response").(*colly.Response)
+	if resp == nil {
+		return nil, status, "", errors.New("no response")
+	}
+	if int64(len(resp.Body)) > r.opts.MaxBodySize {
+		return nil, resp.StatusCode, "", fmt.Errorf("%w (%d bytes)", ErrTooLarge, r.opts.MaxBodySize)
+	}
+	return resp, resp.StatusCode, "", nil
+}
+
+func (r *run) readSitemap(t task, final string, body []byte) {
+	pages, sitemaps, err := parseSitemap(body)
+	if err != nil && len(pages)+len(sitemaps) == 0 {
+		if t.optional {
+			r.log.Debug("sitemap_unreadable", "url", final, "err", err)
+			return
+		}
+		r.failed(t, 0, err)
+		return
+	}
+	r.count(func(s *Stats) { s.Sitemaps++ })
+	for _, sm := range sitemaps {
+		r.pushSitemap(sm.Loc, false)
+	}
+	for _, p := range pages {
+		r.enqueue(p.Loc, 1)
+	}
+	r.log.Debug("sitemap_read", "url", final, "pages", len(pages), "sitemaps", len(sitemaps))
+}
+
+func (r *run) readPage(ctx context.Context, t task, final string, resp *colly.Response) {
+	ct := resp.Headers.Get("Content-Type")
+	if !looksHTML(ct, resp.Body) {
+		r.skipped(t, "not HTML ("+ct+")")
+		return
+	}
+	res, err := extract.Page(final, resp.Body, extractContentType(ct), r.opts.Rules)
+	if err != nil {
+		r.failed(t, resp.StatusCode, fmt.Errorf("extract: %w", err))
+		return
+	}
+	r.count(func(s *Stats) {
+		s.Pages++
+		switch res.Kind {
+		case extract.KindListing:
+			s.Listings++
+		case extract.KindOther:
+			s.Others++
+		}
+	})
+	if r.opts.MaxDepth == 0 || t.depth < r.opts.MaxDepth {
+		for _, l := range res.Links {
+			r.enqueue(l, t.depth+1)
+		}
+	}
+	r.log.Debug("page_read", "url", final, "kind", res.Kind, "reason", res.Reason, "links", len(res.Links))
+	if res.Kind != extract.KindPublication {
+		return
+	}
+	p := res.Publication
+	p.Source = r.opts.Source
+	if key, err := urlnorm.Key(p.CanonicalURL); err == nil {
+		r.frontier.claim(key) // the same page under its canonical URL need not be fetched again
+	}
+	if err := r.sink(ctx, Found{Publication: p, Noise: res.Noise}); err != nil {
+		r.mu.Lock()
+		if r.fatal == nil {
+			r.fatal = fmt.Errorf("save %s: %w", final, err)
+		}
+		r.mu.Unlock()
+		r.stop()
+		return
+	}
+	r.count(func(s *Stats) { s.Publications++ })
+}
+
+// enqueue queues a discovered URL when it is in scope.
+func (r *run) enqueue(raw string, depth int) {
+	n, err := urlnorm.Normalize(raw)
+	if err != nil {
+		return
+	}
+	u, err := url.Parse(n)
+	if err != nil {
+		return
+	}
+	if why := r.scope.why(u); why != "" {
+		return
+	}
+	key, err := urlnorm.Key(n)
+	if err != nil {
+		return
+	}
+	r.frontier.push(key, task{url: n, depth: depth, kind: taskPage})
+}
+
+// extractContentType tells the extractor how the body is encoded. Colly
+// has already converted a body whose Content-Type names a charset to
+// UTF-8; a body without one is left for the extractor to decode from its
+// BOM or <meta charset>.
+func extractContentType(ct string) string {
+	mt, params, err := mime.ParseMediaType(ct)
+	if err != nil || params["charset"] == "" {
+		return ct
+	}
+	return mt + "; charset=utf-8"
+}
+
+// looksHTML reports whether a body is an HTML page, sniffing it when the
+// Content-Type is missing or generic.
+func looksHTML(ct string, body []byte) bool {
+	mt, _, _ := mime.ParseMediaType(ct)
+	if mt == "text/html" || mt == "application/xhtml+xml" {
+		return true
+	}
+	return strings.HasPrefix(http.DetectContentType(body), "text/html")
+}
+
+func (r *run) count(f func(*Stats)) {
+	r.mu.Lock()
+	f(&r.stats)
+	r.mu.Unlock()
+}
+
+func (r *run) skipped(t task, why string) {
+	r.log.Info("page_skipped", "url", t.url, "reason", why)
+	r.count(func(s *Stats) { s.Skipped++ })
+}
+
+func (r *run) failed(t task, status int, err error) {
+	r.log.Warn("page_failed", "url", t.url, "status", status, "err", err)
+	r.count(func(s *Stats) { s.Errors++ })
+}
+
+func (r *run) progress() {
+	if r.opts.Progress == nil {
+		return
+	}
+	queued, _ := r.frontier.state()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s := r.stats
+	s.Queued = queued
+	r.opts.Progress(s)
+}

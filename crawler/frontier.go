@@ -1,0 +1,143 @@
+package crawler
+
+import (
+	"context"
+	"sync"
+)
+
+// taskKind tells a worker what to do with a URL.
+type taskKind int
+
+const (
+	taskPage taskKind = iota
+	taskSitemap
+)
+
+type task struct {
+	url   string
+	depth int
+	kind  taskKind
+	// optional marks URLs guessed by harvest (/sitemap.xml): a 404 there
+	// is no error.
+	optional bool
+}
+
+// frontier is the run's queue and its set of URLs already seen. Claiming
+// a URL and queueing it are one step under one lock, so two workers that
+// discover the same URL at once cannot both fetch it. Sitemaps go before
+// pages: they list the detail pages directly.
+type frontier struct {
+	mu       sync.Mutex
+	cond     *sync.Cond
+	seen     map[string]struct{}
+	pages    []task
+	sitemaps []task
+	inFlight int
+	closed   bool
+	// pageBudget is how many more page tasks may be handed out; negative
+	// means no limit.
+	pageBudget int
+	capped     bool
+}
+
+func newFrontier(maxPages int) *frontier {
+	f := &frontier{seen: make(map[string]struct{}), pageBudget: -1}
+	if maxPages > 0 {
+		f.pageBudget = maxPages
+	}
+	f.cond = sync.NewCond(&f.mu)
+	return f
+}
+
+// claim marks key as seen and reports whether it was new.
+func (f *frontier) claim(key string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.claimLocked(key)
+}
+
+func (f *frontier) claimLocked(key string) bool {
+	if _, ok := f.seen[key]; ok {
+		return false
+	}
+	f.seen[key] = struct{}{}
+	return true
+}
+
+// push queues t under key unless key was seen before.
+func (f *frontier) push(key string, t task) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.closed || !f.claimLocked(key) {
+		return false
+	}
+	if t.kind == taskSitemap {
+		f.sitemaps = append(f.sitemaps, t)
+	} else {
+		f.pages = append(f.pages, t)
+	}
+	f.cond.Signal()
+	return true
+}
+
+// next blocks until a task is ready, and returns false when the crawl is
+// over: nothing queued and nothing in flight, the page budget spent, or
+// the context cancelled. Every task returned must be finished with done.
+func (f *frontier) next(ctx context.Context) (task, bool) {
+	stop := context.AfterFunc(ctx, func() {
+		f.mu.Lock()
+		f.closed = true
+		f.cond.Broadcast()
+		f.mu.Unlock()
+	})
+	defer stop()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for {
+		if f.closed {
+			return task{}, false
+		}
+		if len(f.sitemaps) > 0 {
+			t := f.sitemaps[0]
+			f.sitemaps = f.sitemaps[1:]
+			f.inFlight++
+			return t, true
+		}
+		if len(f.pages) > 0 {
+			if f.pageBudget == 0 {
+				f.capped = true
+			} else {
+				t := f.pages[0]
+				f.pages[0] = task{}
+				f.pages = f.pages[1:]
+				if f.pageBudget > 0 {
+					f.pageBudget--
+				}
+				f.inFlight++
+				return t, true
+			}
+		}
+		if f.inFlight == 0 {
+			f.closed = true
+			f.cond.Broadcast()
+			return task{}, false
+		}
+		f.cond.Wait()
+	}
+}
+
+// done finishes a task handed out by next.
+func (f *frontier) done() {
+	f.mu.Lock()
+	f.inFlight--
+	f.cond.Broadcast()
+	f.mu.Unlock()
+}
+
+// state reports the queue length and whether the page budget cut the
+// crawl short.
+func (f *frontier) state() (queued int, capped bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.pages) + len(f.sitemaps), f.capped || (f.pageBudget == 0 && len(f.pages) > 0)
+}

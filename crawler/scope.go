@@ -1,0 +1,111 @@
+package crawler
+
+import (
+	"net/url"
+	"path"
+	"regexp"
+	"strings"
+)
+
+// skipExtensions are files that are never pages: documents (recorded as
+// downloads by the extractor, never fetched), media, styles and scripts.
+var skipExtensions = map[string]bool{
+	".pdf": true, ".doc": true, ".docx": true, ".xls": true, ".xlsx": true, ".ppt": true,
+	".pptx": true, ".odt": true, ".ods": true, ".odp": true, ".rtf": true, ".epub": true,
+	".zip": true, ".gz": true, ".tgz": true, ".rar": true, ".7z": true, ".csv": true,
+	".jpg": true, ".jpeg": true, ".png": true, ".gif": true, ".webp": true, ".svg": true,
+	".ico": true, ".bmp": true, ".tif": true, ".tiff": true, ".mp3": true, ".mp4": true,
+	".m4a": true, ".mov": true, ".avi": true, ".wav": true, ".webm": true, ".css": true,
+	".js": true, ".json": true, ".woff": true, ".woff2": true, ".ttf": true, ".eot": true,
+	".exe": true, ".dmg": true, ".apk": true, ".iso": true, ".ics": true,
+}
+
+// trapPatterns match URLs that lead nowhere new: calendars that page
+// forward forever, comment replies, feeds, print and share variants,
+// WordPress internals and search results. They are built in and apply to
+// every source on top of its own exclude patterns.
+var trapPatterns = []*regexp.Regexp{
+	// Event calendars (All-in-One Event Calendar, The Events Calendar,
+	// generic month/day views): every page links the next period.
+	regexp.MustCompile(`(?i)/action~|exact_date~|[?&](ai1ec|tribe-bar-date|eventdisplay|ical|outlook-ical|calendar_?date)=`),
+	regexp.MustCompile(`(?i)/(calendar|events?|agenda)/.*\b(19|20)\d{2}-?\d{2}\b`),
+	regexp.MustCompile(`(?i)/(calendar|events?|agenda)/(month|week|day|list|photo|map)/`),
+	// WordPress internals and alternative renderings of one page.
+	regexp.MustCompile(`(?i)/(wp-admin|wp-json|wp-includes|xmlrpc\.php|wp-login\.php|wp-cron\.php)`),
+	regexp.MustCompile(`(?i)/(feed|rss|atom|trackback|embed|amp)/?$`),
+	regexp.MustCompile(`(?i)/comment-page-\d+`),
+	regexp.MustCompile(`(?i)[?&](replytocom|share|print|like_comment|add-to-cart|orderby|filter_[a-z_]+|s|preview)=`),
+	regexp.MustCompile(`(?i)/(cart|checkout|my-account|login|logout|register)/`),
+}
+
+// repeatedSegments catches relative-link loops such as /a/b/a/b/a/b/.
+func repeatedSegments(p string) bool {
+	counts := map[string]int{}
+	for _, seg := range strings.Split(p, "/") {
+		if seg == "" {
+			continue
+		}
+		counts[seg]++
+		if counts[seg] >= 3 {
+			return true
+		}
+	}
+	return false
+}
+
+// scope decides which discovered URLs a run may queue.
+type scope struct {
+	hosts   map[string]bool
+	include []*regexp.Regexp
+	exclude []*regexp.Regexp
+}
+
+func newScope(hosts []string, include, exclude []*regexp.Regexp) *scope {
+	s := &scope{hosts: map[string]bool{}, include: include, exclude: exclude}
+	for _, h := range hosts {
+		s.hosts[strings.ToLower(strings.TrimPrefix(h, "www."))] = true
+	}
+	return s
+}
+
+// hostAllowed reports whether u is on one of the run's hosts (a leading
+// "www." is ignored, the port is not).
+func (s *scope) hostAllowed(u *url.URL) bool {
+	return s.hosts[strings.ToLower(strings.TrimPrefix(u.Hostname(), "www."))]
+}
+
+// why returns "" when u may be queued, else the reason it may not.
+func (s *scope) why(u *url.URL) string {
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return "scheme"
+	}
+	if !s.hostAllowed(u) {
+		return "off-site"
+	}
+	if skipExtensions[strings.ToLower(path.Ext(u.Path))] {
+		return "not a page"
+	}
+	raw := u.String()
+	if len(raw) > 1000 || repeatedSegments(u.Path) || strings.Count(u.Path, "/") > 15 {
+		return "trap"
+	}
+	for _, re := range trapPatterns {
+		if re.MatchString(raw) {
+			return "trap"
+		}
+	}
+	for _, re := range s.exclude {
+		if re.MatchString(raw) {
+			return "excluded"
+		}
+	}
+	if len(s.include) > 0 {
+		for _, re := range s.include {
+			if re.MatchString(raw) {
+				return ""
+			}
+		}
+		return "not included"
+	}
+	return ""
+}
