@@ -1,0 +1,239 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"harvest/config"
+	"harvest/crawler"
+	"harvest/extract"
+	"harvest/store"
+)
+
+// crawlFlags are the flags shared by crawl (and, in part, demo).
+type crawlFlags struct {
+	configPath  string
+	sources     []string
+	urls        []string
+	db          string
+	delay       time.Duration
+	concurrency int
+	maxPages    int
+	maxDepth    int
+	userAgent   string
+	quiet       bool
+}
+
+func newCrawlCmd(a *app) *cobra.Command {
+	f := &crawlFlags{}
+	cmd := &cobra.Command{
+		Use:   "crawl [--config FILE] [--source NAME]... | crawl --url URL [--url URL]...",
+		Short: "Crawl the configured sources, or any site by URL, once",
+		Long: `Crawl the sources of the configuration file once (all of them, or those named
+with --source), or harvest a site nobody configured with --url: the crawl stays
+on the start URLs' hosts, follows listing and pagination links, reads the
+sitemaps and uses the generic extractor.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := f.loadConfig(cmd)
+			if err != nil {
+				return err
+			}
+			opts, err := f.runOptions(cmd, cfg, a)
+			if err != nil {
+				return err
+			}
+			db, err := store.Open(cmd.Context(), f.dbPath(cfg))
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			h := &harvester{db: db, log: a.log, out: a.errOut, progress: !f.quiet && isTerminal(a.errOut)}
+			reports, err := h.crawl(cmd.Context(), opts)
+			for _, r := range reports {
+				fmt.Fprintln(a.out, r.summary())
+			}
+			return err
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.configPath, "config", "config.yaml", "configuration file (ignored with --url unless given explicitly)")
+	fl.StringArrayVar(&f.sources, "source", nil, "crawl only this configured source (repeatable)")
+	fl.StringArrayVar(&f.urls, "url", nil, "harvest this site without configuration (repeatable)")
+	f.addCommon(cmd)
+	return cmd
+}
+
+// addCommon registers the flags that crawl and demo share.
+func (f *crawlFlags) addCommon(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.db, "db", "", "SQLite catalogue (default: the config's db, else ./harvest.db)")
+	fl.DurationVar(&f.delay, "delay", config.DefaultDelay, "pause between two requests to one host (0 allowed)")
+	fl.IntVar(&f.concurrency, "concurrency", config.DefaultConcurrency, "requests in flight at once")
+	fl.IntVar(&f.maxPages, "max-pages", config.DefaultMaxPages, "pages fetched per source at most (0: no limit)")
+	fl.IntVar(&f.maxDepth, "max-depth", config.DefaultMaxDepth, "link hops from a start URL at most (0: no limit)")
+	fl.StringVar(&f.userAgent, "user-agent", config.DefaultUserAgent, "User-Agent sent with every request")
+	fl.BoolVar(&f.quiet, "quiet", false, "no progress bar")
+}
+
+// loadConfig reads the configuration: always for configured crawls, and
+// for --url crawls only when --config was given.
+func (f *crawlFlags) loadConfig(cmd *cobra.Command) (*config.Config, error) {
+	explicit := cmd.Flags().Changed("config")
+	if len(f.urls) > 0 && !explicit {
+		if len(f.sources) > 0 {
+			return nil, usageError("--source and --url exclude each other")
+		}
+		return nil, nil
+	}
+	cfg, err := config.Load(f.configPath)
+	if err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+func (f *crawlFlags) dbPath(cfg *config.Config) string {
+	switch {
+	case f.db != "":
+		return f.db
+	case cfg != nil && cfg.DB != "":
+		return cfg.DB
+	}
+	return config.DefaultDB
+}
+
+// runOptions turns the configuration and flags into one crawler.Options
+// per source, checking every flag before the catalogue is touched.
+func (f *crawlFlags) runOptions(cmd *cobra.Command, cfg *config.Config, a *app) ([]crawler.Options, error) {
+	if err := f.check(); err != nil {
+		return nil, err
+	}
+	var sources []config.Source
+	switch {
+	case len(f.urls) > 0:
+		adhoc, err := adhocSource(f.urls, cfg)
+		if err != nil {
+			return nil, err
+		}
+		sources = []config.Source{adhoc}
+	case len(f.sources) > 0:
+		for _, name := range f.sources {
+			s, err := cfg.Source(name)
+			if err != nil {
+				return nil, err
+			}
+			sources = append(sources, s)
+		}
+	default:
+		if len(cfg.Sources) == 0 {
+			return nil, fmt.Errorf("%s: no sources configured (add one, or use --url)", cfg.Path)
+		}
+		sources = cfg.Sources
+	}
+	var opts []crawler.Options
+	for _, s := range sources {
+		f.override(cmd, &s.Crawl)
+		opts = append(opts, sourceOptions(s, a))
+	}
+	return opts, nil
+}
+
+func (f *crawlFlags) check() error {
+	switch {
+	case f.delay < 0:
+		return usageError("--delay %v: must not be negative", f.delay)
+	case f.concurrency < 1 || f.concurrency > 256:
+		return usageError("--concurrency %d: want 1 to 256", f.concurrency)
+	case f.maxPages < 0:
+		return usageError("--max-pages %d: must not be negative", f.maxPages)
+	case f.maxDepth < 0:
+		return usageError("--max-depth %d: must not be negative", f.maxDepth)
+	case strings.TrimSpace(f.userAgent) == "":
+		return usageError("--user-agent must not be empty")
+	}
+	return nil
+}
+
+// override applies the flags given on the command line over a source's
+// settings.
+func (f *crawlFlags) override(cmd *cobra.Command, c *config.Crawl) {
+	fl := cmd.Flags()
+	if fl.Changed("delay") {
+		c.Delay = f.delay
+	}
+	if fl.Changed("concurrency") {
+		c.Concurrency = f.concurrency
+	}
+	if fl.Changed("max-pages") {
+		c.MaxPages = f.maxPages
+	}
+	if fl.Changed("max-depth") {
+		c.MaxDepth = f.maxDepth
+	}
+	if fl.Changed("user-agent") {
+		c.UserAgent = f.userAgent
+	}
+}
+
+var nonName = regexp.MustCompile(`[^A-Za-z0-9_.-]+`)
+
+// adhocSource makes a source for sites nobody configured: named after the
+// first URL's host, staying on the start URLs' hosts, with the
+// configuration's defaults (or the built-in ones).
+func adhocSource(urls []string, cfg *config.Config) (config.Source, error) {
+	s := config.Source{Sitemaps: true}
+	if cfg != nil {
+		s.Crawl = cfg.Defaults
+	} else {
+		s.Crawl = config.Crawl{
+			Delay: config.DefaultDelay, Concurrency: config.DefaultConcurrency,
+			MaxPages: config.DefaultMaxPages, MaxDepth: config.DefaultMaxDepth,
+			Timeout: config.DefaultTimeout, MaxBodySize: config.DefaultMaxBodySize,
+			UserAgent: config.DefaultUserAgent,
+		}
+	}
+	for _, raw := range urls {
+		u, err := url.Parse(raw)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return s, usageError("--url %q: want an absolute http or https URL", raw)
+		}
+		if s.Name == "" {
+			s.Name = strings.Trim(nonName.ReplaceAllString(u.Host, "-"), "-")
+		}
+		s.StartURLs = append(s.StartURLs, raw)
+	}
+	return s, nil
+}
+
+func sourceOptions(s config.Source, a *app) crawler.Options {
+	sel := s.Selectors
+	return crawler.Options{
+		Source: s.Name, StartURLs: s.StartURLs, AllowedDomains: s.AllowedDomains,
+		Include: s.Include, Exclude: s.Exclude, Sitemaps: s.Sitemaps,
+		Rules: extract.Rules{
+			ItemURL: s.ItemURL, Item: sel.Item, Content: sel.Content, Title: sel.Title,
+			Summary: sel.Summary, Categories: sel.Categories, Tags: sel.Tags,
+			Downloads: sel.Downloads, Publisher: sel.Publisher, Published: sel.Published,
+			Remove: sel.Remove,
+		},
+		Delay: s.Delay, Concurrency: s.Concurrency, MaxPages: s.MaxPages, MaxDepth: s.MaxDepth,
+		Timeout: s.Timeout, MaxBodySize: s.MaxBodySize, UserAgent: s.UserAgent,
+		Logger: a.log,
+	}
+}
+
+// exitIfMissing is used by commands that read an existing catalogue.
+func exitIfMissing(path string) error {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("catalogue %s does not exist (run harvest crawl first)", path)
+	}
+	return nil
+}

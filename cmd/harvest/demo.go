@@ -1,0 +1,183 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+	"unicode/utf8"
+
+	"github.com/spf13/cobra"
+
+	"harvest"
+	"harvest/config"
+	"harvest/crawler"
+	"harvest/demosite"
+	"harvest/store"
+)
+
+func newDemoCmd(a *app) *cobra.Command {
+	var (
+		db          string
+		quiet       bool
+		delay       time.Duration
+		concurrency int
+	)
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Harvest the embedded sample resource library and show what came out",
+		Long: `Serve the embedded sample resource library (a WordPress-shaped site with
+paginated listings, run-together categories, "...Read More" teasers, related
+resources blocks, leaked post-type lists, a windows-1252 page, a publication
+under two slugs and a calendar trap) on a loopback port, harvest it into a
+temporary catalogue (or --db), and print a summary. No network is needed.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if delay < 0 || concurrency < 1 || concurrency > 256 {
+				return usageError("--delay must not be negative and --concurrency must be 1 to 256")
+			}
+			ctx := cmd.Context()
+			path := db
+			if path == "" {
+				dir, err := os.MkdirTemp("", "harvest-demo-")
+				if err != nil {
+					return fmt.Errorf("demo: %w", err)
+				}
+				path = filepath.Join(dir, "harvest.db")
+			}
+			base, stop, err := serveDemo()
+			if err != nil {
+				return err
+			}
+			defer stop()
+			fmt.Fprintf(a.out, "Serving the sample resource library at %s\n", base)
+
+			catalogue, err := store.Open(ctx, path)
+			if err != nil {
+				return err
+			}
+			defer catalogue.Close()
+			opts := crawler.Options{
+				Source: "demo", StartURLs: []string{base + "/"}, Sitemaps: true,
+				Delay: delay, Concurrency: concurrency, MaxPages: config.DefaultMaxPages,
+				MaxDepth: config.DefaultMaxDepth, Timeout: config.DefaultTimeout,
+				MaxBodySize: config.DefaultMaxBodySize, UserAgent: config.DefaultUserAgent,
+				Logger: a.log,
+			}
+			h := &harvester{db: catalogue, log: a.log, out: a.errOut, progress: !quiet && isTerminal(a.errOut)}
+			reports, err := h.crawl(ctx, []crawler.Options{opts})
+			if err != nil {
+				return err
+			}
+			return printDemo(ctx, a.out, catalogue, path, reports[0])
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&db, "db", "", "SQLite catalogue (default: a new one in a temporary directory)")
+	fl.BoolVar(&quiet, "quiet", false, "no progress bar")
+	fl.DurationVar(&delay, "delay", 0, "pause between two requests (the demo site is local, so none by default)")
+	fl.IntVar(&concurrency, "concurrency", 4, "requests in flight at once")
+	return cmd
+}
+
+// serveDemo serves the embedded site on a loopback port.
+func serveDemo() (base string, stop func(), err error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, fmt.Errorf("demo: listen on loopback: %w", err)
+	}
+	srv := &http.Server{Handler: demosite.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			fmt.Fprintln(os.Stderr, "harvest: demo server:", err)
+		}
+	}()
+	return "http://" + ln.Addr().String(), func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+		<-done
+	}, nil
+}
+
+func printDemo(ctx context.Context, w io.Writer, db *store.DB, path string, rep report) error {
+	var all []harvest.Publication
+	if err := db.Each(ctx, store.Filter{Sources: []string{rep.Source}}, func(p harvest.Publication) error {
+		all = append(all, p)
+		return nil
+	}); err != nil {
+		return fmt.Errorf("demo: read catalogue: %w", err)
+	}
+	s := rep.Stats
+	fmt.Fprintf(w, "\nCrawled %d pages in %s: %d publication pages, %d listing pages and %d other pages (listings feed discovery only), %d sitemaps; %d URLs skipped, %d errors.\n",
+		s.Pages, rep.Duration.Round(time.Millisecond), s.Publications, s.Listings, s.Others, s.Sitemaps, s.Skipped, s.Errors)
+	fmt.Fprintf(w, "Catalogue %s: %d publications (%d new, %d changed, %d unchanged, %d found again under another URL and merged).\n",
+		path, len(all), rep.Run.New, rep.Run.Changed, rep.Run.Unchanged, rep.Run.Duplicates)
+
+	fmt.Fprintln(w, "\nDuplicates merged (one record, several URLs):")
+	merged := 0
+	for _, p := range all {
+		if len(p.DuplicateURLs) > 0 {
+			merged++
+			fmt.Fprintf(w, "  %q\n    kept    %s\n", p.Title, p.URL)
+			for _, d := range p.DuplicateURLs {
+				fmt.Fprintf(w, "    also at %s\n", d)
+			}
+		}
+	}
+	if merged == 0 {
+		fmt.Fprintln(w, "  none")
+	}
+
+	fmt.Fprintln(w, "\nNoise stripped (kind: publication pages it was found on):")
+	for _, k := range sortedNoise(rep.Noise) {
+		fmt.Fprintf(w, "  %-40s %d\n", k+":", rep.Noise[k])
+	}
+
+	fmt.Fprintln(w, "\nA few records in full:")
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("  ", "  ")
+	for _, p := range pickExamples(all) {
+		fmt.Fprint(w, "  ")
+		if err := enc.Encode(p); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+	}
+	fmt.Fprintf(w, "\nEverything: harvest export --db %s --format jsonl|json|csv\n", path)
+	return nil
+}
+
+// pickExamples chooses up to three records that show the most: a merged
+// duplicate, one with non-ASCII text (the windows-1252 page), and the
+// first with several categories and a download.
+func pickExamples(all []harvest.Publication) []harvest.Publication {
+	var picked []harvest.Publication
+	used := map[int64]bool{}
+	pick := func(ok func(p harvest.Publication) bool) {
+		for _, p := range all {
+			if !used[p.ID] && ok(p) {
+				used[p.ID] = true
+				picked = append(picked, p)
+				return
+			}
+		}
+	}
+	pick(func(p harvest.Publication) bool {
+		return len(p.Categories) > 1 && len(p.Downloads) > 0 && len(p.Tags) > 0
+	})
+	pick(func(p harvest.Publication) bool { return len(p.DuplicateURLs) > 0 })
+	pick(func(p harvest.Publication) bool { return utf8.RuneCountInString(p.Title) != len(p.Title) })
+	for len(picked) < 3 && len(picked) < len(all) {
+		pick(func(harvest.Publication) bool { return true })
+	}
+	return picked
+}
