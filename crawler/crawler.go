@@ -319,7 +319,9 @@ func (r *run) seed(ctx context.Context) {
 			continue
 		}
 		for _, sm := range e.sitemaps {
-			r.pushSitemap(sm, false)
+			if ref, err := url.Parse(sm); err == nil {
+				r.pushSitemap(u.ResolveReference(ref).String(), false)
+			}
 		}
 		for _, p := range []string{"/sitemap_index.xml", "/sitemap.xml", "/wp-sitemap.xml"} {
 			r.pushSitemap(origin+p, true)

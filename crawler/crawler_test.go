@@ -1,0 +1,274 @@
+package crawler
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"harvest/extract"
+)
+
+// fakeWeb serves testdata/site as a small publication site, with a few
+// routes that misbehave, and records every request it answers.
+type fakeWeb struct {
+	srv *httptest.Server
+
+	mu       sync.Mutex
+	requests map[string]int
+	agents   map[string]bool
+}
+
+func newFakeWeb(t *testing.T) *fakeWeb {
+	t.Helper()
+	w := &fakeWeb{requests: map[string]int{}, agents: map[string]bool{}}
+	w.srv = httptest.NewServer(http.HandlerFunc(w.serve))
+	t.Cleanup(w.srv.Close)
+	return w
+}
+
+func (w *fakeWeb) serve(rw http.ResponseWriter, r *http.Request) {
+	w.mu.Lock()
+	w.requests[r.URL.RequestURI()]++
+	w.agents[r.UserAgent()] = true
+	w.mu.Unlock()
+	switch r.URL.Path {
+	case "/moved":
+		http.Redirect(rw, r, "/pubs/alpha.html", http.StatusMovedPermanently)
+		return
+	case "/offsite":
+		http.Redirect(rw, r, "http://elsewhere.invalid/", http.StatusFound)
+		return
+	case "/broken":
+		http.Error(rw, "boom", http.StatusInternalServerError)
+		return
+	case "/big":
+		rw.Header().Set("Content-Type", "text/html")
+		rw.Write([]byte("<html><body class=\"single\"><h1>Big</h1><p>"))
+		rw.Write([]byte(strings.Repeat("word ", 60000)))
+		return
+	case "/files/report.pdf", "/files/alpha.pdf":
+		rw.Header().Set("Content-Type", "application/pdf")
+		rw.Write([]byte("%PDF-1.4\n%%EOF\n"))
+		return
+	}
+	name := filepath.FromSlash(strings.TrimPrefix(r.URL.Path, "/"))
+	if name == "" || strings.HasSuffix(name, "/") || name == "list" {
+		name = filepath.Join(name, "index.html")
+	}
+	body, err := os.ReadFile(filepath.Join("testdata", "site", name))
+	if err != nil {
+		http.NotFound(rw, r)
+		return
+	}
+	body = []byte(strings.ReplaceAll(string(body), "{{BASE}}", w.srv.URL))
+	switch filepath.Ext(name) {
+	case ".xml":
+		rw.Header().Set("Content-Type", "application/xml")
+	case ".txt":
+		rw.Header().Set("Content-Type", "text/plain")
+	default:
+		rw.Header().Set("Content-Type", "text/html; charset=utf-8")
+	}
+	rw.Write(body)
+}
+
+func (w *fakeWeb) fetched() map[string]int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return maps.Clone(w.requests)
+}
+
+func options(base string) Options {
+	return Options{
+		Source:      "fixture",
+		StartURLs:   []string{base + "/"},
+		Sitemaps:    true,
+		Concurrency: 4,
+		MaxBodySize: 64 << 10,
+		UserAgent:   "harvest-test/1.0 (+https://example.org/bot)",
+	}
+}
+
+// collect is a sink that keeps what it is given.
+type collect struct {
+	mu    sync.Mutex
+	found []Found
+}
+
+func (c *collect) sink(_ context.Context, f Found) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.found = append(c.found, f)
+	return nil
+}
+
+func (c *collect) paths() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []string
+	for _, f := range c.found {
+		out = append(out, strings.TrimPrefix(f.Publication.URL, "http://"+strings.SplitN(strings.TrimPrefix(f.Publication.URL, "http://"), "/", 2)[0]))
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestCrawlFixtureSite(t *testing.T) {
+	web := newFakeWeb(t)
+	var c collect
+	stats, err := Run(t.Context(), options(web.srv.URL), c.sink)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+
+	// Publications: every detail page once, the sitemap-only one
+	// included, never the robots-disallowed one.
+	if got, want := c.paths(), []string{"/pubs/alpha.html", "/pubs/beta.html", "/pubs/delta.html", "/pubs/epsilon.html", "/pubs/gamma.html"}; !slices.Equal(got, want) {
+		t.Errorf("publications = %v, want %v", got, want)
+	}
+	for _, f := range c.found {
+		if f.Publication.Source != "fixture" {
+			t.Errorf("%s: Source = %q, want fixture", f.Publication.URL, f.Publication.Source)
+		}
+	}
+
+	got := web.fetched()
+	// Exactly these requests, each once.
+	want := map[string]int{
+		"/robots.txt": 1, "/sitemap.xml": 1, "/sitemap_index.xml": 1, "/wp-sitemap.xml": 1,
+		"/": 1, "/list/": 1, "/list/page2.html": 1, "/events/": 1,
+		"/pubs/alpha.html": 1, "/pubs/beta.html": 1, "/pubs/gamma.html": 1,
+		"/pubs/delta.html": 1, "/pubs/epsilon.html": 1,
+		"/moved": 1, "/offsite": 1, "/broken": 1, "/big": 1,
+	}
+	for path, n := range got {
+		if want[path] != n {
+			t.Errorf("%s fetched %d times, want %d", path, n, want[path])
+		}
+	}
+	for path := range want {
+		if got[path] == 0 {
+			t.Errorf("%s never fetched", path)
+		}
+	}
+	// Never: robots-disallowed pages, documents, the calendar trap, the
+	// tracking-parameter variant of a page already queued.
+	for _, never := range []string{"/private/secret.html", "/files/report.pdf", "/files/alpha.pdf", "/events/action~month/exact_date~1700000000/", "/pubs/beta.html?utm_source=home"} {
+		if got[never] > 0 {
+			t.Errorf("%s was fetched", never)
+		}
+	}
+	if len(web.agents) != 1 || !web.agents["harvest-test/1.0 (+https://example.org/bot)"] {
+		t.Errorf("User-Agents seen = %v, want only the configured one", web.agents)
+	}
+
+	if stats.Stopped != StopComplete {
+		t.Errorf("Stopped = %q, want %q", stats.Stopped, StopComplete)
+	}
+	if stats.Publications != 5 {
+		t.Errorf("Publications = %d, want 5", stats.Publications)
+	}
+	// /broken (500) and /big (over the size cap) fail; /offsite's
+	// redirect leaves the source.
+	if stats.Errors != 3 {
+		t.Errorf("Errors = %d, want 3 (broken, big, offsite)", stats.Errors)
+	}
+	if stats.Listings < 2 {
+		t.Errorf("Listings = %d, want at least 2", stats.Listings)
+	}
+	if stats.Sitemaps != 1 {
+		t.Errorf("Sitemaps = %d, want 1", stats.Sitemaps)
+	}
+}
+
+func TestCrawlMaxPages(t *testing.T) {
+	web := newFakeWeb(t)
+	opts := options(web.srv.URL)
+	opts.MaxPages = 2
+	opts.Sitemaps = false
+	opts.Concurrency = 1
+	var c collect
+	stats, err := Run(t.Context(), opts, c.sink)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.Stopped != StopMaxPages {
+		t.Errorf("Stopped = %q, want %q", stats.Stopped, StopMaxPages)
+	}
+	pages := 0
+	for path, n := range web.fetched() {
+		if path != "/robots.txt" {
+			pages += n
+		}
+	}
+	if pages != 2 {
+		t.Errorf("fetched %d pages, want 2", pages)
+	}
+}
+
+func TestCrawlMaxDepthAndPatterns(t *testing.T) {
+	web := newFakeWeb(t)
+	opts := options(web.srv.URL)
+	opts.Sitemaps = false
+	opts.MaxDepth = 1
+	opts.Exclude = []*regexp.Regexp{regexp.MustCompile(`/pubs/beta`)}
+	var c collect
+	if _, err := Run(t.Context(), opts, c.sink); err != nil {
+		t.Fatal(err)
+	}
+	got := web.fetched()
+	if got["/pubs/alpha.html"] != 1 {
+		t.Error("depth-1 page /pubs/alpha.html not fetched")
+	}
+	if got["/pubs/beta.html"] != 0 {
+		t.Error("excluded page /pubs/beta.html fetched")
+	}
+	if got["/pubs/gamma.html"] != 0 || got["/list/page2.html"] != 0 {
+		t.Error("pages two hops away fetched with MaxDepth 1")
+	}
+}
+
+func TestCrawlSinkErrorStopsRun(t *testing.T) {
+	web := newFakeWeb(t)
+	boom := errors.New("disk full")
+	_, err := Run(t.Context(), options(web.srv.URL), func(context.Context, Found) error { return boom })
+	if !errors.Is(err, boom) {
+		t.Errorf("Run error = %v, want it to wrap %v", err, boom)
+	}
+}
+
+func TestCrawlCancelled(t *testing.T) {
+	web := newFakeWeb(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	stats, err := Run(ctx, options(web.srv.URL), (&collect{}).sink)
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("Run error = %v, want context.Canceled", err)
+	}
+	if stats.Stopped != StopCancelled {
+		t.Errorf("Stopped = %q, want %q", stats.Stopped, StopCancelled)
+	}
+}
+
+func TestCrawlItemURLRule(t *testing.T) {
+	web := newFakeWeb(t)
+	opts := options(web.srv.URL)
+	opts.Rules = extract.Rules{ItemURL: regexp.MustCompile(`/pubs/(alpha|beta)\.html$`)}
+	var c collect
+	if _, err := Run(t.Context(), opts, c.sink); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := c.paths(), []string{"/pubs/alpha.html", "/pubs/beta.html"}; !slices.Equal(got, want) {
+		t.Errorf("publications = %v, want %v", got, want)
+	}
+}
