@@ -1,0 +1,136 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"harvest"
+)
+
+// Filter selects records. The zero Filter selects every record.
+type Filter struct {
+	// Sources, when not empty, keeps the records of these sources only.
+	Sources []string
+}
+
+// where returns the filter as a WHERE clause (empty or starting with
+// " WHERE") over publications aliased p, and its arguments.
+func (f Filter) where() (string, []any) {
+	var conds []string
+	var args []any
+	if len(f.Sources) > 0 {
+		conds = append(conds, "p.source IN ("+placeholders(len(f.Sources))+")")
+		for _, s := range f.Sources {
+			args = append(args, s)
+		}
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// selectPublications reads complete records; its duplicates column lists
+// every URL of the record other than its url and canonical_url.
+const selectPublications = `SELECT p.id, p.source, p.url, p.canonical_url,
+	p.title, p.summary, p.categories, p.tags, p.downloads,
+	p.publisher, p.published, p.language,
+	p.first_seen, p.last_seen, p.last_changed,
+	(SELECT json_group_array(u.url) FROM publication_urls u
+		WHERE u.publication_id = p.id
+		AND u.url_key <> p.url_key AND u.url_key <> p.canonical_key)
+	FROM publications p`
+
+// Each calls fn with every record the filter selects, in id order,
+// streaming them from one read (a consistent snapshot: records saved
+// meanwhile are not seen). It stops at fn's first error and returns it.
+func (db *DB) Each(ctx context.Context, f Filter, fn func(harvest.Publication) error) error {
+	where, args := f.where()
+	rows, err := db.read.QueryContext(ctx, selectPublications+where+" ORDER BY p.id", args...)
+	if err != nil {
+		return fmt.Errorf("read catalogue: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		p, err := scanPublication(rows)
+		if err != nil {
+			return fmt.Errorf("read catalogue: %w", err)
+		}
+		if err := fn(p); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read catalogue: %w", err)
+	}
+	return nil
+}
+
+// Get returns the record with the given id, or an error wrapping
+// ErrNotFound.
+func (db *DB) Get(ctx context.Context, id int64) (harvest.Publication, error) {
+	row := db.read.QueryRowContext(ctx, selectPublications+" WHERE p.id = ?", id)
+	p, err := scanPublication(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return harvest.Publication{}, fmt.Errorf("get publication %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return harvest.Publication{}, fmt.Errorf("get publication %d: %w", id, err)
+	}
+	return p, nil
+}
+
+// Count returns how many records the filter selects.
+func (db *DB) Count(ctx context.Context, f Filter) (int, error) {
+	where, args := f.where()
+	var n int
+	if err := db.read.QueryRowContext(ctx,
+		"SELECT COUNT(*) FROM publications p"+where, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count publications: %w", err)
+	}
+	return n, nil
+}
+
+type scanner interface {
+	Scan(dest ...any) error
+}
+
+func scanPublication(s scanner) (harvest.Publication, error) {
+	var (
+		p                                harvest.Publication
+		cats, tags, dls, dups            string
+		firstSeen, lastSeen, lastChanged string
+	)
+	if err := s.Scan(&p.ID, &p.Source, &p.URL, &p.CanonicalURL,
+		&p.Title, &p.Summary, &cats, &tags, &dls,
+		&p.Publisher, &p.Published, &p.Language,
+		&firstSeen, &lastSeen, &lastChanged, &dups); err != nil {
+		return p, err
+	}
+	for _, f := range []struct {
+		text string
+		v    any
+	}{{cats, &p.Categories}, {tags, &p.Tags}, {dls, &p.Downloads}, {dups, &p.DuplicateURLs}} {
+		if err := json.Unmarshal([]byte(f.text), f.v); err != nil {
+			return p, fmt.Errorf("publication %d: decode list: %w", p.ID, err)
+		}
+	}
+	slices.Sort(p.DuplicateURLs)
+	var err error
+	if p.FirstSeen, err = parseTime(firstSeen); err != nil {
+		return p, fmt.Errorf("publication %d: %w", p.ID, err)
+	}
+	if p.LastSeen, err = parseTime(lastSeen); err != nil {
+		return p, fmt.Errorf("publication %d: %w", p.ID, err)
+	}
+	if p.LastChanged, err = parseTime(lastChanged); err != nil {
+		return p, fmt.Errorf("publication %d: %w", p.ID, err)
+	}
+	p.Normalize()
+	return p, nil
+}

@@ -1,0 +1,125 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// Run statuses.
+const (
+	RunRunning   = "running"
+	RunOK        = "ok"
+	RunPartial   = "partial" // ended early: errors, page cap
+	RunCancelled = "cancelled"
+	RunFailed    = "failed"
+)
+
+// Run is one crawl of one source.
+type Run struct {
+	ID                                  int64
+	Source                              string
+	Started, Finished                   time.Time // Finished is zero while running
+	Pages, Errors                       int
+	New, Changed, Unchanged, Duplicates int
+	Status                              string // one of the Run* constants
+	Note                                string
+}
+
+func validRunStatus(s string) bool {
+	switch s {
+	case RunRunning, RunOK, RunPartial, RunCancelled, RunFailed:
+		return true
+	}
+	return false
+}
+
+// StartRun records the start of a crawl of source and returns its id.
+func (db *DB) StartRun(ctx context.Context, source string, started time.Time) (int64, error) {
+	if source == "" {
+		return 0, fmt.Errorf("start run: no source")
+	}
+	res, err := db.write.ExecContext(ctx,
+		`INSERT INTO runs (source, started, status) VALUES (?, ?, ?)`,
+		source, formatTime(started), RunRunning)
+	if err != nil {
+		return 0, fmt.Errorf("start run of %s: %w", source, err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, fmt.Errorf("start run of %s: %w", source, err)
+	}
+	return id, nil
+}
+
+// FinishRun records r's end, counts, status and note under r.ID (r.Source
+// and r.Started are not changed). It may also be called with status
+// "running" to record progress.
+func (db *DB) FinishRun(ctx context.Context, r Run) error {
+	if !validRunStatus(r.Status) {
+		return fmt.Errorf("finish run %d: unknown status %q", r.ID, r.Status)
+	}
+	var finished any // NULL while unknown
+	if !r.Finished.IsZero() {
+		finished = formatTime(r.Finished)
+	}
+	res, err := db.write.ExecContext(ctx, `UPDATE runs SET
+		finished = ?, status = ?, pages = ?, errors = ?,
+		new = ?, changed = ?, unchanged = ?, duplicates = ?, note = ?
+		WHERE id = ?`,
+		finished, r.Status, r.Pages, r.Errors,
+		r.New, r.Changed, r.Unchanged, r.Duplicates, r.Note, r.ID)
+	if err != nil {
+		return fmt.Errorf("finish run %d: %w", r.ID, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("finish run %d: %w", r.ID, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("finish run %d: %w", r.ID, ErrNotFound)
+	}
+	return nil
+}
+
+// Runs returns the runs of source ("" for every source), newest first.
+func (db *DB) Runs(ctx context.Context, source string) ([]Run, error) {
+	q := `SELECT id, source, started, finished, status, pages, errors,
+		new, changed, unchanged, duplicates, note FROM runs`
+	var args []any
+	if source != "" {
+		q += ` WHERE source = ?`
+		args = append(args, source)
+	}
+	q += ` ORDER BY started DESC, id DESC`
+	rows, err := db.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list runs: %w", err)
+	}
+	defer rows.Close()
+	var runs []Run
+	for rows.Next() {
+		var r Run
+		var started string
+		var finished sql.NullString
+		if err := rows.Scan(&r.ID, &r.Source, &started, &finished, &r.Status,
+			&r.Pages, &r.Errors, &r.New, &r.Changed, &r.Unchanged, &r.Duplicates,
+			&r.Note); err != nil {
+			return nil, fmt.Errorf("list runs: %w", err)
+		}
+		if r.Started, err = parseTime(started); err != nil {
+			return nil, fmt.Errorf("list runs: run %d: %w", r.ID, err)
+		}
+		if finished.Valid {
+			if r.Finished, err = parseTime(finished.String); err != nil {
+				return nil, fmt.Errorf("list runs: run %d: %w", r.ID, err)
+			}
+		}
+		runs = append(runs, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list runs: %w", err)
+	}
+	return runs, nil
+}

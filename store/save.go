@@ -1,0 +1,272 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"harvest"
+	"harvest/urlnorm"
+)
+
+// Outcome says what Save did with a publication.
+type Outcome string
+
+const (
+	// OutcomeNew: no record knew it; one was created.
+	OutcomeNew Outcome = "new"
+	// OutcomeChanged: found under its record's own URL with different
+	// content; the record's fields were rewritten.
+	OutcomeChanged Outcome = "changed"
+	// OutcomeUnchanged: found under its record's own URL, same content.
+	OutcomeUnchanged Outcome = "unchanged"
+	// OutcomeDuplicate: the same publication found under another URL; the
+	// URL was added to the record's duplicates and its content ignored.
+	OutcomeDuplicate Outcome = "duplicate"
+)
+
+// SaveResult is the record a saved publication went to and what happened.
+type SaveResult struct {
+	ID      int64
+	Outcome Outcome
+}
+
+// Save records one publication found at p.URL, with p.CanonicalURL and
+// p.Source set by the caller, seen at the given crawl time, in one
+// transaction.
+//
+// The record is found by the URL keys of p.URL and p.CanonicalURL among
+// every URL its source's records were found under; failing that, by a
+// shared download file together with the same title or the same set of
+// download files. Found under the record's own URL or canonical URL, the
+// record is updated (fields only when the content hash differs); found
+// any other way, only last_seen and the record's URL list change.
+func (db *DB) Save(ctx context.Context, p harvest.Publication, seen time.Time) (SaveResult, error) {
+	in, err := prepare(p, seen)
+	if err != nil {
+		return SaveResult{}, fmt.Errorf("save %s: %w", p.URL, err)
+	}
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return SaveResult{}, fmt.Errorf("save %s: %w", p.URL, err)
+	}
+	defer tx.Rollback()
+	res, err := save(ctx, tx, in)
+	if err != nil {
+		return SaveResult{}, fmt.Errorf("save %s: %w", p.URL, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return SaveResult{}, fmt.Errorf("save %s: %w", p.URL, err)
+	}
+	return res, nil
+}
+
+// input is a publication ready to be written: keys computed, lists
+// encoded, content hashed.
+type input struct {
+	p                     harvest.Publication
+	seen                  string
+	urlKey, canonKey      string
+	titleKey              string
+	downloadKeys          []string // sorted, distinct
+	categories, tags, dls string   // JSON
+	hash                  string
+}
+
+func prepare(p harvest.Publication, seen time.Time) (*input, error) {
+	if p.Source == "" {
+		return nil, errors.New("no source")
+	}
+	if p.URL == "" {
+		return nil, errors.New("no URL")
+	}
+	if seen.IsZero() {
+		return nil, errors.New("no crawl time")
+	}
+	if p.CanonicalURL == "" {
+		p.CanonicalURL = p.URL
+	}
+	p.Normalize()
+	in := &input{p: p, seen: formatTime(seen), titleKey: titleKey(p.Title), hash: contentHash(&p)}
+	var err error
+	if in.urlKey, err = urlnorm.Key(p.URL); err != nil {
+		return nil, err
+	}
+	if in.canonKey, err = urlnorm.Key(p.CanonicalURL); err != nil {
+		return nil, fmt.Errorf("canonical URL: %w", err)
+	}
+	for _, d := range p.Downloads {
+		k, err := urlnorm.Key(d.URL)
+		if err != nil {
+			k = strings.TrimSpace(d.URL) // not http(s): its own spelling is its identity
+		}
+		if k != "" {
+			in.downloadKeys = append(in.downloadKeys, k)
+		}
+	}
+	slices.Sort(in.downloadKeys)
+	in.downloadKeys = slices.Compact(in.downloadKeys)
+	if in.categories, err = jsonText(p.Categories); err != nil {
+		return nil, err
+	}
+	if in.tags, err = jsonText(p.Tags); err != nil {
+		return nil, err
+	}
+	if in.dls, err = jsonText(p.Downloads); err != nil {
+		return nil, err
+	}
+	return in, nil
+}
+
+func jsonText(v any) (string, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", fmt.Errorf("encode: %w", err)
+	}
+	return string(b), nil
+}
+
+func save(ctx context.Context, tx *sql.Tx, in *input) (SaveResult, error) {
+	m, err := findByURL(ctx, tx, in)
+	if err != nil {
+		return SaveResult{}, err
+	}
+	if m == nil {
+		if m, err = findByDownloads(ctx, tx, in); err != nil {
+			return SaveResult{}, err
+		}
+	}
+	if m == nil {
+		id, err := insert(ctx, tx, in)
+		if err != nil {
+			return SaveResult{}, err
+		}
+		return SaveResult{ID: id, Outcome: OutcomeNew}, nil
+	}
+
+	var outcome Outcome
+	switch {
+	case !m.primary:
+		outcome = OutcomeDuplicate
+		err = touch(ctx, tx, m.id, in.seen)
+	case m.hash == in.hash:
+		outcome = OutcomeUnchanged
+		err = touch(ctx, tx, m.id, in.seen)
+	default:
+		outcome = OutcomeChanged
+		err = rewrite(ctx, tx, m.id, in)
+	}
+	if err != nil {
+		return SaveResult{}, err
+	}
+	if err := addURLs(ctx, tx, m.id, in); err != nil {
+		return SaveResult{}, err
+	}
+	return SaveResult{ID: m.id, Outcome: outcome}, nil
+}
+
+func insert(ctx context.Context, tx *sql.Tx, in *input) (int64, error) {
+	p := &in.p
+	res, err := tx.ExecContext(ctx, `INSERT INTO publications (
+		source, url, url_key, canonical_url, canonical_key,
+		title, title_key, summary, categories, tags, downloads,
+		publisher, published, language, content_hash, status,
+		first_seen, last_seen, last_changed)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)`,
+		p.Source, p.URL, in.urlKey, p.CanonicalURL, in.canonKey,
+		p.Title, in.titleKey, p.Summary, in.categories, in.tags, in.dls,
+		p.Publisher, p.Published, p.Language, in.hash,
+		in.seen, in.seen, in.seen)
+	if err != nil {
+		return 0, fmt.Errorf("insert publication: %w", err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, fmt.Errorf("insert publication: %w", err)
+	}
+	if err := addURLs(ctx, tx, id, in); err != nil {
+		return 0, err
+	}
+	if err := addDownloads(ctx, tx, id, in); err != nil {
+		return 0, err
+	}
+	return id, nil
+}
+
+// touch records that a record was seen again: last_seen moves on (never
+// back) and a removed record is active again.
+func touch(ctx context.Context, tx *sql.Tx, id int64, seen string) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE publications
+		SET last_seen = MAX(last_seen, ?), status = 'active', removed_at = NULL
+		WHERE id = ?`, seen, id); err != nil {
+		return fmt.Errorf("update publication %d: %w", id, err)
+	}
+	return nil
+}
+
+// rewrite replaces a record's content with in's. The record's url and
+// canonical_url stay as first written: they are its identity.
+func rewrite(ctx context.Context, tx *sql.Tx, id int64, in *input) error {
+	p := &in.p
+	if _, err := tx.ExecContext(ctx, `UPDATE publications SET
+		title = ?, title_key = ?, summary = ?, categories = ?, tags = ?, downloads = ?,
+		publisher = ?, published = ?, language = ?, content_hash = ?,
+		last_changed = ?, last_seen = MAX(last_seen, ?), status = 'active', removed_at = NULL
+		WHERE id = ?`,
+		p.Title, in.titleKey, p.Summary, in.categories, in.tags, in.dls,
+		p.Publisher, p.Published, p.Language, in.hash,
+		in.seen, in.seen, id); err != nil {
+		return fmt.Errorf("update publication %d: %w", id, err)
+	}
+	if _, err := tx.ExecContext(ctx,
+		`DELETE FROM publication_downloads WHERE publication_id = ?`, id); err != nil {
+		return fmt.Errorf("update downloads of %d: %w", id, err)
+	}
+	return addDownloads(ctx, tx, id, in)
+}
+
+// addURLs records in's URL and canonical URL for the record; a key
+// already known (to this record or another) is left as it is.
+func addURLs(ctx context.Context, tx *sql.Tx, id int64, in *input) error {
+	add := func(key, raw string) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO publication_urls
+			(source, url_key, url, publication_id, first_seen) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (source, url_key) DO NOTHING`,
+			in.p.Source, key, raw, id, in.seen)
+		if err != nil {
+			return fmt.Errorf("record URL %s: %w", raw, err)
+		}
+		return nil
+	}
+	if err := add(in.canonKey, in.p.CanonicalURL); err != nil {
+		return err
+	}
+	if in.urlKey != in.canonKey {
+		return add(in.urlKey, in.p.URL)
+	}
+	return nil
+}
+
+func addDownloads(ctx context.Context, tx *sql.Tx, id int64, in *input) error {
+	for _, k := range in.downloadKeys {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO publication_downloads
+			(source, url_key, publication_id) VALUES (?, ?, ?)
+			ON CONFLICT DO NOTHING`, in.p.Source, k, id); err != nil {
+			return fmt.Errorf("record download %s: %w", k, err)
+		}
+	}
+	return nil
+}
+
+// placeholders returns "?, ?, ..." with n marks.
+func placeholders(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return strings.Repeat("?, ", n-1) + "?"
+}
