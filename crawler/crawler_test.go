@@ -150,6 +150,7 @@ func TestCrawlFixtureSite(t *testing.T) {
 		"/pubs/alpha.html": 1, "/pubs/beta.html": 1, "/pubs/gamma.html": 1,
 		"/pubs/delta.html": 1, "/pubs/epsilon.html": 1,
 		"/moved": 1, "/offsite": 1, "/broken": 1, "/big": 1,
+		"/tag/global/": 1, // linked, answers 404
 	}
 	for path, n := range got {
 		if want[path] != n {
@@ -178,10 +179,10 @@ func TestCrawlFixtureSite(t *testing.T) {
 	if stats.Publications != 5 {
 		t.Errorf("Publications = %d, want 5", stats.Publications)
 	}
-	// /broken (500) and /big (over the size cap) fail; /offsite's
-	// redirect leaves the source.
-	if stats.Errors != 3 {
-		t.Errorf("Errors = %d, want 3 (broken, big, offsite)", stats.Errors)
+	// /broken (500), /tag/global/ (404) and /big (over the size cap)
+	// fail; /offsite's redirect leaves the source.
+	if stats.Errors != 4 {
+		t.Errorf("Errors = %d, want 4 (broken, tag 404, big, offsite)", stats.Errors)
 	}
 	if stats.Listings < 2 {
 		t.Errorf("Listings = %d, want at least 2", stats.Listings)
