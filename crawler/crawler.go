@@ -363,14 +363,14 @@ func (r *run) do(ctx context.Context, t task) {
 	}
 	resp, status, skip, err := r.fetch(t)
 	switch {
+	case t.optional && (skip != "" || status == http.StatusNotFound || status == http.StatusGone):
+		// A guessed sitemap location that is not there is no news.
+		r.log.Debug("sitemap_absent", "url", t.url, "status", status, "reason", skip)
+		return
 	case skip != "":
 		r.skipped(t, skip)
 		return
 	case err != nil:
-		if t.optional && (status == http.StatusNotFound || status == http.StatusGone) {
-			r.log.Debug("sitemap_absent", "url", t.url, "status", status)
-			return
-		}
 		r.failed(t, status, err)
 		return
 	}
