@@ -61,6 +61,9 @@ func normalizeURL(u *url.URL) (string, error) {
 	}
 	host := strings.ToLower(u.Hostname())
 	host = strings.TrimSuffix(host, ".")
+	if host == "" {
+		return "", fmt.Errorf("normalise %q: no host", u.String())
+	}
 	port := u.Port()
 	if (u.Scheme == "http" && port == "80") || (u.Scheme == "https" && port == "443") {
 		port = ""
@@ -128,7 +131,7 @@ func cleanQuery(raw string) string {
 		if strings.HasPrefix(name, "utm_") || trackingParams[name] {
 			continue
 		}
-		kept = append(kept, part)
+		kept = append(kept, escapeQueryPart(part))
 	}
 	sort.Strings(kept)
 	return strings.Join(kept, "&")
@@ -169,4 +172,31 @@ func SameSite(a, b string) bool {
 
 func siteHost(h string) string {
 	return strings.TrimPrefix(strings.ToLower(strings.TrimSuffix(h, ".")), "www.")
+}
+
+// escapeQueryPart percent-encodes the bytes that may not stand in a query
+// as they are (spaces, quotes, angle brackets, controls, non-ASCII), and
+// leaves everything else, escapes included, as the site wrote it.
+func escapeQueryPart(s string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c >= 0x7f || c == '"' || c == '<' || c == '>' || c == '`' || c == '{' || c == '}' || c == '|' || c == '\\' || c == '^' {
+			if b.Len() == 0 {
+				b.WriteString(s[:i])
+			}
+			b.WriteByte('%')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte(c)
+		}
+	}
+	if b.Len() == 0 {
+		return s
+	}
+	return b.String()
 }
