@@ -22,7 +22,8 @@ type task struct {
 	optional bool
 }
 
-// frontier is the run's queue and its set of URLs already seen. Claiming
+// frontier is the run's queue and its set of URLs already seen; the page
+// queue never holds more URLs than the page cap leaves to fetch. Claiming
 // a URL and queueing it are one step under one lock, so two workers that
 // discover the same URL at once cannot both fetch it. Sitemaps go before
 // pages: they list the detail pages directly.
@@ -68,7 +69,18 @@ func (f *frontier) claimLocked(key string) bool {
 func (f *frontier) push(key string, t task) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.closed || !f.claimLocked(key) {
+	if f.closed {
+		return false
+	}
+	if t.kind == taskPage && f.pageBudget >= 0 && len(f.pages) >= f.pageBudget {
+		// The queue already holds more pages than the run may still
+		// fetch: the queue stays bounded by the page cap.
+		if _, seen := f.seen[key]; !seen {
+			f.capped = true
+		}
+		return false
+	}
+	if !f.claimLocked(key) {
 		return false
 	}
 	if t.kind == taskSitemap {
