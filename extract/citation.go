@@ -1,0 +1,141 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+var (
+	// citationTailRe is the "<Publisher>, <YYYY>" end of a citation line.
+	citationTailRe = regexp.MustCompile(`^(.+?),\s*((?:18|19|20)\d{2}|2100)\.?$`)
+	// fileNoteRe is a trailing note about the file: "[PDF]", "(PDF, 2 MB)".
+	fileNoteRe     = regexp.MustCompile(`(?i)\s*[\[(](?:pdf|docx?|xlsx?|pptx?|epub|zip|[^)\]]*\b[0-9.,]+\s*[km]b)[^)\]]{0,40}[\])]\s*$`)
+	citationDashes = []string{" - ", " – ", " — "}
+	publisherRe    = regexp.MustCompile(`(?i)^(?:publisher|published\s+by|publishing\s+organi[sz]ation)\s*[:：]\s*(.+)$`)
+	downloadTextRe = regexp.MustCompile(`(?i)\b(?:download|t[ée]l[ée]charger|descargar|herunterladen|scarica)\b`)
+)
+
+// citation is what a line "<Title> - <Publisher>, <YYYY>" says.
+type citation struct {
+	publisher, year string
+}
+
+// findCitation looks for the page's citation line among lines: "<Title>
+// - <Publisher>, <YYYY>" (any dash, spaced), optionally followed by its
+// download links. The title part must resemble the page title, unless the
+// line carries a download link.
+func findCitation(lines []line, title string) (citation, bool) {
+	for _, l := range lines {
+		text, hasDownload := withoutDownloadLinks(l)
+		if c, ok := parseCitation(text, title, hasDownload); ok {
+			return c, true
+		}
+	}
+	return citation{}, false
+}
+
+// withoutDownloadLinks returns the line's text without the text of its
+// trailing download links and file notes, and whether it had any.
+func withoutDownloadLinks(l line) (string, bool) {
+	text := l.text
+	found := false
+	for i := len(l.links) - 1; i >= 0; i-- {
+		a := l.links[i]
+		lt := nodeText(a)
+		if !isDocumentLink(a) && !downloadTextRe.MatchString(lt) {
+			continue
+		}
+		found = true
+		if lt != "" && strings.HasSuffix(text, lt) {
+			text = strings.TrimSpace(strings.TrimSuffix(text, lt))
+		}
+		text = strings.TrimRight(fileNoteRe.ReplaceAllString(text, ""), " |·•")
+	}
+	return text, found
+}
+
+// parseCitation splits a citation line. With loose set, a title part
+// that does not resemble title is accepted (the last dash that leaves a
+// "<Publisher>, <YYYY>" tail is used).
+func parseCitation(text, title string, loose bool) (citation, bool) {
+	if utf8.RuneCountInString(text) > 600 {
+		return citation{}, false
+	}
+	var fallback citation
+	haveFallback := false
+	for i := 0; i < len(text); i++ {
+		sep := ""
+		for _, d := range citationDashes {
+			if strings.HasPrefix(text[i:], d) {
+				sep = d
+				break
+			}
+		}
+		if sep == "" {
+			continue
+		}
+		left, right := strings.TrimSpace(text[:i]), strings.TrimSpace(text[i+len(sep):])
+		m := citationTailRe.FindStringSubmatch(right)
+		if m == nil || left == "" {
+			continue
+		}
+		pub := cleanPublisher(m[1])
+		if pub == "" {
+			continue
+		}
+		c := citation{publisher: pub, year: m[2]}
+		if title != "" && resembles(left, title) {
+			return c, true
+		}
+		fallback, haveFallback = c, true
+	}
+	if loose && haveFallback {
+		return fallback, true
+	}
+	return citation{}, false
+}
+
+// cleanPublisher normalises a publisher name and rejects what is not one.
+func cleanPublisher(s string) string {
+	s = strings.Trim(cleanText(s), " ,;:.-–—")
+	if utf8.RuneCountInString(s) < 2 || utf8.RuneCountInString(s) > publisherLimit || letters(s) == "" {
+		return ""
+	}
+	if parseDate(s) != "" {
+		return ""
+	}
+	return s
+}
+
+// labelledPublisher reads a "Publisher: X" line, or a "Publisher" label
+// whose value is the next element.
+func labelledPublisher(lines []line) string {
+	for i, l := range lines {
+		if m := publisherRe.FindStringSubmatch(l.text); m != nil {
+			if p := cleanPublisher(m[1]); p != "" {
+				return p
+			}
+		}
+		if labelOnly(l.text, "publisher", "published by") {
+			if v := valueElement(lines, i); v != nil {
+				if p := cleanPublisher(nodeText(v)); p != "" {
+					return p
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// labelOnly reports whether text is one of the labels, alone, with or
+// without a colon.
+func labelOnly(text string, labels ...string) bool {
+	t := strings.ToLower(strings.TrimSpace(strings.TrimRight(text, ":： ")))
+	for _, l := range labels {
+		if t == l {
+			return true
+		}
+	}
+	return false
+}

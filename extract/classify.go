@@ -1,0 +1,121 @@
+package extract
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// signals are the facts about a page's shape that classification uses,
+// measured after noise is stripped.
+type signals struct {
+	heading   bool // a main heading (h1, or the one entry title)
+	ownText   int  // length in characters of the longest paragraph outside teasers
+	downloads int  // document links outside teasers
+	teasers   int  // distinct pages presented by repeated teaser blocks
+	docMeta   bool // citation_* or Dublin Core metadata about a document
+}
+
+// Shape thresholds, in characters.
+const (
+	ownTextMin  = 150 // a real paragraph of the page's own content
+	ownTextLong = 400 // an abstract long enough to stand without a download
+	manyTeasers = 3   // teaser blocks that make a listing
+)
+
+// wpListingClasses are WordPress body classes of archive-like pages.
+var wpListingClasses = map[string]bool{
+	"archive": true, "paged": true, "category": true, "tag": true, "search": true,
+	"search-results": true, "search-no-results": true, "home": true, "blog": true,
+	"post-type-archive": true, "error404": true, "date": true, "author": true, "tax": true,
+}
+
+// archiveURLRe matches URLs that name archive pages.
+var archiveURLRe = regexp.MustCompile(`(?i)/(?:page/\d+|category|tag|tags|author|search)(?:/|$)|[?&](?:s|paged)=`)
+
+// genericKind decides what a page is without source rules. In order:
+// WordPress body classes, JSON-LD types, og:type, archive-like URLs and
+// finally the shape of the page.
+func genericKind(m *pageMeta, pageURL string, sig signals) (Kind, string) {
+	bc := map[string]bool{}
+	for _, c := range m.bodyClasses {
+		bc[c] = true
+	}
+	for _, c := range m.bodyClasses {
+		if wpListingClasses[c] || strings.HasPrefix(c, "tax-") || strings.HasPrefix(c, "post-type-archive-") {
+			return KindListing, "WordPress body class " + c
+		}
+	}
+	single := ""
+	for _, c := range m.bodyClasses {
+		if c == "single" || strings.HasPrefix(c, "postid-") ||
+			(strings.HasPrefix(c, "single-") && !strings.HasPrefix(c, "single-format-")) {
+			if single == "" || strings.HasPrefix(c, "single-") && !strings.HasPrefix(single, "single-") {
+				single = c
+			}
+		}
+	}
+	if single != "" {
+		if bc["attachment"] || bc["single-attachment"] {
+			return KindOther, "WordPress attachment page"
+		}
+		return KindPublication, "WordPress body class " + single
+	}
+	for _, c := range m.bodyClasses {
+		if c == "page" || strings.HasPrefix(c, "page-id-") {
+			if sig.heading && sig.downloads > 0 && sig.ownText >= ownTextMin/2 {
+				return KindPublication, fmt.Sprintf("WordPress static page with a main heading, its own text and %s", plural(sig.downloads, "download"))
+			}
+			return KindOther, "WordPress static page without publication shape"
+		}
+	}
+	if t := m.ld.publicationType(); t != "" {
+		return KindPublication, "JSON-LD type " + m.ld.typeName(t)
+	}
+	if t := m.ld.listingType(); t != "" {
+		return KindListing, "JSON-LD type " + m.ld.typeName(t)
+	}
+	og := strings.ToLower(m.first("og:type"))
+	if og == "article" || og == "book" {
+		if sig.teasers >= manyTeasers && sig.ownText < ownTextMin && sig.downloads == 0 {
+			return KindListing, fmt.Sprintf("og:type %s, but the page is %s and no content of its own", og, plural(sig.teasers, "teaser block"))
+		}
+		return KindPublication, "og:type " + og
+	}
+	if archiveURLRe.MatchString(pageURL) {
+		return KindListing, "URL of an archive page"
+	}
+	return shapeKind(sig, og == "website")
+}
+
+// shapeKind decides by the shape of the page: a main heading, a real
+// paragraph of its own and download links (or document metadata) make a
+// publication; many teaser blocks without such content make a listing.
+func shapeKind(sig signals, website bool) (Kind, string) {
+	evidence := sig.downloads > 0 || sig.docMeta
+	own := sig.heading && sig.ownText >= ownTextMin
+	if sig.teasers >= manyTeasers {
+		if own && (evidence || sig.ownText >= ownTextLong) {
+			return KindPublication, fmt.Sprintf("page shape: main heading, own text and %s beside %s",
+				plural(sig.downloads, "download"), plural(sig.teasers, "teaser block"))
+		}
+		return KindListing, "page shape: " + plural(sig.teasers, "teaser block")
+	}
+	if sig.heading && evidence && sig.ownText >= ownTextMin/2 {
+		return KindPublication, fmt.Sprintf("page shape: main heading, own text and %s", plural(sig.downloads, "download"))
+	}
+	if website {
+		return KindOther, "og:type website and no publication shape"
+	}
+	if sig.teasers >= 2 {
+		return KindListing, "page shape: " + plural(sig.teasers, "teaser block")
+	}
+	return KindOther, "no publication or listing signals"
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}

@@ -1,0 +1,60 @@
+package extract
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestGenericKind(t *testing.T) {
+	pub := signals{heading: true, ownText: 600, downloads: 1}
+	tests := []struct {
+		name       string
+		body       string // body classes
+		ld, ogType string
+		url        string
+		sig        signals
+		kind       Kind
+		reason     string
+	}{
+		{"wp single", "post-template-default single single-post postid-7", "", "", "", signals{}, KindPublication, "WordPress body class single-post"},
+		{"wp custom type", "resource-template-default single single-resource postid-3 single-format-standard", "", "", "", signals{}, KindPublication, "WordPress body class single-resource"},
+		{"wp archive", "archive category category-guidance", "", "article", "", pub, KindListing, "WordPress body class archive"},
+		{"wp taxonomy", "tax-resource_type term-guidance", "", "", "", pub, KindListing, "WordPress body class tax-resource_type"},
+		{"wp search", "search search-results", "", "", "", signals{}, KindListing, "WordPress body class search"},
+		{"wp 404", "error404", "", "", "", signals{}, KindListing, "WordPress body class error404"},
+		{"wp attachment", "attachment single single-attachment postid-9 attachmentid-9", "", "", "", pub, KindOther, "WordPress attachment page"},
+		{"wp static page", "page-template-default page page-id-2", "", "article", "", signals{heading: true, ownText: 900}, KindOther, "WordPress static page without publication shape"},
+		{"wp static page with a report", "page page-id-40", "", "", "", pub, KindPublication, "WordPress static page with a main heading, its own text and 1 download"},
+		{"json-ld report", "", `{"@type":"Report"}`, "website", "", signals{}, KindPublication, "JSON-LD type Report"},
+		{"json-ld graph article", "", `{"@graph":[{"@type":"WebSite"},{"@type":["Thing","ScholarlyArticle"]}]}`, "", "", signals{}, KindPublication, "JSON-LD type ScholarlyArticle"},
+		{"json-ld collection", "", `{"@graph":[{"@type":"CollectionPage"},{"@type":"WebSite"}]}`, "", "", pub, KindListing, "JSON-LD type CollectionPage"},
+		{"og article", "", "", "article", "", signals{heading: true}, KindPublication, "og:type article"},
+		{"og article over teasers", "", "", "article", "", signals{teasers: 8}, KindListing, "og:type article, but the page is 8 teaser blocks and no content of its own"},
+		{"archive url", "", "", "", "https://example.org/news/page/3/", pub, KindListing, "URL of an archive page"},
+		{"shape publication", "", "", "", "", pub, KindPublication, "page shape: main heading, own text and 1 download"},
+		{"shape publication with related", "", "", "", "", signals{heading: true, ownText: 300, downloads: 2, teasers: 4}, KindPublication, "page shape: main heading, own text and 2 downloads beside 4 teaser blocks"},
+		{"shape listing", "", "", "", "", signals{heading: true, ownText: 120, teasers: 6}, KindListing, "page shape: 6 teaser blocks"},
+		{"shape other", "", "", "", "", signals{heading: true, ownText: 900}, KindOther, "no publication or listing signals"},
+		{"og website", "", "", "website", "", signals{heading: true, ownText: 900}, KindOther, "og:type website and no publication shape"},
+		{"doc meta", "", "", "", "", signals{heading: true, ownText: 200, docMeta: true}, KindPublication, "page shape: main heading, own text and 0 downloads"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := &pageMeta{props: map[string][]string{}, ld: &jsonLD{}, bodyClasses: strings.Fields(tt.body)}
+			if tt.ld != "" {
+				m.ld.add(tt.ld)
+			}
+			if tt.ogType != "" {
+				m.props["og:type"] = []string{tt.ogType}
+			}
+			u := tt.url
+			if u == "" {
+				u = "https://example.org/item/"
+			}
+			kind, reason := genericKind(m, u, tt.sig)
+			if kind != tt.kind || reason != tt.reason {
+				t.Errorf("genericKind = %s, %q, want %s, %q", kind, reason, tt.kind, tt.reason)
+			}
+		})
+	}
+}

@@ -1,0 +1,184 @@
+package extract
+
+import (
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+)
+
+func TestStripSiteName(t *testing.T) {
+	names := []string{"Example Institute", "Field Notes"}
+	tests := []struct {
+		title, host, heading, want string
+	}{
+		{"Pre-war - Post-war: Labour Migration | Example Institute", "", "", "Pre-war - Post-war: Labour Migration"},
+		{"Example Institute | Annual Report 2021", "", "", "Annual Report 2021"},
+		{"What We Found &#8211; Field Notes", "", "", "What We Found"},
+		{"What We Found – Field Notes", "", "", "What We Found"},
+		{"Trade-offs in Sourcing - A Global View", "", "", "Trade-offs in Sourcing - A Global View"},
+		{"Report » Example Institute", "", "", "Report"},
+		{"Report :: Example Institute", "", "", "Report"},
+		{"Beratungsstelle :: Bericht", "", "", "Beratungsstelle :: Bericht"},
+		{"Annual Report - Coalition Org", "www.coalition.org", "", "Annual Report"},
+		{"Annual Report - Other Org", "coalition.org", "", "Annual Report - Other Org"},
+		{"Annual Report | Unknown Site Name", "", "Annual Report", "Annual Report"},
+		{"Annual Report - Part Two", "", "Annual Report - Part Two", "Annual Report - Part Two"},
+		{"Example Institute", "", "", "Example Institute"},
+	}
+	for _, tt := range tests {
+		if got := stripSiteName(tt.title, names, tt.host, tt.heading); got != tt.want {
+			t.Errorf("stripSiteName(%q) = %q, want %q", tt.title, got, tt.want)
+		}
+	}
+}
+
+func TestTitleOf(t *testing.T) {
+	tests := []struct {
+		name, page, want string
+	}{
+		{"og:title", `<meta property="og:title" content="The Report – Site"><meta property="og:site_name" content="Site"><h1>The Report</h1>`, "The Report"},
+		{"og:title is the site name", `<meta property="og:title" content="Site"><meta property="og:site_name" content="Site"><title>Site</title><h1 class="entry-title">The Report</h1>`, "The Report"},
+		{"og:title unrelated to heading", `<meta property="og:title" content="Welcome to our website"><h1>Wage Theft Survey</h1>`, "Wage Theft Survey"},
+		{"JSON-LD headline", `<script type="application/ld+json">{"@type":"Article","headline":"From JSON-LD"}</script><title>x</title>`, "From JSON-LD"},
+		{"title tag", `<title>Only &amp; Title | Site</title><meta property="og:site_name" content="Site">`, "Only & Title"},
+		{"whitespace", "<h1>  Spread\n   over\tlines </h1>", "Spread over lines"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root, err := html.Parse(strings.NewReader(tt.page))
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := readMeta(root)
+			h := findMainHeading(findBody(root))
+			if got := titleOf(m, h, "example.org"); got != tt.want {
+				t.Errorf("titleOf = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseDate(t *testing.T) {
+	tests := map[string]string{
+		"2021-03-04T23:30:00+01:00": "2021-03-04",
+		"2021-03-04":                "2021-03-04",
+		"2017/03/01":                "2017-03-01",
+		"2021-3-4":                  "2021-03-04",
+		"2021-02":                   "2021",
+		"2021":                      "2021",
+		"12 March 2019":             "2019-03-12",
+		"March 12, 2019":            "2019-03-12",
+		"March 12th, 2019":          "2019-03-12",
+		"Tuesday, 12 March 2019":    "2019-03-12",
+		"12 Mar 2019":               "2019-03-12",
+		"March 2019":                "2019",
+		"30.11.2022":                "2022-11-30",
+		"25/12/2020":                "2020-12-25",
+		"12/25/2020":                "2020-12-25",
+		"03/04/2020":                "",
+		"2021-02-30":                "",
+		"1066":                      "",
+		"3000-01-01":                "",
+		"yesterday":                 "",
+		"":                          "",
+		"© 2024 Example":            "",
+	}
+	for in, want := range tests {
+		if got := parseDate(in); got != want {
+			t.Errorf("parseDate(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestChoosePublished(t *testing.T) {
+	tests := []struct {
+		name  string
+		cands []string
+		cite  string
+		want  string
+	}{
+		{"first full date", []string{"", "2022-02-08", "2021-01-01"}, "", "2022-02-08"},
+		{"citation year differs", []string{"2022-02-08"}, "2021", "2021"},
+		{"citation year agrees", []string{"2021-11-30"}, "2021", "2021-11-30"},
+		{"citation year only", nil, "2019", "2019"},
+		{"year only", []string{"", "2018"}, "", "2018"},
+		{"full beats year", []string{"2018", "2018-05-01"}, "", "2018-05-01"},
+		{"nothing", []string{"", ""}, "", ""},
+	}
+	for _, tt := range tests {
+		if got := choosePublished(tt.cands, tt.cite); got != tt.want {
+			t.Errorf("%s: choosePublished = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestParseCitation(t *testing.T) {
+	const title = "Trafficking and Terrorism: Where They Meet"
+	tests := []struct {
+		line, title string
+		loose       bool
+		pub, year   string
+		ok          bool
+	}{
+		{"Trafficking and Terrorism: Where They Meet - Office of the Special Representative, 2021", title, false, "Office of the Special Representative", "2021", true},
+		{"Trafficking and Terrorism: Where They Meet – Office A, Unit B, 2020.", title, false, "Office A, Unit B", "2020", true},
+		{"Trafficking and Terrorism: Where They Meet — Some Body, 2019", title, false, "Some Body", "2019", true},
+		{"Pre-war - Post-war: A Study - Example Press, 2018", "Pre-war - Post-war: A Study", false, "Example Press", "2018", true},
+		{"Something else entirely - Some Body, 2019", title, false, "", "", false},
+		{"Something else entirely - Some Body, 2019", title, true, "Some Body", "2019", true},
+		{"Trafficking and Terrorism: Where They Meet - 2021", title, false, "", "", false},
+		{"A sentence - with a dash, and no year at the end", title, true, "", "", false},
+	}
+	for _, tt := range tests {
+		c, ok := parseCitation(tt.line, tt.title, tt.loose)
+		if ok != tt.ok || c.publisher != tt.pub || c.year != tt.year {
+			t.Errorf("parseCitation(%q) = %+v, %v, want %q, %q, %v", tt.line, c, ok, tt.pub, tt.year, tt.ok)
+		}
+	}
+}
+
+// TestTermsInMarkup checks that adjacent term elements stay separate and
+// labelled lines are read in each form.
+func TestTermsInMarkup(t *testing.T) {
+	tests := []struct {
+		name, body string
+		cats, tags []string
+	}{
+		{"adjacent links", `<div class="entry-meta"><a href="/resource-type/guidance/" rel="tag">Guidance</a><a href="/resource-type/publications/" rel="tag">Publications</a></div>`,
+			[]string{"Guidance", "Publications"}, nil},
+		{"rel category tag", `<span class="cat-links"><a href="/category/a/" rel="category tag">A</a>, <a href="/category/b/" rel="category tag">B</a></span><span class="tags-links"><a href="/tag/x/" rel="tag">X</a><a href="/tag/y/" rel="tag">Y</a></span>`,
+			[]string{"A", "B"}, []string{"X", "Y"}},
+		{"labelled spans", `<p>Type: <span>Guidance</span><span>Publications</span></p>`,
+			[]string{"Guidance", "Publications"}, nil},
+		{"labelled text", `<p>TAGS: Global</p><p>Resource types: Guidance; Toolkits</p>`,
+			[]string{"Guidance", "Toolkits"}, []string{"Global"}},
+		{"label then list", `<dl><dt>Tags</dt><dd><a href="/t/1">One</a><a href="/t/2">Two</a></dd><dt>Category</dt><dd>Reports</dd></dl>`,
+			[]string{"Reports"}, []string{"One", "Two"}},
+		{"label element", `<p><strong>Tags:</strong> <em>Asia</em>, <em>Europe</em></p>`,
+			nil, []string{"Asia", "Europe"}},
+		{"in-text taxonomy link is not a term", `<p>See our <a href="/category/guidance/">guidance</a> pages.</p>`,
+			nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root, err := html.Parse(strings.NewReader("<html><body><article>" + tt.body + "</article></body></html>"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := newResolver("https://example.org/item/", root)
+			if err != nil {
+				t.Fatal(err)
+			}
+			scope := firstElement(root, func(n *html.Node) bool { return n.Data == "article" })
+			cats, tags := termsInMarkup(scope, textLines(scope, nil), r)
+			cats, tags = dedupeFold(nil, cats...), dedupeFold(nil, tags...)
+			if strings.Join(cats, "|") != strings.Join(tt.cats, "|") {
+				t.Errorf("categories = %q, want %q", cats, tt.cats)
+			}
+			if strings.Join(tags, "|") != strings.Join(tt.tags, "|") {
+				t.Errorf("tags = %q, want %q", tags, tt.tags)
+			}
+		})
+	}
+}

@@ -1,0 +1,92 @@
+package extract
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// benchPage is a publication page of about 50 KB: the seed-shaped
+// fixture with a long related block.
+func benchPage(b testing.TB) []byte {
+	page := readFixture(b, "seed-resource")
+	i := bytes.Index(page, []byte("</section>"))
+	j := bytes.Index(page, []byte(`<section class="elementor-section`))
+	if i < 0 || j < 0 {
+		b.Fatal("seed-resource.html has changed shape")
+	}
+	block := page[j : i+len("</section>")]
+	var out bytes.Buffer
+	out.Write(page[:i+len("</section>")])
+	for out.Len() < 50<<10 {
+		out.Write(bytes.ReplaceAll(block, []byte("/resource/"), []byte("/resource/more-")))
+	}
+	out.Write(page[i+len("</section>"):])
+	return out.Bytes()
+}
+
+func BenchmarkPage(b *testing.B) {
+	page := benchPage(b)
+	b.SetBytes(int64(len(page)))
+	b.ReportAllocs()
+	for b.Loop() {
+		res, err := Page("https://coalition.example.org/resource/forced-labour-at-sea/", page, "text/html; charset=utf-8", Rules{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.Kind != KindPublication {
+			b.Fatalf("Kind = %s", res.Kind)
+		}
+	}
+}
+
+// TestBenchPage checks that the benchmark measures the real work.
+func TestBenchPage(t *testing.T) {
+	page := benchPage(t)
+	if len(page) < 45<<10 {
+		t.Fatalf("bench page is %d bytes", len(page))
+	}
+	res, err := Page("https://coalition.example.org/resource/forced-labour-at-sea/", page, "", Rules{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := res.Publication
+	if got, want := p.Title, "Forced Labour at Sea: Evidence from Seafood Supply Chains"; got != want {
+		t.Errorf("Title = %q, want %q", got, want)
+	}
+	if got := strings.Join(p.Tags, ","); got != "" {
+		t.Errorf("Tags = %q, want none", got)
+	}
+}
+
+// FuzzPage runs the extractor (without its panic guard) on mutated
+// fixtures: it must not panic, and what it returns must be clean.
+func FuzzPage(f *testing.F) {
+	for _, fx := range fixtures {
+		f.Add(fx.url, readFixture(f, fx.name), fx.contentType)
+	}
+	f.Add("https://example.org/", []byte("<p>post<br>page<br>wp_block<br>acf-field</p>"), "")
+	f.Add("https://example.org/", []byte("<html><body class=single><h1>x</h1><p>a- b</p>"), "text/html; charset=windows-1252")
+	f.Fuzz(func(t *testing.T, u string, body []byte, ct string) {
+		res, err := page(u, body, ct, Rules{})
+		if err != nil {
+			return
+		}
+		if res.Kind != KindPublication && res.Kind != KindListing && res.Kind != KindOther {
+			t.Fatalf("Kind = %q", res.Kind)
+		}
+		for _, l := range res.Links {
+			if !strings.HasPrefix(l, "http://") && !strings.HasPrefix(l, "https://") || strings.Contains(l, "#") {
+				t.Errorf("link %q", l)
+			}
+		}
+		checkUTF8Lenient(t, res)
+		p := res.Publication
+		if res.Kind == KindPublication && (p.Categories == nil || p.Tags == nil || p.Downloads == nil) {
+			t.Errorf("nil lists in %+v", p)
+		}
+		if n := len([]rune(p.Summary)); n > SummaryLimit {
+			t.Errorf("summary of %d characters", n)
+		}
+	})
+}

@@ -1,0 +1,162 @@
+package extract
+
+import (
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// pageMeta is what the page says about itself outside its visible text:
+// <meta> tags, <link rel=canonical>, <html lang>, body classes, <title>
+// and JSON-LD. It is read before noise is stripped (scripts go with it).
+type pageMeta struct {
+	// props maps a lower-cased meta property, name or itemprop to its
+	// values in document order.
+	props       map[string][]string
+	canonical   string // raw href of <link rel=canonical>
+	htmlLang    string
+	bodyClasses []string
+	titleTag    string
+	ld          *jsonLD
+}
+
+func readMeta(root *html.Node) *pageMeta {
+	m := &pageMeta{props: map[string][]string{}, ld: &jsonLD{}}
+	var ldScripts []string
+	walk(root, func(n *html.Node) bool {
+		if n.Type != html.ElementNode {
+			return true
+		}
+		switch n.DataAtom {
+		case atom.Html:
+			if m.htmlLang == "" {
+				m.htmlLang = attr(n, "lang")
+				if m.htmlLang == "" {
+					m.htmlLang = attr(n, "xml:lang")
+				}
+			}
+		case atom.Body:
+			if m.bodyClasses == nil {
+				m.bodyClasses = classes(n)
+			}
+		case atom.Title:
+			if m.titleTag == "" && closest(n, func(a *html.Node) bool { return a.DataAtom == atom.Svg }) == nil {
+				m.titleTag = nodeText(n)
+			}
+			return false
+		case atom.Meta:
+			content, ok := metaContent(n)
+			if !ok {
+				return true
+			}
+			for _, key := range []string{"property", "name", "itemprop"} {
+				for _, k := range strings.Fields(strings.ToLower(attr(n, key))) {
+					m.props[k] = append(m.props[k], content)
+				}
+			}
+			if he := strings.ToLower(strings.TrimSpace(attr(n, "http-equiv"))); he != "" {
+				m.props["http-equiv:"+he] = append(m.props["http-equiv:"+he], content)
+			}
+		case atom.Link:
+			if hasRel(n, "canonical") && m.canonical == "" {
+				m.canonical = attr(n, "href")
+			}
+		case atom.Script:
+			if strings.Contains(strings.ToLower(attr(n, "type")), "ld+json") {
+				ldScripts = append(ldScripts, rawText(n))
+			}
+			return false
+		}
+		return true
+	})
+	for _, s := range ldScripts {
+		m.ld.add(s)
+	}
+	return m
+}
+
+func metaContent(n *html.Node) (string, bool) {
+	for _, a := range n.Attr {
+		if a.Key == "content" {
+			return strings.TrimSpace(a.Val), true
+		}
+	}
+	return "", false
+}
+
+// first returns the first non-empty value of the first key that has one.
+func (m *pageMeta) first(keys ...string) string {
+	for _, k := range keys {
+		for _, v := range m.props[k] {
+			if v = cleanText(v); v != "" {
+				return v
+			}
+		}
+	}
+	return ""
+}
+
+// all returns every non-empty value of the given keys.
+func (m *pageMeta) all(keys ...string) []string {
+	var out []string
+	for _, k := range keys {
+		for _, v := range m.props[k] {
+			if v = cleanText(v); v != "" {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
+// siteNames are the names the site calls itself, used to strip a site
+// name from titles.
+func (m *pageMeta) siteNames() []string {
+	var names []string
+	names = dedupeFold(names, m.all("og:site_name", "application-name", "apple-mobile-web-app-title")...)
+	names = dedupeFold(names, m.ld.siteNames()...)
+	var out []string
+	for _, n := range names {
+		if n = strings.TrimPrefix(n, "@"); n != "" {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// language reduces the page's declared language to its primary subtag.
+func (m *pageMeta) language() string {
+	for _, v := range []string{
+		m.htmlLang, m.first("og:locale"), m.first("http-equiv:content-language"),
+		m.first("language", "dc.language", "dcterms.language", "content-language"), m.ld.language(),
+	} {
+		if l := primaryLanguage(v); l != "" {
+			return l
+		}
+	}
+	return ""
+}
+
+// primaryLanguage returns the primary subtag of a language tag or locale,
+// lower-cased: "en-US" and "en_GB" give "en". It returns "" for anything
+// that is not a language tag.
+func primaryLanguage(tag string) string {
+	tag = strings.TrimSpace(tag)
+	if i := strings.IndexAny(tag, ",;"); i >= 0 {
+		tag = tag[:i]
+	}
+	if i := strings.IndexAny(tag, "-_"); i >= 0 {
+		tag = tag[:i]
+	}
+	tag = strings.ToLower(strings.TrimSpace(tag))
+	if len(tag) < 2 || len(tag) > 3 {
+		return ""
+	}
+	for _, r := range tag {
+		if r < 'a' || r > 'z' {
+			return ""
+		}
+	}
+	return tag
+}

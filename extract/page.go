@@ -1,0 +1,193 @@
+package extract
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/andybalholm/cascadia"
+	"golang.org/x/net/html"
+
+	"harvest"
+	"harvest/urlnorm"
+)
+
+// Page extracts what one fetched page is and holds. pageURL is the URL
+// the page was fetched from (after redirects), body the raw bytes and
+// contentType the Content-Type header (it may be empty). Page is pure:
+// it does no I/O and parses the page once; it is safe for concurrent use.
+//
+// It returns an error for unusable input (an empty or binary body, a
+// Content-Type that is not HTML, a URL that is not absolute http(s)) and
+// for invalid selectors in rules. It does not panic: a failure inside the
+// extractor is returned as an error.
+//
+// The work, in order: decode the charset; collect the page's links; strip
+// noise; find the main heading and teaser blocks; classify the page; for
+// a publication, strip teasers as related blocks and read the fields.
+func Page(pageURL string, body []byte, contentType string, rules Rules) (res *Result, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			res, err = nil, fmt.Errorf("extract %s: internal error: %v", pageURL, p)
+		}
+	}()
+	return page(pageURL, body, contentType, rules)
+}
+
+func page(pageURL string, body []byte, contentType string, rules Rules) (*Result, error) {
+	if err := rules.Validate(); err != nil {
+		return nil, fmt.Errorf("extract %s: %w", pageURL, err)
+	}
+	if _, err := urlnorm.Normalize(pageURL); err != nil {
+		return nil, fmt.Errorf("extract: %w", err)
+	}
+	root, err := parse(body, contentType)
+	if err != nil {
+		return nil, fmt.Errorf("extract %s: %w", pageURL, err)
+	}
+	r, err := newResolver(pageURL, root)
+	if err != nil {
+		return nil, fmt.Errorf("extract: %w", err)
+	}
+	meta := readMeta(root)
+	res := &Result{Links: collectLinks(root, r)}
+	itemPresent := rules.Item != "" && goquery.NewDocumentFromNode(root).Find(rules.Item).Length() > 0
+
+	bodyNode := findBody(root)
+	var log noiseLog
+	heading := findMainHeading(bodyNode)
+	(&stripper{root: root, heading: heading, log: &log}).strip(rules)
+	if !attached(root, heading) {
+		heading = findMainHeading(bodyNode)
+	}
+	groups := findTeasers(bodyNode, r, heading)
+	sig := measure(bodyNode, r, heading, groups, meta)
+	res.Kind, res.Reason = classify(pageURL, r.page, meta, rules, itemPresent, sig)
+	if res.Kind == KindPublication {
+		removeTeasers(groups, heading, &log)
+		res.Publication = newFields(root, meta, r, rules, heading).publication()
+		sanitize(&res.Publication)
+	}
+	res.Noise = log.lines()
+	return res, nil
+}
+
+// classify applies the source's rules, then the generic rule. When a
+// rule (ItemURL, Item) is set and the page fails it, the page is not a
+// publication whatever the generic rule says.
+func classify(rawURL, normURL string, m *pageMeta, rules Rules, itemPresent bool, sig signals) (Kind, string) {
+	if rules.ItemURL == nil && rules.Item == "" {
+		return genericKind(m, normURL, sig)
+	}
+	var why []string
+	ok := true
+	if rules.ItemURL != nil {
+		if rules.ItemURL.MatchString(rawURL) || rules.ItemURL.MatchString(normURL) {
+			why = append(why, "URL matches the item pattern")
+		} else {
+			ok = false
+			why = append(why, "URL does not match the item pattern")
+		}
+	}
+	if rules.Item != "" {
+		if itemPresent {
+			why = append(why, fmt.Sprintf("item selector %q matches", rules.Item))
+		} else {
+			ok = false
+			why = append(why, fmt.Sprintf("item selector %q does not match", rules.Item))
+		}
+	}
+	reason := "rules: " + strings.Join(why, ", ")
+	if ok {
+		return KindPublication, reason
+	}
+	kind, generic := genericKind(m, normURL, sig)
+	if kind == KindPublication {
+		kind = KindOther
+	}
+	return kind, reason + "; " + generic
+}
+
+// measure takes the shape of the noise-stripped page.
+func measure(body *html.Node, r *resolver, heading *html.Node, groups []*teaserGroup, m *pageMeta) signals {
+	sig := signals{heading: heading != nil, teasers: teaserCount(groups)}
+	skip := func(n *html.Node) bool { return inTeaser(groups, n) }
+	for _, l := range textLines(body, skip) {
+		if summaryBlock(l) {
+			if n := utf8.RuneCountInString(l.text); n > sig.ownText {
+				sig.ownText = n
+			}
+		}
+	}
+	seen := map[string]bool{}
+	walk(body, func(n *html.Node) bool {
+		if skip(n) {
+			return false
+		}
+		if !isLink(n) {
+			return true
+		}
+		u := r.href(n)
+		if u != "" && !seen[u] && !mediaExts[extension(u)] &&
+			(isDocumentExt(u) || isUploadPath(u) || downloadTextRe.MatchString(nodeText(n))) {
+			seen[u] = true
+			sig.downloads++
+		}
+		return false
+	})
+	for k := range m.props {
+		if strings.HasPrefix(k, "citation_") || strings.HasPrefix(k, "dc.") || strings.HasPrefix(k, "dcterms.") {
+			sig.docMeta = true
+			break
+		}
+	}
+	return sig
+}
+
+// Validate reports the first invalid CSS selector in r.
+func (r Rules) Validate() error {
+	sels := []struct{ name, sel string }{
+		{"item", r.Item}, {"content", r.Content}, {"title", r.Title}, {"summary", r.Summary},
+		{"categories", r.Categories}, {"tags", r.Tags}, {"downloads", r.Downloads},
+		{"publisher", r.Publisher}, {"published", r.Published},
+	}
+	for _, s := range r.Remove {
+		sels = append(sels, struct{ name, sel string }{"remove", s})
+	}
+	for _, s := range sels {
+		if strings.TrimSpace(s.sel) == "" {
+			continue
+		}
+		if _, err := cascadia.ParseGroup(s.sel); err != nil {
+			return fmt.Errorf("%s selector %q: %w", s.name, s.sel, err)
+		}
+	}
+	return nil
+}
+
+// sanitize guarantees valid UTF-8 without control characters in every
+// field of p.
+func sanitize(p *harvest.Publication) {
+	clean := func(s string) string {
+		if utf8.ValidString(s) && !strings.ContainsFunc(s, isControl) {
+			return s
+		}
+		return normSpace(s)
+	}
+	p.Title, p.Summary, p.Publisher = clean(p.Title), clean(p.Summary), clean(p.Publisher)
+	p.URL, p.CanonicalURL = clean(p.URL), clean(p.CanonicalURL)
+	p.Published, p.Language = clean(p.Published), clean(p.Language)
+	for i := range p.Categories {
+		p.Categories[i] = clean(p.Categories[i])
+	}
+	for i := range p.Tags {
+		p.Tags[i] = clean(p.Tags[i])
+	}
+	for i := range p.Downloads {
+		d := &p.Downloads[i]
+		d.URL, d.Label, d.MediaType = clean(d.URL), clean(d.Label), clean(d.MediaType)
+	}
+}
+
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }

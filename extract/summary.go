@@ -1,0 +1,94 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/html/atom"
+)
+
+// Minimum size of a substantive paragraph.
+const (
+	minSummaryChars = 60
+	minSummaryWords = 8
+)
+
+var (
+	// notSummaryRe matches lines that open with a label or an action:
+	// bylines, dates, download, share and citation prompts, term lists.
+	notSummaryRe = regexp.MustCompile(`^(?:[Bb]y\s+\p{Lu}|(?i:download\b|share(?:\s+this|\s+on|:)|posted\s+(?:on|in|by)\b|published\s*(?:on\b|:)|written\s+by\b|authors?(?:\(s\))?\s*:|date\s*:|(?:last\s+)?updated\s*(?:on\b|:)|filed\s+under\b|print\s+(?:this|page)\b|e-?mail\s*(?:this\b|:)|©|copyright\b|cite\s+this\b|(?:suggested\s+)?citation\s*:|how\s+to\s+cite\b|tags?\s*:|keywords?\s*:|categor(?:y|ies)\s*:|topics?\s*:|types?\s*:|resource\s+types?\s*:|publisher\s*:|source\s*:|language\s*:|pages?\s*:|isbn\b|format\s*:|file\s+size\b))`)
+	// truncatedRe matches a description cut short by the CMS.
+	truncatedRe = regexp.MustCompile(`(?:…|\.{3}|\[\s*(?:…|\.{3})\s*\]|(?i:read\s+more|continue\s+reading)[^.!?]{0,80})\s*$`)
+)
+
+// summaryBlock says whether a line's block can hold a summary paragraph.
+func summaryBlock(l line) bool {
+	return !isHeading(l.block) && !isElement(l.block, atom.Li, atom.Dt, atom.Th, atom.Figcaption, atom.Caption, atom.Pre, atom.Address, atom.Label)
+}
+
+// substantive reports whether a line is a real paragraph of the
+// publication's own description rather than a citation, download or share
+// line, a byline or date, a term list or a repeat of the title.
+func substantive(l line, title string) bool {
+	t := l.text
+	if utf8.RuneCountInString(t) < minSummaryChars || len(strings.Fields(t)) < minSummaryWords {
+		return false
+	}
+	if !summaryBlock(l) || notSummaryRe.MatchString(t) || parseDate(t) != "" {
+		return false
+	}
+	if title != "" && resembles(t, title) {
+		return false
+	}
+	if _, dl := withoutDownloadLinks(l); dl {
+		return false
+	}
+	if _, ok := parseCitation(t, title, false); ok {
+		return false
+	}
+	upper, lower := 0, 0
+	for _, r := range t {
+		switch {
+		case unicode.IsUpper(r):
+			upper++
+		case unicode.IsLower(r):
+			lower++
+		}
+	}
+	return lower > upper
+}
+
+// firstParagraph returns the first substantive line, cleaned.
+func firstParagraph(lines []line, title string) string {
+	for _, l := range lines {
+		if substantive(l, title) {
+			if s := cleanSummary(l.text); s != "" {
+				return s
+			}
+		}
+	}
+	return ""
+}
+
+// chooseSummary takes the content's first paragraph, or the page's
+// description (og:description, meta description, JSON-LD) when that is
+// fuller: longer and not a teaser cut short. With no paragraph, the
+// description is used even when cut short, back to its last full sentence.
+func chooseSummary(para, desc string) string {
+	desc = cleanText(desc)
+	if desc == "" {
+		return para
+	}
+	if para == "" {
+		return cleanSummary(desc)
+	}
+	if truncatedRe.MatchString(desc) {
+		return para
+	}
+	if d := cleanSummary(desc); utf8.RuneCountInString(d) > utf8.RuneCountInString(para) {
+		return d
+	}
+	return para
+}

@@ -1,0 +1,245 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// A teaser is a block that presents another page: a title linking to it
+// and/or a "Read More" link to it, usually with an excerpt, its terms
+// and a "TAGS:" line. Repeated teasers make a listing page, or, on a
+// publication page, a related-resources block.
+
+// readMoreRe matches the text of a "Read More"-style link.
+var readMoreRe = regexp.MustCompile(`(?i)^(?:\.{2,}|…)?\s*(?:read\s+more|continue\s+reading|read\s+the\s+rest|read\s+full|learn\s+more|view\s+(?:more|details|resource|publication|report)|more(?:\s+info)?)\b.{0,80}$`)
+
+// teaserGroup is a set of sibling teaser units presenting at least two
+// different pages.
+type teaserGroup struct {
+	parent  *html.Node
+	units   []*html.Node
+	targets map[string]bool
+}
+
+// findTeasers finds the teaser groups below body. heading (the page's
+// main heading) and its ancestors are never part of a teaser.
+func findTeasers(body *html.Node, r *resolver, heading *html.Node) []*teaserGroup {
+	type anchor struct {
+		a      *html.Node
+		target string
+	}
+	var anchors []anchor
+	walk(body, func(n *html.Node) bool {
+		if !isLink(n) {
+			return true
+		}
+		u := r.href(n)
+		if u == "" || u == r.page || isFileURL(u) {
+			return false
+		}
+		if isTitleLink(n) || isReadMoreLink(n) {
+			anchors = append(anchors, anchor{n, u})
+		}
+		return false
+	})
+	const mixed = "\x00"
+	marks := map[*html.Node]string{}
+	for _, an := range anchors {
+		for p := an.a.Parent; p != nil; p = p.Parent {
+			switch marks[p] {
+			case "":
+				marks[p] = an.target
+			case an.target, mixed:
+			default:
+				marks[p] = mixed
+			}
+		}
+	}
+	stop := func(p *html.Node) bool {
+		return p == nil || p == body || p.Type != html.ElementNode ||
+			isElement(p, atom.Main, atom.Body, atom.Html) || strings.EqualFold(attr(p, "role"), "main") ||
+			(heading != nil && contains(p, heading))
+	}
+	groups := map[*html.Node]*teaserGroup{}
+	var order []*html.Node
+	for _, an := range anchors {
+		if heading != nil && contains(an.a, heading) {
+			continue
+		}
+		unit := an.a
+		for p := unit.Parent; !stop(p) && marks[p] == an.target; p = p.Parent {
+			unit = p
+		}
+		if unit.Parent == nil || (heading != nil && contains(unit, heading)) {
+			continue
+		}
+		g := groups[unit.Parent]
+		if g == nil {
+			g = &teaserGroup{parent: unit.Parent, targets: map[string]bool{}}
+			groups[unit.Parent] = g
+			order = append(order, unit.Parent)
+		}
+		if !containsNode(g.units, unit) {
+			g.units = append(g.units, unit)
+		}
+		g.targets[an.target] = true
+	}
+	var out []*teaserGroup
+	for _, p := range order {
+		if g := groups[p]; len(g.targets) >= 2 {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+func containsNode(list []*html.Node, n *html.Node) bool {
+	for _, m := range list {
+		if m == n {
+			return true
+		}
+	}
+	return false
+}
+
+// isTitleLink reports whether a sits in a heading (h2-h6) or a title
+// element near it, or holds such a heading itself (a card that is one
+// big link).
+func isTitleLink(a *html.Node) bool {
+	if firstElement(a, func(n *html.Node) bool { return isHeading(n) && n.DataAtom != atom.H1 }) != nil {
+		return true // a whole card is the link
+	}
+	p := a
+	for i := 0; i < 3 && p != nil; i++ {
+		p = p.Parent
+		if p == nil || p.Type != html.ElementNode {
+			return false
+		}
+		if p.DataAtom == atom.H1 {
+			return false
+		}
+		if isHeading(p) {
+			return true
+		}
+		for _, c := range classes(p) {
+			if strings.Contains(c, "title") && !strings.Contains(c, "subtitle") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func isReadMoreLink(a *html.Node) bool {
+	for _, c := range classes(a) {
+		if strings.Contains(c, "more-link") || strings.Contains(c, "read-more") || strings.Contains(c, "readmore") {
+			return true
+		}
+	}
+	t, ok := boundedText(a, 100)
+	return ok && t != "" && readMoreRe.MatchString(t)
+}
+
+// teaserCount is the number of distinct pages the groups present.
+func teaserCount(groups []*teaserGroup) int {
+	seen := map[string]bool{}
+	for _, g := range groups {
+		for t := range g.targets {
+			seen[t] = true
+		}
+	}
+	return len(seen)
+}
+
+// inTeaser reports whether n lies inside a unit of one of the groups.
+func inTeaser(groups []*teaserGroup, n *html.Node) bool {
+	for _, g := range groups {
+		for _, u := range g.units {
+			if contains(u, n) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// teaserLeftoverLimit is the longest text (in characters) of a sibling
+// removed along with teasers: the terms, "TAGS:" line or excerpt of a
+// teaser whose parts are siblings rather than one block.
+const teaserLeftoverLimit = 400
+
+// removeTeasers strips the groups from a publication page as related
+// blocks: the units, the short pieces between and after them (the parts
+// of flat teasers) and containers left with nothing of substance.
+func removeTeasers(groups []*teaserGroup, heading *html.Node, log *noiseLog) {
+	keep := func(n *html.Node) bool {
+		return isElement(n, atom.Main, atom.Body, atom.Html) || strings.EqualFold(attr(n, "role"), "main") ||
+			(heading != nil && contains(n, heading))
+	}
+	short := func(n *html.Node) bool {
+		if n.Type == html.TextNode {
+			return utf8.RuneCountInString(strings.TrimSpace(n.Data)) <= teaserLeftoverLimit
+		}
+		if n.Type != html.ElementNode {
+			return true
+		}
+		if keep(n) || startsSection(n, 3) || firstElement(n, isDocumentLink) != nil {
+			return false
+		}
+		_, ok := boundedText(n, teaserLeftoverLimit)
+		return ok
+	}
+	for _, g := range groups {
+		if g.parent.Parent == nil && g.parent.Type != html.DocumentNode {
+			continue // detached with an earlier group
+		}
+		first, last := g.units[0], g.units[len(g.units)-1]
+		var doomed []*html.Node
+		inRange := false
+		for c := g.parent.FirstChild; c != nil; c = c.NextSibling {
+			if c == first {
+				inRange = true
+			}
+			if inRange && (containsNode(g.units, c) || short(c)) {
+				doomed = append(doomed, c)
+			} else if inRange {
+				break
+			}
+			if c == last {
+				for s := c.NextSibling; s != nil && short(s); s = s.NextSibling {
+					doomed = append(doomed, s)
+				}
+				break
+			}
+		}
+		for _, n := range doomed {
+			detach(n)
+		}
+		for _, u := range g.units {
+			detach(u) // units not reached above (a long sibling between them)
+		}
+		p := g.parent
+		for p != nil && p.Type == html.ElementNode && !keep(p) {
+			if _, ok := boundedText(p, 120); !ok || firstElement(p, isDocumentLink) != nil {
+				break
+			}
+			up := p.Parent
+			detach(p)
+			p = up
+		}
+		log.add(noiseRelated, 1, len(g.targets))
+	}
+}
+
+// isDocumentLink reports whether n is a link to a document file.
+func isDocumentLink(n *html.Node) bool {
+	if !isLink(n) {
+		return false
+	}
+	h := attr(n, "href")
+	return isDocumentExt(h) || (isUploadPath(h) && !mediaExts[extension(h)])
+}

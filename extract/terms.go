@@ -1,0 +1,214 @@
+package extract
+
+import (
+	"net/url"
+	"regexp"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// Labels that introduce a term list in the page's own text.
+var (
+	tagsLabelRe = regexp.MustCompile(`(?i)^(?:tags?|keywords?)\s*[:：]\s*`)
+	catsLabelRe = regexp.MustCompile(`(?i)^(?:categories|category|types?|resource\s+types?|document\s+types?|publication\s+types?)\s*[:：]\s*`)
+	// termLabelOnlyRe is a label standing alone, its terms in the next
+	// element ("<dt>Tags</dt><dd>...</dd>").
+	termLabelOnlyRe = regexp.MustCompile(`(?i)^(?:tags?|keywords?|categories|category|types?|resource\s+types?|document\s+types?|publication\s+types?)\s*[:：]?$`)
+	tagsLabelOnlyRe = regexp.MustCompile(`(?i)^(?:tags?|keywords?)\s*[:：]?$`)
+)
+
+// Taxonomy folders in term URLs (".../resource-type/guidance/").
+var (
+	categoryFolders = map[string]bool{
+		"category": true, "categories": true, "resource-type": true, "resource-types": true,
+		"resource_type": true, "type": true, "types": true, "publication-type": true,
+		"document-type": true, "topic": true, "topics": true, "theme": true, "themes": true,
+		"sector": true, "sectors": true, "subject": true, "subjects": true,
+	}
+	tagFolders = map[string]bool{
+		"tag": true, "tags": true, "keyword": true, "keywords": true, "region": true,
+		"regions": true, "country": true, "countries": true,
+	}
+	metaRegionRe = regexp.MustCompile(`meta|terms|taxonom|categor|tags|entry-header|entry-footer|post-info|resource-type`)
+)
+
+type termKind int
+
+const (
+	notTerm termKind = iota
+	categoryTerm
+	tagTerm
+)
+
+// folderKind says whether a term URL is a category or a tag by the
+// taxonomy folder in its first or second path segment.
+func folderKind(u string) termKind {
+	p, err := url.Parse(u)
+	if err != nil {
+		return notTerm
+	}
+	segs := strings.Split(strings.Trim(strings.ToLower(p.Path), "/"), "/")
+	for i := 0; i < len(segs)-1 && i < 2; i++ {
+		switch {
+		case categoryFolders[segs[i]]:
+			return categoryTerm
+		case tagFolders[segs[i]]:
+			return tagTerm
+		}
+	}
+	return notTerm
+}
+
+// linkTermKind says whether the link a in the entry is one of the
+// entry's terms: rel="category tag" and .cat-links are categories;
+// rel="tag" and .tags-links are tags, except rel="tag" links into a
+// category-like taxonomy (WordPress marks every term link rel="tag");
+// other links in the entry's header, meta or footer are terms when their
+// URL has a taxonomy folder.
+func linkTermKind(a, scope *html.Node, u string) termKind {
+	if hasRel(a, "category") {
+		return categoryTerm
+	}
+	inClass := func(tokens ...string) bool {
+		for p := a.Parent; p != nil && p != scope.Parent; p = p.Parent {
+			if hasClass(p, tokens...) {
+				return true
+			}
+		}
+		return false
+	}
+	if inClass("cat-links", "categories-links", "post-categories", "entry-categories") {
+		return categoryTerm
+	}
+	if inClass("tags-links", "tag-links", "post-tags", "entry-tags") {
+		return tagTerm
+	}
+	folder := folderKind(u)
+	if hasRel(a, "tag") {
+		if folder == categoryTerm {
+			return categoryTerm
+		}
+		return tagTerm
+	}
+	if folder == notTerm {
+		return notTerm
+	}
+	for p := a.Parent; p != nil && p != scope.Parent; p = p.Parent {
+		if isElement(p, atom.Header, atom.Footer) || tokenMatch(p, metaRegionRe) {
+			return folder
+		}
+	}
+	return notTerm
+}
+
+// termsInMarkup returns the categories and tags marked up in the entry:
+// term links, then labelled lines ("Tags: A, B"), each in document order.
+func termsInMarkup(scope *html.Node, lines []line, r *resolver) (cats, tags []string) {
+	walk(scope, func(n *html.Node) bool {
+		if !isLink(n) {
+			return true
+		}
+		u := r.href(n)
+		if u == "" {
+			return false
+		}
+		switch linkTermKind(n, scope, u) {
+		case categoryTerm:
+			cats = append(cats, cleanTerm(nodeText(n)))
+		case tagTerm:
+			tags = append(tags, cleanTerm(nodeText(n)))
+		}
+		return false
+	})
+	for i, l := range lines {
+		switch {
+		case tagsLabelRe.MatchString(l.text) && !tagsLabelOnlyRe.MatchString(l.text):
+			tags = append(tags, lineTerms(l, tagsLabelRe)...)
+		case catsLabelRe.MatchString(l.text) && !termLabelOnlyRe.MatchString(l.text):
+			cats = append(cats, lineTerms(l, catsLabelRe)...)
+		case termLabelOnlyRe.MatchString(l.text):
+			v := valueElement(lines, i)
+			if v == nil {
+				continue
+			}
+			if tagsLabelOnlyRe.MatchString(l.text) {
+				tags = append(tags, termsIn(v)...)
+			} else {
+				cats = append(cats, termsIn(v)...)
+			}
+		}
+	}
+	return cats, tags
+}
+
+// lineTerms reads the terms of a labelled line. When the terms are
+// elements (links, spans) each element's own text is one term, so
+// "<span>Guidance</span><span>Publications</span>" gives two terms;
+// plain text is split on commas, semicolons and pipes.
+func lineTerms(l line, label *regexp.Regexp) []string {
+	value := label.ReplaceAllString(l.text, "")
+	var fromLeaves []string
+	for _, leaf := range l.leaves {
+		t := nodeText(leaf)
+		if termLabelOnlyRe.MatchString(t) {
+			continue // the label's own element
+		}
+		t = label.ReplaceAllString(t, "")
+		fromLeaves = append(fromLeaves, splitTerms(t)...)
+	}
+	if len(fromLeaves) > 0 && flat(strings.Join(fromLeaves, "")) == flat(value) {
+		return fromLeaves
+	}
+	return splitTerms(value)
+}
+
+// flat is s reduced to letters and digits without spaces.
+func flat(s string) string { return strings.ReplaceAll(letters(s), " ", "") }
+
+// valueElement returns the element holding the value of the label-only
+// line lines[i]: the next element after the label's block.
+func valueElement(lines []line, i int) *html.Node {
+	for n := lines[i].block; n != nil; n = n.Parent {
+		for s := n.NextSibling; s != nil; s = s.NextSibling {
+			if s.Type == html.ElementNode {
+				return s
+			}
+		}
+		if isContentBlock(n.Parent) {
+			break
+		}
+	}
+	return nil
+}
+
+// termsIn reads the terms held by a value element: its links, else its
+// innermost elements with text, else its text split on separators.
+func termsIn(v *html.Node) []string {
+	var out []string
+	for _, a := range elements(v, isLink) {
+		out = append(out, cleanTerm(nodeText(a)))
+	}
+	if len(out) > 0 {
+		return out
+	}
+	for _, e := range elements(v, func(n *html.Node) bool { return n != v && isLeaf(n) }) {
+		out = append(out, splitTerms(nodeText(e))...)
+	}
+	if len(out) > 0 {
+		return out
+	}
+	return splitTerms(nodeText(v))
+}
+
+// dropDefaultCategory removes WordPress's default category.
+func dropDefaultCategory(cats []string) []string {
+	out := cats[:0]
+	for _, c := range cats {
+		if !strings.EqualFold(c, "Uncategorized") && !strings.EqualFold(c, "Uncategorised") {
+			out = append(out, c)
+		}
+	}
+	return out
+}

@@ -1,0 +1,137 @@
+package extract
+
+import (
+	"net/url"
+	"path"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+
+	"harvest/urlnorm"
+)
+
+// documentTypes maps the extensions of downloadable documents to their
+// media types. Links to these are downloads, never crawl candidates.
+var documentTypes = map[string]string{
+	"pdf":  "application/pdf",
+	"doc":  "application/msword",
+	"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+	"xls":  "application/vnd.ms-excel",
+	"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	"ppt":  "application/vnd.ms-powerpoint",
+	"pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+	"odt":  "application/vnd.oasis.opendocument.text",
+	"ods":  "application/vnd.oasis.opendocument.spreadsheet",
+	"odp":  "application/vnd.oasis.opendocument.presentation",
+	"rtf":  "application/rtf",
+	"epub": "application/epub+zip",
+	"mobi": "application/x-mobipocket-ebook",
+	"zip":  "application/zip",
+	"csv":  "text/csv",
+	"txt":  "text/plain",
+}
+
+// mediaExts are files that are neither pages nor publications (images,
+// audio, video, archives): never crawled, never downloads.
+var mediaExts = map[string]bool{
+	"jpg": true, "jpeg": true, "png": true, "gif": true, "webp": true, "svg": true,
+	"bmp": true, "tif": true, "tiff": true, "ico": true, "avif": true, "heic": true,
+	"mp3": true, "wav": true, "ogg": true, "m4a": true, "mp4": true, "m4v": true,
+	"mov": true, "avi": true, "wmv": true, "webm": true, "flv": true,
+	"gz": true, "tgz": true, "rar": true, "7z": true, "tar": true, "bz2": true,
+	"exe": true, "dmg": true, "msi": true, "apk": true, "iso": true,
+	"css": true, "js": true, "woff": true, "woff2": true, "ttf": true, "eot": true,
+}
+
+// extension returns the lower-case extension of the path of u, or "".
+func extension(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return ""
+	}
+	ext := path.Ext(p.Path)
+	if len(ext) < 2 || len(ext) > 6 {
+		return ""
+	}
+	return strings.ToLower(ext[1:])
+}
+
+// isDocumentExt reports whether u names a document by its extension.
+func isDocumentExt(u string) bool {
+	_, ok := documentTypes[extension(u)]
+	return ok
+}
+
+// isUploadPath reports whether u is a file in a WordPress uploads folder.
+func isUploadPath(u string) bool {
+	p, err := url.Parse(u)
+	return err == nil && strings.Contains(strings.ToLower(p.Path), "/wp-content/uploads/")
+}
+
+// isFileURL reports whether u points at a file (document, image, media,
+// upload) rather than at a page.
+func isFileURL(u string) bool {
+	ext := extension(u)
+	if _, ok := documentTypes[ext]; ok || mediaExts[ext] {
+		return true
+	}
+	return isUploadPath(u)
+}
+
+// fileName returns the last path segment of u, unescaped.
+func fileName(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return ""
+	}
+	return path.Base(strings.TrimSuffix(p.Path, "/"))
+}
+
+// resolver resolves references found in one page.
+type resolver struct {
+	base *url.URL
+	page string // the normalised page URL
+}
+
+// newResolver takes the page URL and the document; a <base href> is
+// resolved against the page URL and used as the base when valid.
+func newResolver(page string, root *html.Node) (*resolver, error) {
+	norm, err := urlnorm.Normalize(page)
+	if err != nil {
+		return nil, err
+	}
+	base, err := url.Parse(norm)
+	if err != nil {
+		return nil, err
+	}
+	if b := firstElement(root, func(n *html.Node) bool { return n.DataAtom == atom.Base && hasAttr(n, "href") }); b != nil {
+		if abs, err := urlnorm.Resolve(base, attr(b, "href")); err == nil {
+			if u, err := url.Parse(abs); err == nil {
+				base = u
+			}
+		}
+	}
+	return &resolver{base: base, page: norm}, nil
+}
+
+// resolve returns the absolute, normalised http(s) form of ref, or "".
+func (r *resolver) resolve(ref string) string {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return ""
+	}
+	abs, err := urlnorm.Resolve(r.base, ref)
+	if err != nil {
+		return ""
+	}
+	return abs
+}
+
+// href returns the resolved href of n, or "".
+func (r *resolver) href(n *html.Node) string {
+	if !hasAttr(n, "href") {
+		return ""
+	}
+	return r.resolve(attr(n, "href"))
+}
