@@ -12,7 +12,8 @@ var (
 	// fileNoteRe is a trailing note about the file: "[PDF]", "(PDF, 2 MB)".
 	fileNoteRe     = regexp.MustCompile(`(?i)\s*[\[(](?:pdf|docx?|xlsx?|pptx?|epub|zip|[^)\]]*\b[0-9.,]+\s*[km]b)[^)\]]{0,40}[\])]\s*$`)
 	citationDashes = []string{" - ", " – ", " — "}
-	publisherRe    = regexp.MustCompile(`(?i)^(?:publisher|published\s+by|publishing\s+organi[sz]ation)\s*[:：]\s*(.+)$`)
+	publisherRe    = regexp.MustCompile(`(?i)^(?:publisher|published\s+by|publishing\s+organi[sz]ation|[ée]diteur|herausgeber(?:in)?|editorial)\s*[:：]\s*(.+)$`)
+	publishedByRe  = regexp.MustCompile(`(?i)^(?:published|issued|produced)\s+by\s+(.+?)\.?$`)
 	downloadTextRe = regexp.MustCompile(`(?i)\b(?:download|t[ée]l[ée]charger|descargar|herunterladen|scarica)\b`)
 )
 
@@ -55,15 +56,18 @@ func withoutDownloadLinks(l line) (string, bool) {
 	return text, found
 }
 
-// parseCitation splits a citation line. With loose set, a title part
-// that does not resemble title is accepted (the last dash that leaves a
-// "<Publisher>, <YYYY>" tail is used).
+// parseCitation splits a citation line. Of the dashes that leave a
+// "<Publisher>, <YYYY>" tail, it takes the one whose title part is
+// closest to title (a title may hold dashes itself). With loose set, a
+// title part that does not resemble title is accepted (the last such
+// dash is used).
 func parseCitation(text, title string, loose bool) (citation, bool) {
 	if utf8.RuneCountInString(text) > 600 {
 		return citation{}, false
 	}
-	var fallback citation
-	haveFallback := false
+	var best, fallback citation
+	bestDist, haveFallback := -1, false
+	want := len(letters(title))
 	for i := 0; i < len(text); i++ {
 		sep := ""
 		for _, d := range citationDashes {
@@ -85,12 +89,22 @@ func parseCitation(text, title string, loose bool) (citation, bool) {
 			continue
 		}
 		c := citation{publisher: pub, year: m[2]}
-		if title != "" && resembles(left, title) {
-			return c, true
-		}
 		fallback, haveFallback = c, true
+		if title == "" || !resembles(left, title) {
+			continue
+		}
+		dist := len(letters(left)) - want
+		if dist < 0 {
+			dist = -dist
+		}
+		if bestDist < 0 || dist < bestDist {
+			best, bestDist = c, dist
+		}
 	}
-	if loose && haveFallback {
+	switch {
+	case bestDist >= 0:
+		return best, true
+	case loose && haveFallback:
 		return fallback, true
 	}
 	return citation{}, false
@@ -108,24 +122,34 @@ func cleanPublisher(s string) string {
 	return s
 }
 
-// labelledPublisher reads a "Publisher: X" line, or a "Publisher" label
-// whose value is the next element.
-func labelledPublisher(lines []line) string {
+// labelledPublisher reads a "Publisher: X" line (or a "Publisher" label
+// whose value is the next element) or a short "Published by X, 2021."
+// line. A trailing ", <YYYY>" is the document's year, returned as year.
+func labelledPublisher(lines []line) (publisher, year string) {
 	for i, l := range lines {
+		value := ""
 		if m := publisherRe.FindStringSubmatch(l.text); m != nil {
-			if p := cleanPublisher(m[1]); p != "" {
-				return p
-			}
-		}
-		if labelOnly(l.text, "publisher", "published by") {
+			value = m[1]
+		} else if m := publishedByRe.FindStringSubmatch(l.text); m != nil && utf8.RuneCountInString(l.text) <= 150 {
+			value = m[1]
+		} else if labelOnly(l.text, "publisher", "published by", "éditeur", "herausgeber") {
 			if v := valueElement(lines, i); v != nil {
-				if p := cleanPublisher(nodeText(v)); p != "" {
-					return p
-				}
+				value = nodeText(v)
 			}
 		}
+		if value == "" {
+			continue
+		}
+		value = strings.TrimRight(strings.TrimSpace(value), ".")
+		if m := citationTailRe.FindStringSubmatch(value); m != nil {
+			value, year = m[1], m[2]
+		}
+		if p := cleanPublisher(value); p != "" {
+			return p, year
+		}
+		year = ""
 	}
-	return ""
+	return "", ""
 }
 
 // labelOnly reports whether text is one of the labels, alone, with or

@@ -2,6 +2,8 @@ package extract
 
 import (
 	"fmt"
+	"net/url"
+	"path"
 	"regexp"
 	"strings"
 )
@@ -14,6 +16,8 @@ type signals struct {
 	downloads int  // document links outside teasers
 	teasers   int  // distinct pages presented by repeated teaser blocks
 	docMeta   bool // citation_* or Dublin Core metadata about a document
+	// headingText is the main heading's text, for recognising site pages.
+	headingText string
 }
 
 // Shape thresholds, in characters.
@@ -28,6 +32,29 @@ var wpListingClasses = map[string]bool{
 	"archive": true, "paged": true, "category": true, "tag": true, "search": true,
 	"search-results": true, "search-no-results": true, "home": true, "blog": true,
 	"post-type-archive": true, "error404": true, "date": true, "author": true, "tax": true,
+}
+
+// sitePageRe matches the slugs of a site's own pages (about, contact,
+// legal notices, ...), which are not publications even when they link a
+// document (a constitution, an annual accounts PDF).
+var sitePageRe = regexp.MustCompile(`^(?:about|about-us|who-we-are|our-team|team|staff|people|our-people|contact|contact-us|imprint|impressum|legal|legal-notice|privacy|privacy-policy|privacy-notice|data-protection|datenschutz|terms|terms-of-use|terms-and-conditions|cookies|cookie-policy|accessibility|jobs|careers|vacancies|work-with-us|donate|support-us|get-involved|volunteer|faq|faqs|mission|our-mission|history|our-history|what-we-do|our-work|partners|our-partners|members|our-members|membership|newsletter|subscribe|sitemap|search|login|register|mentions-legales|qui-sommes-nous|a-propos|nous-contacter|contacto|quienes-somos|aviso-legal|uber-uns|ueber-uns|kontakt)$`)
+
+// sitePage returns the slug by which a page is one of the site's own
+// pages (the last segment of its URL path, or its heading), or "".
+func sitePage(pageURL, heading string) string {
+	if u, err := url.Parse(pageURL); err == nil {
+		seg := path.Base(strings.TrimSuffix(u.Path, "/"))
+		seg = strings.TrimSuffix(seg, path.Ext(seg))
+		if slug := strings.ToLower(seg); sitePageRe.MatchString(slug) {
+			return slug
+		}
+	}
+	if words := strings.Fields(letters(heading)); len(words) > 0 && len(words) <= 4 {
+		if slug := strings.Join(words, "-"); sitePageRe.MatchString(slug) {
+			return slug
+		}
+	}
+	return ""
 }
 
 // archiveURLRe matches URLs that name archive pages.
@@ -61,8 +88,12 @@ func genericKind(m *pageMeta, pageURL string, sig signals) (Kind, string) {
 		}
 		return KindPublication, "WordPress body class " + single
 	}
+	site := sitePage(pageURL, sig.headingText)
 	for _, c := range m.bodyClasses {
 		if c == "page" || strings.HasPrefix(c, "page-id-") {
+			if site != "" {
+				return KindOther, "WordPress static page, a site page (" + site + ")"
+			}
 			if sig.heading && sig.downloads > 0 && sig.ownText >= ownTextMin/2 {
 				return KindPublication, fmt.Sprintf("WordPress static page with a main heading, its own text and %s", plural(sig.downloads, "download"))
 			}
@@ -74,6 +105,9 @@ func genericKind(m *pageMeta, pageURL string, sig signals) (Kind, string) {
 	}
 	if t := m.ld.listingType(); t != "" {
 		return KindListing, "JSON-LD type " + m.ld.typeName(t)
+	}
+	if site != "" {
+		return KindOther, "a site page (" + site + ")"
 	}
 	og := strings.ToLower(m.first("og:type"))
 	if og == "article" || og == "book" {

@@ -228,3 +228,47 @@ func findBody(root *html.Node) *html.Node {
 	}
 	return root
 }
+
+// boundedText returns nodeText(n) when n's raw text is at most limit
+// bytes (after trimming), and false otherwise, without building the text
+// of large subtrees.
+func boundedText(n *html.Node, limit int) (string, bool) {
+	var b strings.Builder
+	over := false
+	size := 0 // bytes of text without surrounding white space
+	var visit func(*html.Node)
+	visit = func(c *html.Node) {
+		if over {
+			return
+		}
+		switch c.Type {
+		case html.TextNode:
+			b.WriteString(c.Data)
+			if size += len(strings.TrimSpace(c.Data)); size > limit*2 {
+				over = true
+			}
+			return
+		case html.CommentNode:
+			return
+		}
+		sep := isBlock(c) || isElement(c, atom.Br)
+		if sep {
+			b.WriteByte(' ')
+		}
+		for k := c.FirstChild; k != nil; k = k.NextSibling {
+			visit(k)
+		}
+		if sep {
+			b.WriteByte(' ')
+		}
+	}
+	visit(n)
+	if over {
+		return "", false
+	}
+	t := normSpace(b.String())
+	if len(t) > limit {
+		return "", false
+	}
+	return t, true
+}

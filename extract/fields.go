@@ -131,8 +131,13 @@ func (f *fields) publication() harvest.Publication {
 	p.Downloads = f.downloads()
 
 	cite, hasCite := findCitation(wideLines, p.Title)
-	p.Publisher = f.publisher(wideLines, cite, hasCite)
-	p.Published = f.published(wideLines, cite.year)
+	labelled, labelledYear := labelledPublisher(wideLines)
+	docYear := cite.year
+	if !hasCite {
+		docYear = labelledYear
+	}
+	p.Publisher = f.publisher(cite, hasCite, labelled)
+	p.Published = f.published(wideLines, docYear)
 	p.Language = f.meta.language()
 	p.Normalize()
 	return p
@@ -233,10 +238,10 @@ func (f *fields) downloads() []harvest.Download {
 	return out
 }
 
-// publisher: the source's selector, the citation line, a "Publisher:"
-// line, citation_publisher / Dublin Core metadata, and only then the
-// JSON-LD publisher (often the site itself).
-func (f *fields) publisher(lines []line, cite citation, hasCite bool) string {
+// publisher: the source's selector, the citation line, a "Publisher:" or
+// "Published by" line, citation_publisher / Dublin Core metadata, and only
+// then the JSON-LD publisher (often the site itself).
+func (f *fields) publisher(cite citation, hasCite bool, labelled string) string {
 	if n := f.first(f.rules.Publisher); n != nil {
 		if p := cleanPublisher(nodeText(n)); p != "" {
 			return p
@@ -245,8 +250,8 @@ func (f *fields) publisher(lines []line, cite citation, hasCite bool) string {
 	if hasCite {
 		return cite.publisher
 	}
-	if p := labelledPublisher(lines); p != "" {
-		return p
+	if labelled != "" {
+		return labelled
 	}
 	if p := cleanPublisher(f.meta.first("citation_publisher", "dc.publisher", "dcterms.publisher")); p != "" {
 		return p
@@ -261,7 +266,8 @@ var (
 
 // published: the source's selector; otherwise metadata dates, the
 // entry's <time> elements (published before updated) and "Date:" lines,
-// combined with the citation year by choosePublished.
+// combined by choosePublished with the document's year (from the citation
+// line, else from a "Published by X, 2021" line).
 func (f *fields) published(lines []line, citeYear string) string {
 	if n := f.first(f.rules.Published); n != nil {
 		t := nodeText(n)

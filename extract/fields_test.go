@@ -125,6 +125,7 @@ func TestParseCitation(t *testing.T) {
 		{"Trafficking and Terrorism: Where They Meet – Office A, Unit B, 2020.", title, false, "Office A, Unit B", "2020", true},
 		{"Trafficking and Terrorism: Where They Meet — Some Body, 2019", title, false, "Some Body", "2019", true},
 		{"Pre-war - Post-war: A Study - Example Press, 2018", "Pre-war - Post-war: A Study", false, "Example Press", "2018", true},
+		{"Student Workers – A Hidden Workforce - Workers Watch, 2016", "Student Workers – A Hidden Workforce", false, "Workers Watch", "2016", true},
 		{"Something else entirely - Some Body, 2019", title, false, "", "", false},
 		{"Something else entirely - Some Body, 2019", title, true, "Some Body", "2019", true},
 		{"Trafficking and Terrorism: Where They Meet - 2021", title, false, "", "", false},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 )
 
 // benchPage is a publication page of about 50 KB: the seed-shaped
@@ -68,7 +69,11 @@ func FuzzPage(f *testing.F) {
 	f.Add("https://example.org/", []byte("<p>post<br>page<br>wp_block<br>acf-field</p>"), "")
 	f.Add("https://example.org/", []byte("<html><body class=single><h1>x</h1><p>a- b</p>"), "text/html; charset=windows-1252")
 	f.Fuzz(func(t *testing.T, u string, body []byte, ct string) {
+		start := time.Now()
 		res, err := page(u, body, ct, Rules{})
+		if d := time.Since(start); d > 2*time.Second {
+			t.Fatalf("took %v on %d bytes", d, len(body))
+		}
 		if err != nil {
 			return
 		}

@@ -112,7 +112,11 @@ func classify(rawURL, normURL string, m *pageMeta, rules Rules, itemPresent bool
 // measure takes the shape of the noise-stripped page.
 func measure(body *html.Node, r *resolver, heading *html.Node, groups []*teaserGroup, m *pageMeta) signals {
 	sig := signals{heading: heading != nil, teasers: teaserCount(groups)}
-	skip := func(n *html.Node) bool { return inTeaser(groups, n) }
+	if heading != nil {
+		sig.headingText = nodeText(heading)
+	}
+	units := unitSet(groups)
+	skip := func(n *html.Node) bool { return units[n] } // walks stop at a unit: its inside is skipped
 	for _, l := range textLines(body, skip) {
 		if summaryBlock(l) {
 			if n := utf8.RuneCountInString(l.text); n > sig.ownText {

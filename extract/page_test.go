@@ -241,3 +241,33 @@ func TestCardListing(t *testing.T) {
 		t.Errorf("len(Links) = %d, want %d", got, want)
 	}
 }
+
+// TestRelatedBlocks checks that each form of related block is stripped
+// as noise and that nothing of it reaches the fields.
+func TestRelatedBlocks(t *testing.T) {
+	const own = `<h1 class="entry-title">Own Title</h1><div class="entry-content"><p>The page's own summary is long enough to be a real paragraph of its own content, written for this test.</p><p>Tags: Own</p></div>`
+	tests := []struct{ name, block, noise string }{
+		{"heading you may also like", `<h4>You may also like</h4><ul><li><a href="/r/1">One</a> Tags: Global</li><li><a href="/r/2">Two</a></li></ul>`, "related resources block (2 items)"},
+		{"heading more publications", `<div><h2>More publications:</h2></div><div class="grid"><p><a href="/r/1">One</a></p><p>TAGS: Global</p><p><a href="/r/2">Two</a></p></div>`, "related resources block (2 items)"},
+		{"class yarpp", `<div class="yarpp yarpp-related"><ol><li><a href="/r/1">One</a><br>Tags: Global</li><li><a href="/r/2">Two</a></li><li><a href="/r/3">Three</a></li></ol></div>`, "related resources block (3 items)"},
+		{"teasers", `<div class="loop"><div><h3><a href="/r/1">One</a></h3><p>Excerpt one...<a href="/r/1">Read More</a></p><p>TAGS: Global</p></div><div><h3><a href="/r/2">Two</a></h3><p>TAGS: Global</p></div></div>`, "related resources block (2 items)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			page := `<html><body class="single postid-1"><article class="hentry">` + own + tt.block + `</article></body></html>`
+			res, err := Page("https://example.org/own/", []byte(page), "", Rules{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := strings.Join(res.Publication.Tags, "|"), "Own"; got != want {
+				t.Errorf("Tags = %q, want %q", got, want)
+			}
+			if got := strings.Join(res.Noise, "|"); got != tt.noise {
+				t.Errorf("Noise = %q, want %q", got, tt.noise)
+			}
+			if got, want := res.Publication.Title, "Own Title"; got != want {
+				t.Errorf("Title = %q, want %q", got, want)
+			}
+		})
+	}
+}

@@ -18,7 +18,7 @@ const (
 var (
 	// notSummaryRe matches lines that open with a label or an action:
 	// bylines, dates, download, share and citation prompts, term lists.
-	notSummaryRe = regexp.MustCompile(`^(?:[Bb]y\s+\p{Lu}|(?i:download\b|share(?:\s+this|\s+on|:)|posted\s+(?:on|in|by)\b|published\s*(?:on\b|:)|written\s+by\b|authors?(?:\(s\))?\s*:|date\s*:|(?:last\s+)?updated\s*(?:on\b|:)|filed\s+under\b|print\s+(?:this|page)\b|e-?mail\s*(?:this\b|:)|©|copyright\b|cite\s+this\b|(?:suggested\s+)?citation\s*:|how\s+to\s+cite\b|tags?\s*:|keywords?\s*:|categor(?:y|ies)\s*:|topics?\s*:|types?\s*:|resource\s+types?\s*:|publisher\s*:|source\s*:|language\s*:|pages?\s*:|isbn\b|format\s*:|file\s+size\b))`)
+	notSummaryRe = regexp.MustCompile(`^(?:[Bb]y\s+\p{Lu}|(?i:download\b|share(?:\s+this|\s+on|:)|posted\s+(?:on|in|by)\b|(?:published|issued|produced)\s+by\b|[ée]diteur\s*:|published\s*(?:on\b|:)|written\s+by\b|authors?(?:\(s\))?\s*:|date\s*:|(?:last\s+)?updated\s*(?:on\b|:)|filed\s+under\b|print\s+(?:this|page)\b|e-?mail\s*(?:this\b|:)|©|copyright\b|cite\s+this\b|(?:suggested\s+)?citation\s*:|how\s+to\s+cite\b|tags?\s*:|keywords?\s*:|categor(?:y|ies)\s*:|topics?\s*:|types?\s*:|resource\s+types?\s*:|publisher\s*:|source\s*:|language\s*:|pages?\s*:|isbn\b|format\s*:|file\s+size\b))`)
 	// truncatedRe matches a description cut short by the CMS.
 	truncatedRe = regexp.MustCompile(`(?:…|\.{3}|\[\s*(?:…|\.{3})\s*\]|(?i:read\s+more|continue\s+reading)[^.!?]{0,80})\s*$`)
 )

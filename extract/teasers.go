@@ -21,8 +21,13 @@ var readMoreRe = regexp.MustCompile(`(?i)^(?:\.{2,}|…)?\s*(?:read\s+more|conti
 // different pages.
 type teaserGroup struct {
 	parent  *html.Node
-	units   []*html.Node
+	units   []*html.Node // in document order
+	isUnit  map[*html.Node]bool
 	targets map[string]bool
+	// teasers is false for a group made only of table rows or list items
+	// pairing a page link with a document link: a listing's shape, but on
+	// a publication page possibly its own chapters, so never stripped.
+	teasers bool
 }
 
 // findTeasers finds the teaser groups below body. heading (the page's
@@ -31,6 +36,7 @@ func findTeasers(body *html.Node, r *resolver, heading *html.Node) []*teaserGrou
 	type anchor struct {
 		a      *html.Node
 		target string
+		row    bool // a page link beside a document link in a table row or list item
 	}
 	var anchors []anchor
 	walk(body, func(n *html.Node) bool {
@@ -41,8 +47,11 @@ func findTeasers(body *html.Node, r *resolver, heading *html.Node) []*teaserGrou
 		if u == "" || u == r.page || isFileURL(u) {
 			return false
 		}
-		if isTitleLink(n) || isReadMoreLink(n) {
-			anchors = append(anchors, anchor{n, u})
+		switch {
+		case isTitleLink(n) || isReadMoreLink(n):
+			anchors = append(anchors, anchor{n, u, false})
+		case isRowLink(n):
+			anchors = append(anchors, anchor{n, u, true})
 		}
 		return false
 	})
@@ -79,14 +88,18 @@ func findTeasers(body *html.Node, r *resolver, heading *html.Node) []*teaserGrou
 		}
 		g := groups[unit.Parent]
 		if g == nil {
-			g = &teaserGroup{parent: unit.Parent, targets: map[string]bool{}}
+			g = &teaserGroup{parent: unit.Parent, isUnit: map[*html.Node]bool{}, targets: map[string]bool{}}
 			groups[unit.Parent] = g
 			order = append(order, unit.Parent)
 		}
-		if !containsNode(g.units, unit) {
+		if !g.isUnit[unit] {
+			g.isUnit[unit] = true
 			g.units = append(g.units, unit)
 		}
 		g.targets[an.target] = true
+		if !an.row {
+			g.teasers = true
+		}
 	}
 	var out []*teaserGroup
 	for _, p := range order {
@@ -95,15 +108,6 @@ func findTeasers(body *html.Node, r *resolver, heading *html.Node) []*teaserGrou
 		}
 	}
 	return out
-}
-
-func containsNode(list []*html.Node, n *html.Node) bool {
-	for _, m := range list {
-		if m == n {
-			return true
-		}
-	}
-	return false
 }
 
 // isTitleLink reports whether a sits in a heading (h2-h6) or a title
@@ -134,6 +138,21 @@ func isTitleLink(a *html.Node) bool {
 	return false
 }
 
+// isRowLink reports whether a links to a page from a table row or list
+// item that also holds a document link (a publication table: title,
+// type, year, PDF).
+func isRowLink(a *html.Node) bool {
+	p := a.Parent
+	for i := 0; i < 4 && p != nil; i, p = i+1, p.Parent {
+		if isElement(p, atom.Tr, atom.Li) {
+			return firstElement(p, isDocumentLink) != nil
+		}
+	}
+	return false
+}
+
+// isReadMoreLink reports whether a is a "Read More"-style link, by its
+// class or its text.
 func isReadMoreLink(a *html.Node) bool {
 	for _, c := range classes(a) {
 		if strings.Contains(c, "more-link") || strings.Contains(c, "read-more") || strings.Contains(c, "readmore") {
@@ -155,16 +174,15 @@ func teaserCount(groups []*teaserGroup) int {
 	return len(seen)
 }
 
-// inTeaser reports whether n lies inside a unit of one of the groups.
-func inTeaser(groups []*teaserGroup, n *html.Node) bool {
+// unitSet returns the set of the groups' teaser units.
+func unitSet(groups []*teaserGroup) map[*html.Node]bool {
+	set := map[*html.Node]bool{}
 	for _, g := range groups {
 		for _, u := range g.units {
-			if contains(u, n) {
-				return true
-			}
+			set[u] = true
 		}
 	}
-	return false
+	return set
 }
 
 // teaserLeftoverLimit is the longest text (in characters) of a sibling
@@ -194,8 +212,8 @@ func removeTeasers(groups []*teaserGroup, heading *html.Node, log *noiseLog) {
 		return ok
 	}
 	for _, g := range groups {
-		if g.parent.Parent == nil && g.parent.Type != html.DocumentNode {
-			continue // detached with an earlier group
+		if !g.teasers || g.parent.Parent == nil && g.parent.Type != html.DocumentNode {
+			continue // rows of a table, or detached with an earlier group
 		}
 		first, last := g.units[0], g.units[len(g.units)-1]
 		var doomed []*html.Node
@@ -204,7 +222,7 @@ func removeTeasers(groups []*teaserGroup, heading *html.Node, log *noiseLog) {
 			if c == first {
 				inRange = true
 			}
-			if inRange && (containsNode(g.units, c) || short(c)) {
+			if inRange && (g.isUnit[c] || short(c)) {
 				doomed = append(doomed, c)
 			} else if inRange {
 				break

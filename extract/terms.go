@@ -9,29 +9,30 @@ import (
 	"golang.org/x/net/html/atom"
 )
 
-// Labels that introduce a term list in the page's own text.
-var (
-	tagsLabelRe = regexp.MustCompile(`(?i)^(?:tags?|keywords?)\s*[:：]\s*`)
-	catsLabelRe = regexp.MustCompile(`(?i)^(?:categories|category|types?|resource\s+types?|document\s+types?|publication\s+types?)\s*[:：]\s*`)
-	// termLabelOnlyRe is a label standing alone, its terms in the next
-	// element ("<dt>Tags</dt><dd>...</dd>").
-	termLabelOnlyRe = regexp.MustCompile(`(?i)^(?:tags?|keywords?|categories|category|types?|resource\s+types?|document\s+types?|publication\s+types?)\s*[:：]?$`)
-	tagsLabelOnlyRe = regexp.MustCompile(`(?i)^(?:tags?|keywords?)\s*[:：]?$`)
+// Labels that introduce a term list in the page's own text (English,
+// with the common French, German and Spanish forms).
+const (
+	tagLabels = `(?:tags?|keywords?|topics?|themes?|subjects?|mots[- ]cl[ée]s|[ée]tiquettes|th[èe]mes|schlagw[öo]rter|stichw[öo]rter|themen|etiquetas|palabras\s+clave|temas)`
+	catLabels = `(?:categories|category|types?|resource\s+types?|document\s+types?|publication\s+types?|cat[ée]gories?|type\s+de\s+(?:document|ressource|publication)|kategorien?|publikationstyp|categor[íi]as?|tipo(?:\s+de\s+(?:documento|recurso|publicaci[óo]n))?)`
 )
 
-// Taxonomy folders in term URLs (".../resource-type/guidance/").
 var (
-	categoryFolders = map[string]bool{
-		"category": true, "categories": true, "resource-type": true, "resource-types": true,
-		"resource_type": true, "type": true, "types": true, "publication-type": true,
-		"document-type": true, "topic": true, "topics": true, "theme": true, "themes": true,
-		"sector": true, "sectors": true, "subject": true, "subjects": true,
-	}
-	tagFolders = map[string]bool{
-		"tag": true, "tags": true, "keyword": true, "keywords": true, "region": true,
-		"regions": true, "country": true, "countries": true,
-	}
-	metaRegionRe = regexp.MustCompile(`meta|terms|taxonom|categor|tags|entry-header|entry-footer|post-info|resource-type`)
+	tagsLabelRe = regexp.MustCompile(`(?i)^` + tagLabels + `\s*[:：]\s*`)
+	catsLabelRe = regexp.MustCompile(`(?i)^` + catLabels + `\s*[:：]\s*`)
+	// termLabelOnlyRe is a label standing alone, its terms in the next
+	// element ("<dt>Tags</dt><dd>...</dd>").
+	termLabelOnlyRe = regexp.MustCompile(`(?i)^(?:` + tagLabels + `|` + catLabels + `)\s*[:：]?$`)
+	tagsLabelOnlyRe = regexp.MustCompile(`(?i)^` + tagLabels + `\s*[:：]?$`)
+)
+
+// Taxonomy folders in term URLs (".../resource-type/guidance/",
+// ".../publication-category/reports/", ".../tag/asia/"), recognised by
+// the last word of the folder name: kinds of publication are categories,
+// what a publication is about is a tag.
+var (
+	categoryFolderRe = regexp.MustCompile(`^(?:[a-z0-9]+[-_])*(?:category|categories|cat|type|types|collection|collections|series|format|formats)$`)
+	tagFolderRe      = regexp.MustCompile(`^(?:[a-z0-9]+[-_])*(?:tag|tags|keyword|keywords|topic|topics|theme|themes|subject|subjects|region|regions|country|countries|location|locations|issue|issues)$`)
+	metaRegionRe     = regexp.MustCompile(`meta|terms|taxonom|categor|tags|entry-header|entry-footer|post-info|resource-type`)
 )
 
 type termKind int
@@ -52,9 +53,9 @@ func folderKind(u string) termKind {
 	segs := strings.Split(strings.Trim(strings.ToLower(p.Path), "/"), "/")
 	for i := 0; i < len(segs)-1 && i < 2; i++ {
 		switch {
-		case categoryFolders[segs[i]]:
+		case categoryFolderRe.MatchString(segs[i]):
 			return categoryTerm
-		case tagFolders[segs[i]]:
+		case tagFolderRe.MatchString(segs[i]):
 			return tagTerm
 		}
 	}

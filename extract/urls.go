@@ -90,8 +90,9 @@ func fileName(u string) string {
 
 // resolver resolves references found in one page.
 type resolver struct {
-	base *url.URL
-	page string // the normalised page URL
+	base  *url.URL
+	page  string            // the normalised page URL
+	cache map[string]string // resolved references: links are read several times
 }
 
 // newResolver takes the page URL and the document; a <base href> is
@@ -121,10 +122,17 @@ func (r *resolver) resolve(ref string) string {
 	if ref == "" {
 		return ""
 	}
+	if abs, ok := r.cache[ref]; ok {
+		return abs
+	}
 	abs, err := urlnorm.Resolve(r.base, ref)
 	if err != nil {
-		return ""
+		abs = ""
 	}
+	if r.cache == nil {
+		r.cache = map[string]string{}
+	}
+	r.cache[ref] = abs
 	return abs
 }
 
