@@ -1,0 +1,41 @@
+package main
+
+import (
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+
+	"harvest/config"
+	"harvest/crawler"
+	"harvest/demosite"
+	"harvest/store"
+)
+
+// BenchmarkCrawlDemo measures the whole pipeline: crawl the demo site over
+// loopback, extract every page and save into a new SQLite catalogue.
+func BenchmarkCrawlDemo(b *testing.B) {
+	srv := httptest.NewServer(demosite.Handler())
+	defer srv.Close()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	pages := 0
+	for i := 0; b.Loop(); i++ {
+		db, err := store.Open(b.Context(), filepath.Join(b.TempDir(), "bench.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		h := &harvester{db: db, log: log, out: io.Discard}
+		reps, err := h.crawl(b.Context(), []crawler.Options{{
+			Source: "bench", StartURLs: []string{srv.URL + "/"}, Sitemaps: true,
+			Concurrency: 4, MaxBodySize: config.DefaultMaxBodySize, UserAgent: config.DefaultUserAgent,
+			Timeout: config.DefaultTimeout, Logger: log,
+		}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		pages += reps[0].Stats.Pages
+		db.Close()
+	}
+	b.ReportMetric(float64(pages)/b.Elapsed().Seconds(), "pages/s")
+}
