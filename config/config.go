@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/andybalholm/cascadia"
 	"github.com/robfig/cron/v3"
 	"go.yaml.in/yaml/v3"
 )
@@ -361,8 +362,29 @@ func (v *validator) source(prefix string, r rawSrc, defaults Crawl, seen map[str
 			s.ItemURL = re[0]
 		}
 	}
+	v.selectors(prefix+".selectors", r.Selectors)
 	s.Crawl = v.crawl(prefix, r.rawCrawl, defaults)
 	return s
+}
+
+// selectors checks that every CSS selector parses.
+func (v *validator) selectors(prefix string, sel Selectors) {
+	fields := []struct{ name, sel string }{
+		{"item", sel.Item}, {"content", sel.Content}, {"title", sel.Title}, {"summary", sel.Summary},
+		{"categories", sel.Categories}, {"tags", sel.Tags}, {"downloads", sel.Downloads},
+		{"publisher", sel.Publisher}, {"published", sel.Published},
+	}
+	for i, r := range sel.Remove {
+		fields = append(fields, struct{ name, sel string }{fmt.Sprintf("remove[%d]", i), r})
+	}
+	for _, f := range fields {
+		if strings.TrimSpace(f.sel) == "" {
+			continue
+		}
+		if _, err := cascadia.ParseGroup(f.sel); err != nil {
+			v.fail(prefix+"."+f.name, "invalid CSS selector %q: %v", f.sel, err)
+		}
+	}
 }
 
 func (v *validator) regexps(field string, pats []string) []*regexp.Regexp {

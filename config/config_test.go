@@ -60,6 +60,8 @@ func TestParseErrors(t *testing.T) {
 		{"concurrency range", "defaults:\n  concurrency: 0\n", []string{"c.yaml:2", "defaults.concurrency", "out of range"}},
 		{"wrong type", "defaults:\n  concurrency: many\n", []string{"c.yaml:2", "cannot unmarshal"}},
 		{"syntax", "sources: [\n", []string{"c.yaml"}},
+		{"bad selector", "sources:\n  - name: a\n    start_urls: [http://a.example/]\n    selectors:\n      title: 'h1[['\n", []string{"c.yaml:5", "sources[0].selectors.title", "invalid CSS selector"}},
+		{"bad remove selector", "sources:\n  - name: a\n    start_urls: [http://a.example/]\n    selectors:\n      remove: ['.ok', 'div >> p']\n", []string{"sources[0].selectors.remove[1]", "invalid CSS selector"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

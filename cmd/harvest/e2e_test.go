@@ -277,3 +277,49 @@ func TestDemoCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestConfiguredCrawl crawls the demo site as a configured source whose
+// selectors override the generic extractor field by field.
+func TestConfiguredCrawl(t *testing.T) {
+	srv := httptest.NewServer(demosite.Handler())
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	db := filepath.Join(dir, "configured.db")
+	cfg := filepath.Join(dir, "config.yaml")
+	yaml := "db: " + db + "\n" +
+		"defaults:\n  delay: 0\n" +
+		"sources:\n" +
+		"  - name: lantern\n" +
+		"    start_urls: [" + srv.URL + "/resources/]\n" +
+		"    item_url: '/resource/[^/]+/$'\n" +
+		"    exclude: ['/tag/']\n" +
+		"    selectors:\n" +
+		"      summary: h1\n" +
+		"  - name: other\n" +
+		"    start_urls: [" + srv.URL + "/about/]\n"
+	if err := os.WriteFile(cfg, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, err := runCLI(t, "crawl", "--config", cfg, "--source", "lantern", "--quiet")
+	if err != nil {
+		t.Fatalf("harvest crawl --config: %v\n%s", err, stderr)
+	}
+	if !strings.Contains(out, "lantern: complete") || strings.Contains(out, "other:") {
+		t.Errorf("summary = %q, want the lantern source alone", out)
+	}
+	pubs := exportJSONL(t, db)
+	if got, want := len(pubs), len(demosite.Truth()); got != want {
+		t.Errorf("records = %d, want %d", got, want)
+	}
+	for _, p := range pubs {
+		if p.Source != "lantern" {
+			t.Errorf("record %d: source = %q, want lantern", p.ID, p.Source)
+		}
+		if p.Summary != p.Title {
+			t.Errorf("record %d: summary = %q, want the h1 (%q) as the selector says", p.ID, p.Summary, p.Title)
+		}
+		if len(p.Downloads) == 0 {
+			t.Errorf("record %d: no downloads (fields without a selector keep the generic rule)", p.ID)
+		}
+	}
+}
