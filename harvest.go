@@ -26,8 +26,17 @@ type Publication struct {
 	Publisher    string     `json:"publisher"`
 	// Published is YYYY-MM-DD, or YYYY where only the year is known, or
 	// empty when unknown.
-	Published     string    `json:"published,omitempty"`
-	Language      string    `json:"language"`
+	Published string `json:"published,omitempty"`
+	Language  string `json:"language"`
+	// Authors are the people or bodies credited as authors.
+	Authors []string `json:"authors"`
+	// Image is the publication's cover or share image (absolute URL).
+	Image string `json:"image"`
+	// SiteName is the name of the site that lists the publication.
+	SiteName string `json:"site_name"`
+	// Type is the kind of publication where the page says (report, guide,
+	// article, dataset, ...), lower case.
+	Type          string    `json:"type"`
 	FirstSeen     time.Time `json:"first_seen"`
 	LastSeen      time.Time `json:"last_seen"`
 	LastChanged   time.Time `json:"last_changed"`
@@ -45,6 +54,9 @@ func (p *Publication) Normalize() {
 	}
 	if p.Downloads == nil {
 		p.Downloads = []Download{}
+	}
+	if p.Authors == nil {
+		p.Authors = []string{}
 	}
 	if p.DuplicateURLs == nil {
 		p.DuplicateURLs = []string{}

@@ -96,6 +96,7 @@ var CSVHeader = []string{
 	"id", "source", "url", "canonical_url", "title", "summary", "categories", "tags",
 	"downloads", "download_labels", "publisher", "published", "language",
 	"first_seen", "last_seen", "last_changed", "duplicate_urls",
+	"authors", "image", "site_name", "type",
 }
 
 type csvWriter struct {
@@ -126,6 +127,7 @@ func (c *csvWriter) Write(p harvest.Publication) error {
 		p.Publisher, p.Published, p.Language,
 		stamp(p.FirstSeen), stamp(p.LastSeen), stamp(p.LastChanged),
 		strings.Join(p.DuplicateURLs, ListSeparator),
+		strings.Join(p.Authors, ListSeparator), p.Image, p.SiteName, p.Type,
 	}
 	if err := c.c.Write(row); err != nil {
 		return fmt.Errorf("export record %d: %w", p.ID, err)

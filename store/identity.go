@@ -51,6 +51,21 @@ func contentHash(p *harvest.Publication) string {
 	str(p.Publisher)
 	str(p.Published)
 	str(p.Language)
+	// Fields added in migration 0002 count only when present, so that the
+	// hashes of records written before them stay valid.
+	if len(p.Authors) > 0 {
+		str("authors")
+		count(len(p.Authors))
+		for _, a := range p.Authors {
+			str(a)
+		}
+	}
+	for _, f := range []struct{ name, value string }{{"image", p.Image}, {"site_name", p.SiteName}, {"type", p.Type}} {
+		if f.value != "" {
+			str(f.name)
+			str(f.value)
+		}
+	}
 	sum := sha256.Sum256(buf)
 	return hex.EncodeToString(sum[:])
 }

@@ -39,7 +39,7 @@ func (f Filter) where() (string, []any) {
 // every URL of the record other than its url and canonical_url.
 const selectPublications = `SELECT p.id, p.source, p.url, p.canonical_url,
 	p.title, p.summary, p.categories, p.tags, p.downloads,
-	p.publisher, p.published, p.language,
+	p.publisher, p.published, p.language, p.authors, p.image, p.site_name, p.type,
 	p.first_seen, p.last_seen, p.last_changed,
 	(SELECT json_group_array(u.url) FROM publication_urls u
 		WHERE u.publication_id = p.id
@@ -103,19 +103,19 @@ type scanner interface {
 func scanPublication(s scanner) (harvest.Publication, error) {
 	var (
 		p                                harvest.Publication
-		cats, tags, dls, dups            string
+		cats, tags, dls, dups, authors   string
 		firstSeen, lastSeen, lastChanged string
 	)
 	if err := s.Scan(&p.ID, &p.Source, &p.URL, &p.CanonicalURL,
 		&p.Title, &p.Summary, &cats, &tags, &dls,
-		&p.Publisher, &p.Published, &p.Language,
+		&p.Publisher, &p.Published, &p.Language, &authors, &p.Image, &p.SiteName, &p.Type,
 		&firstSeen, &lastSeen, &lastChanged, &dups); err != nil {
 		return p, err
 	}
 	for _, f := range []struct {
 		text string
 		v    any
-	}{{cats, &p.Categories}, {tags, &p.Tags}, {dls, &p.Downloads}, {dups, &p.DuplicateURLs}} {
+	}{{cats, &p.Categories}, {tags, &p.Tags}, {dls, &p.Downloads}, {authors, &p.Authors}, {dups, &p.DuplicateURLs}} {
 		if err := json.Unmarshal([]byte(f.text), f.v); err != nil {
 			return p, fmt.Errorf("publication %d: decode list: %w", p.ID, err)
 		}

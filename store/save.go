@@ -75,6 +75,7 @@ type input struct {
 	titleKey              string
 	downloadKeys          []string // sorted, distinct
 	categories, tags, dls string   // JSON
+	authors               string   // JSON
 	hash                  string
 }
 
@@ -118,6 +119,9 @@ func prepare(p harvest.Publication, seen time.Time) (*input, error) {
 		return nil, err
 	}
 	if in.dls, err = jsonText(p.Downloads); err != nil {
+		return nil, err
+	}
+	if in.authors, err = jsonText(p.Authors); err != nil {
 		return nil, err
 	}
 	return in, nil
@@ -175,12 +179,12 @@ func insert(ctx context.Context, tx *sql.Tx, in *input) (int64, error) {
 	res, err := tx.ExecContext(ctx, `INSERT INTO publications (
 		source, url, url_key, canonical_url, canonical_key,
 		title, title_key, summary, categories, tags, downloads,
-		publisher, published, language, content_hash, status,
+		publisher, published, language, authors, image, site_name, type, content_hash, status,
 		first_seen, last_seen, last_changed)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)`,
 		p.Source, p.URL, in.urlKey, p.CanonicalURL, in.canonKey,
 		p.Title, in.titleKey, p.Summary, in.categories, in.tags, in.dls,
-		p.Publisher, p.Published, p.Language, in.hash,
+		p.Publisher, p.Published, p.Language, in.authors, p.Image, p.SiteName, p.Type, in.hash,
 		in.seen, in.seen, in.seen)
 	if err != nil {
 		return 0, fmt.Errorf("insert publication: %w", err)
@@ -215,11 +219,11 @@ func rewrite(ctx context.Context, tx *sql.Tx, id int64, in *input) error {
 	p := &in.p
 	if _, err := tx.ExecContext(ctx, `UPDATE publications SET
 		title = ?, title_key = ?, summary = ?, categories = ?, tags = ?, downloads = ?,
-		publisher = ?, published = ?, language = ?, content_hash = ?,
-		last_changed = ?, last_seen = MAX(last_seen, ?), status = 'active', removed_at = NULL
+		publisher = ?, published = ?, language = ?, authors = ?, image = ?, site_name = ?, type = ?,
+		content_hash = ?, last_changed = ?, last_seen = MAX(last_seen, ?), status = 'active', removed_at = NULL
 		WHERE id = ?`,
 		p.Title, in.titleKey, p.Summary, in.categories, in.tags, in.dls,
-		p.Publisher, p.Published, p.Language, in.hash,
+		p.Publisher, p.Published, p.Language, in.authors, p.Image, p.SiteName, p.Type, in.hash,
 		in.seen, in.seen, id); err != nil {
 		return fmt.Errorf("update publication %d: %w", id, err)
 	}

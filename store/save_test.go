@@ -390,3 +390,50 @@ func TestSaveReactivates(t *testing.T) {
 		}
 	}
 }
+
+// TestSaveMoreFields round-trips the fields of migration 0002 and counts
+// a change of any of them as a change of the record.
+func TestSaveMoreFields(t *testing.T) {
+	ctx := t.Context()
+	db := openTest(t)
+	p := pub("lib", "https://ex.org/r/a/", "A report", "https://ex.org/a.pdf")
+	p.Authors = []string{"Ann Author", "Bo Writer"}
+	p.Image = "https://ex.org/cover.png"
+	p.SiteName = "Ex Library"
+	p.Type = "report"
+	seen := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	res, err := db.Save(ctx, p, seen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Get(ctx, res.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got.Authors, p.Authors) || got.Image != p.Image || got.SiteName != p.SiteName || got.Type != p.Type {
+		t.Errorf("Get = %+v, want authors/image/site_name/type of %+v", got, p)
+	}
+	for _, edit := range []func(*harvest.Publication){
+		func(q *harvest.Publication) { q.Type = "guide" },
+		func(q *harvest.Publication) { q.Authors = q.Authors[:1] },
+		func(q *harvest.Publication) { q.Image = "" },
+	} {
+		edit(&p)
+		seen = seen.Add(time.Hour)
+		res, err := db.Save(ctx, p, seen)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Outcome != OutcomeChanged {
+			t.Errorf("after edit: outcome = %s, want changed", res.Outcome)
+		}
+	}
+	q := pub("lib", "https://ex.org/r/b/", "B", "https://ex.org/b.pdf")
+	if _, err := db.Save(ctx, q, seen); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := db.Get(ctx, 2)
+	if b.Authors == nil || len(b.Authors) != 0 {
+		t.Errorf("Authors of a record without them = %#v, want []", b.Authors)
+	}
+}
