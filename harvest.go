@@ -9,6 +9,12 @@ type Download struct {
 	URL       string `json:"url"`
 	Label     string `json:"label"`
 	MediaType string `json:"media_type"`
+	// SHA256, Size and LocalPath describe the file's local copy when its
+	// source mirrors files (mirror_files); empty otherwise. SHA256 is part
+	// of the record's content: a changed file is a changed record.
+	SHA256    string `json:"sha256,omitempty"`
+	Size      int64  `json:"size,omitempty"`
+	LocalPath string `json:"local_path,omitempty"`
 }
 
 // Publication is one catalogue record: what the extractor found on a
@@ -36,11 +42,15 @@ type Publication struct {
 	SiteName string `json:"site_name"`
 	// Type is the kind of publication where the page says (report, guide,
 	// article, dataset, ...), lower case.
-	Type          string    `json:"type"`
-	FirstSeen     time.Time `json:"first_seen"`
-	LastSeen      time.Time `json:"last_seen"`
-	LastChanged   time.Time `json:"last_changed"`
-	DuplicateURLs []string  `json:"duplicate_urls"`
+	Type string `json:"type"`
+	// Status is "active", or "removed" once the site no longer has it.
+	Status string `json:"status"`
+	// RemovedAt is when it was marked removed; nil while active.
+	RemovedAt     *time.Time `json:"removed_at,omitempty"`
+	FirstSeen     time.Time  `json:"first_seen"`
+	LastSeen      time.Time  `json:"last_seen"`
+	LastChanged   time.Time  `json:"last_changed"`
+	DuplicateURLs []string   `json:"duplicate_urls"`
 }
 
 // Normalize replaces nil lists with empty ones so that every export shows

@@ -57,18 +57,39 @@ type Options struct {
 	// Progress, when set, is called after every fetch with the counts so
 	// far. Calls never overlap.
 	Progress func(Stats)
+	// Memory, when set, makes the run incremental (see Memory).
+	Memory Memory
+	// Journal, when set, keeps the frontier outside the process; Resume
+	// is the frontier an interrupted run left, to continue from.
+	Journal Journal
+	Resume  []Entry
 }
 
 // Found is a publication page as the crawler hands it to the sink.
 type Found struct {
 	Publication harvest.Publication
+	// URL is the address the page was fetched from (after redirects).
+	URL string
 	// Noise says what the extractor stripped from the page.
 	Noise []string
+	// ETag and LastModified are the response's validators; Links the
+	// page's in-scope links (for Memory).
+	ETag, LastModified string
+	Links              []string
 }
 
-// Sink receives each publication found. An error from it stops the run:
-// a catalogue that cannot be written must not be crawled into.
-type Sink func(ctx context.Context, f Found) error
+// Sink receives what the crawl learns about publications. An error from
+// it stops the run: a catalogue that cannot be written must not be
+// crawled into.
+type Sink interface {
+	// Publication is a publication page fetched and extracted.
+	Publication(ctx context.Context, f Found) error
+	// Unchanged is a remembered publication page that answered 304, or
+	// that the sitemap's lastmod showed unchanged.
+	Unchanged(ctx context.Context, url string) error
+	// Gone is a page that answered 404 or 410.
+	Gone(ctx context.Context, url string, status int) error
+}
 
 // Why a run stopped.
 const (
@@ -86,9 +107,14 @@ type Stats struct {
 	Others       int // other pages (discovery only)
 	Sitemaps     int // sitemap files read
 	Skipped      int // URLs not fetched or not read: robots.txt, not HTML, already fetched via a redirect
-	Errors       int // failed fetches and unreadable pages
-	Queued       int // URLs waiting
-	Stopped      string
+	// NotModified counts remembered publication pages that answered 304;
+	// SkippedLastmod those not requested because of their sitemap
+	// lastmod; Gone the pages that answered 404 or 410 (an answer, not an
+	// error: sites are full of dead links).
+	NotModified, SkippedLastmod, Gone int
+	Errors                            int // failed fetches (transport, 5xx, other 4xx) and unreadable pages
+	Queued                            int // URLs waiting
+	Stopped                           string
 }
 
 // ErrTooLarge is reported for a response over the size cap.
@@ -129,6 +155,9 @@ type run struct {
 func newRun(ctx context.Context, opts Options, sink Sink) (*run, error) {
 	if len(opts.StartURLs) == 0 {
 		return nil, errors.New("crawl: no start URLs")
+	}
+	if sink == nil {
+		return nil, errors.New("crawl: no sink")
 	}
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = 1
@@ -175,6 +204,14 @@ func newRun(ctx context.Context, opts Options, sink Sink) (*run, error) {
 		TLSHandshakeTimeout:   10 * time.Second,
 		ResponseHeaderTimeout: opts.Timeout,
 		ForceAttemptHTTP2:     true,
+	}
+	r.frontier.journal = opts.Journal != nil
+	for _, e := range opts.Resume {
+		kind := taskPage
+		if e.Sitemap {
+			kind = taskSitemap
+		}
+		r.frontier.restore(task{key: e.Key, url: e.URL, depth: e.Depth, kind: kind, optional: e.Optional, lastmod: e.Lastmod}, e.Done)
 	}
 	r.client = &http.Client{Transport: transport, Timeout: opts.Timeout}
 	r.robots = newRobots(r.client, opts.UserAgent, r.log)
@@ -256,6 +293,17 @@ func (r *run) checkRedirect(req *http.Request, via []*http.Request) error {
 func (r *run) run(ctx context.Context) (Stats, error) {
 	r.seed(ctx)
 
+	journalDone := make(chan struct{})
+	stopJournal := make(chan struct{})
+	if r.opts.Journal != nil {
+		go func() {
+			defer close(journalDone)
+			r.flushJournal(ctx, stopJournal)
+		}()
+	} else {
+		close(journalDone)
+	}
+
 	var wg sync.WaitGroup
 	for range r.opts.Concurrency {
 		wg.Add(1)
@@ -267,12 +315,18 @@ func (r *run) run(ctx context.Context) (Stats, error) {
 					return
 				}
 				r.do(ctx, t)
-				r.frontier.done()
+				if ctx.Err() == nil {
+					// A task cut short by cancellation is not done: a
+					// resumed run fetches it again.
+					r.frontier.done(t)
+				}
 				r.progress()
 			}
 		}()
 	}
 	wg.Wait()
+	close(stopJournal)
+	<-journalDone
 
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -361,8 +415,45 @@ func (r *run) do(ctx context.Context, t task) {
 		r.skipped(t, "disallowed by robots.txt")
 		return
 	}
-	resp, status, skip, err := r.fetch(t)
+	var (
+		mem   Remembered
+		known bool
+	)
+	if t.kind == taskPage && r.opts.Memory != nil {
+		if mem, known, err = r.opts.Memory.Recall(ctx, t.url); err != nil {
+			r.fail(fmt.Errorf("recall %s: %w", t.url, err))
+			return
+		}
+		if known && t.lastmod != "" {
+			if lm, ok := lastmodTime(t.lastmod); ok && !lm.After(mem.Fetched) {
+				r.count(func(s *Stats) { s.SkippedLastmod++ })
+				r.unchanged(ctx, t, mem)
+				return
+			}
+		}
+	}
+	hdr := http.Header{}
+	if known {
+		if mem.ETag != "" {
+			hdr.Set("If-None-Match", mem.ETag)
+		}
+		if mem.LastModified != "" {
+			hdr.Set("If-Modified-Since", mem.LastModified)
+		}
+	}
+	resp, status, skip, err := r.fetch(t, hdr)
 	switch {
+	case known && status == http.StatusNotModified:
+		r.count(func(s *Stats) { s.NotModified++ })
+		r.unchanged(ctx, t, mem)
+		return
+	case t.kind == taskPage && (status == http.StatusNotFound || status == http.StatusGone):
+		r.log.Info("page_gone", "url", t.url, "status", status)
+		r.count(func(s *Stats) { s.Gone++ })
+		if err := r.sink.Gone(ctx, t.url, status); err != nil {
+			r.fail(fmt.Errorf("record %s gone: %w", t.url, err))
+		}
+		return
 	case t.optional && (skip != "" || status == http.StatusNotFound || status == http.StatusGone):
 		// A guessed sitemap location that is not there is no news.
 		r.log.Debug("sitemap_absent", "url", t.url, "status", status, "reason", skip)
@@ -382,11 +473,37 @@ func (r *run) do(ctx context.Context, t task) {
 	r.readPage(ctx, t, final, resp)
 }
 
-// fetch asks colly for one URL, synchronously.
-func (r *run) fetch(t task) (resp *colly.Response, status int, skip string, err error) {
+// unchanged handles a remembered page that has not changed: the sink is
+// told, and its remembered links are queued as if it had been read.
+func (r *run) unchanged(ctx context.Context, t task, mem Remembered) {
+	if r.opts.MaxDepth == 0 || t.depth < r.opts.MaxDepth {
+		for _, l := range mem.Links {
+			r.enqueue(l, t.depth+1, "")
+		}
+	}
+	if err := r.sink.Unchanged(ctx, t.url); err != nil {
+		r.fail(fmt.Errorf("record %s unchanged: %w", t.url, err))
+	}
+}
+
+// fail stops the run: something the run cannot go on without failed.
+func (r *run) fail(err error) {
+	r.mu.Lock()
+	if r.fatal == nil {
+		r.fatal = err
+	}
+	r.mu.Unlock()
+	r.stop()
+}
+
+// fetch asks colly for one URL, synchronously, with extra request headers.
+func (r *run) fetch(t task, hdr http.Header) (resp *colly.Response, status int, skip string, err error) {
 	cctx := colly.NewContext()
 	cctx.Put("kind", t.kind)
-	err = r.c.Request(http.MethodGet, t.url, nil, cctx, nil)
+	if len(hdr) == 0 {
+		hdr = nil
+	}
+	err = r.c.Request(http.MethodGet, t.url, nil, cctx, hdr)
 	status, _ = cctx.GetAny("status").(int)
 	if s, ok := cctx.GetAny("skip").(string); ok {
 		return nil, status, s, nil
@@ -422,7 +539,7 @@ func (r *run) readSitemap(t task, final string, body []byte) {
 		r.pushSitemap(sm.Loc, false)
 	}
 	for _, p := range pages {
-		r.enqueue(p.Loc, 1)
+		r.enqueue(p.Loc, 1, p.LastMod)
 	}
 	r.log.Debug("sitemap_read", "url", final, "pages", len(pages), "sitemaps", len(sitemaps))
 }
@@ -447,9 +564,15 @@ func (r *run) readPage(ctx context.Context, t task, final string, resp *colly.Re
 			s.Others++
 		}
 	})
+	var inScope []string
+	for _, l := range res.Links {
+		if r.inScope(l) {
+			inScope = append(inScope, l)
+		}
+	}
 	if r.opts.MaxDepth == 0 || t.depth < r.opts.MaxDepth {
-		for _, l := range res.Links {
-			r.enqueue(l, t.depth+1)
+		for _, l := range inScope {
+			r.enqueue(l, t.depth+1, "")
 		}
 	}
 	r.log.Debug("page_read", "url", final, "kind", res.Kind, "reason", res.Reason, "links", len(res.Links))
@@ -461,36 +584,38 @@ func (r *run) readPage(ctx context.Context, t task, final string, resp *colly.Re
 	if key, err := urlnorm.Key(p.CanonicalURL); err == nil {
 		r.frontier.claim(key) // the same page under its canonical URL need not be fetched again
 	}
-	if err := r.sink(ctx, Found{Publication: p, Noise: res.Noise}); err != nil {
-		r.mu.Lock()
-		if r.fatal == nil {
-			r.fatal = fmt.Errorf("save %s: %w", final, err)
-		}
-		r.mu.Unlock()
-		r.stop()
+	f := Found{
+		Publication: p, URL: final, Noise: res.Noise, Links: inScope,
+		ETag: resp.Headers.Get("ETag"), LastModified: resp.Headers.Get("Last-Modified"),
+	}
+	if err := r.sink.Publication(ctx, f); err != nil {
+		r.fail(fmt.Errorf("save %s: %w", final, err))
 		return
 	}
 	r.count(func(s *Stats) { s.Publications++ })
 }
 
-// enqueue queues a discovered URL when it is in scope.
-func (r *run) enqueue(raw string, depth int) {
+// inScope reports whether a discovered URL may be queued.
+func (r *run) inScope(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && r.scope.why(u) == ""
+}
+
+// enqueue queues a discovered URL when it is in scope. lastmod is the
+// sitemap's, when a sitemap listed it.
+func (r *run) enqueue(raw string, depth int, lastmod string) {
 	n, err := urlnorm.Normalize(raw)
 	if err != nil {
 		return
 	}
-	u, err := url.Parse(n)
-	if err != nil {
-		return
-	}
-	if why := r.scope.why(u); why != "" {
+	if !r.inScope(n) {
 		return
 	}
 	key, err := urlnorm.Key(n)
 	if err != nil {
 		return
 	}
-	r.frontier.push(key, task{url: n, depth: depth, kind: taskPage})
+	r.frontier.push(key, task{url: n, depth: depth, kind: taskPage, lastmod: lastmod})
 }
 
 // extractContentType tells the extractor how the body is encoded. Colly

@@ -101,14 +101,34 @@ func options(base string) Options {
 
 // collect is a sink that keeps what it is given.
 type collect struct {
-	mu    sync.Mutex
-	found []Found
+	mu        sync.Mutex
+	found     []Found
+	unchanged []string
+	gone      []string
+	err       error // returned by Publication when set
 }
 
-func (c *collect) sink(_ context.Context, f Found) error {
+func (c *collect) Publication(_ context.Context, f Found) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.err != nil {
+		return c.err
+	}
 	c.found = append(c.found, f)
+	return nil
+}
+
+func (c *collect) Unchanged(_ context.Context, url string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.unchanged = append(c.unchanged, url)
+	return nil
+}
+
+func (c *collect) Gone(_ context.Context, url string, _ int) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gone = append(c.gone, url)
 	return nil
 }
 
@@ -126,7 +146,7 @@ func (c *collect) paths() []string {
 func TestCrawlFixtureSite(t *testing.T) {
 	web := newFakeWeb(t)
 	var c collect
-	stats, err := Run(t.Context(), options(web.srv.URL), c.sink)
+	stats, err := Run(t.Context(), options(web.srv.URL), &c)
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
@@ -179,10 +199,13 @@ func TestCrawlFixtureSite(t *testing.T) {
 	if stats.Publications != 5 {
 		t.Errorf("Publications = %d, want 5", stats.Publications)
 	}
-	// /broken (500), /tag/global/ (404) and /big (over the size cap)
-	// fail; /offsite's redirect leaves the source.
-	if stats.Errors != 4 {
-		t.Errorf("Errors = %d, want 4 (broken, tag 404, big, offsite)", stats.Errors)
+	// /broken (500) and /big (over the size cap) fail; /offsite's
+	// redirect leaves the source; /tag/global/ is gone (404).
+	if stats.Errors != 3 {
+		t.Errorf("Errors = %d, want 3 (broken, big, offsite)", stats.Errors)
+	}
+	if stats.Gone != 1 || len(c.gone) != 1 {
+		t.Errorf("Gone = %d, sink told %v; want the 404 tag page", stats.Gone, c.gone)
 	}
 	if stats.Listings < 2 {
 		t.Errorf("Listings = %d, want at least 2", stats.Listings)
@@ -199,7 +222,7 @@ func TestCrawlMaxPages(t *testing.T) {
 	opts.Sitemaps = false
 	opts.Concurrency = 1
 	var c collect
-	stats, err := Run(t.Context(), opts, c.sink)
+	stats, err := Run(t.Context(), opts, &c)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,7 +247,7 @@ func TestCrawlMaxDepthAndPatterns(t *testing.T) {
 	opts.MaxDepth = 1
 	opts.Exclude = []*regexp.Regexp{regexp.MustCompile(`/pubs/beta`)}
 	var c collect
-	if _, err := Run(t.Context(), opts, c.sink); err != nil {
+	if _, err := Run(t.Context(), opts, &c); err != nil {
 		t.Fatal(err)
 	}
 	got := web.fetched()
@@ -242,7 +265,7 @@ func TestCrawlMaxDepthAndPatterns(t *testing.T) {
 func TestCrawlSinkErrorStopsRun(t *testing.T) {
 	web := newFakeWeb(t)
 	boom := errors.New("disk full")
-	_, err := Run(t.Context(), options(web.srv.URL), func(context.Context, Found) error { return boom })
+	_, err := Run(t.Context(), options(web.srv.URL), &collect{err: boom})
 	if !errors.Is(err, boom) {
 		t.Errorf("Run error = %v, want it to wrap %v", err, boom)
 	}
@@ -252,7 +275,7 @@ func TestCrawlCancelled(t *testing.T) {
 	web := newFakeWeb(t)
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	stats, err := Run(ctx, options(web.srv.URL), (&collect{}).sink)
+	stats, err := Run(ctx, options(web.srv.URL), &collect{})
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("Run error = %v, want context.Canceled", err)
 	}
@@ -266,7 +289,7 @@ func TestCrawlItemURLRule(t *testing.T) {
 	opts := options(web.srv.URL)
 	opts.Rules = extract.Rules{ItemURL: regexp.MustCompile(`/pubs/(alpha|beta)\.html$`)}
 	var c collect
-	if _, err := Run(t.Context(), opts, c.sink); err != nil {
+	if _, err := Run(t.Context(), opts, &c); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := c.paths(), []string{"/pubs/alpha.html", "/pubs/beta.html"}; !slices.Equal(got, want) {

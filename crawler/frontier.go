@@ -14,9 +14,12 @@ const (
 )
 
 type task struct {
+	key   string
 	url   string
 	depth int
 	kind  taskKind
+	// lastmod is the lastmod of the sitemap entry that listed the URL.
+	lastmod string
 	// optional marks URLs guessed by harvest (/sitemap.xml): a 404 there
 	// is no error.
 	optional bool
@@ -39,6 +42,12 @@ type frontier struct {
 	// means no limit.
 	pageBudget int
 	capped     bool
+	// lastmods keeps the sitemap lastmod of URLs queued before a sitemap
+	// listed them.
+	lastmods map[string]string
+	// journal, when on, collects every change in order for the Journal.
+	journal bool
+	ops     []JournalOp
 }
 
 func newFrontier(maxPages int) *frontier {
@@ -81,15 +90,58 @@ func (f *frontier) push(key string, t task) bool {
 		return false
 	}
 	if !f.claimLocked(key) {
+		if t.lastmod != "" {
+			if f.lastmods == nil {
+				f.lastmods = map[string]string{}
+			}
+			f.lastmods[key] = t.lastmod
+		}
 		return false
 	}
+	t.key = key
+	f.record(JournalPush, t)
+	f.queueLocked(t)
+	return true
+}
+
+// restore puts back a URL of an interrupted run: done ones are only
+// marked seen, the others queued again. Nothing is journaled: the
+// journal has them already.
+func (f *frontier) restore(t task, done bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.claimLocked(t.key) || done {
+		return
+	}
+	f.queueLocked(t)
+}
+
+func (f *frontier) queueLocked(t task) {
 	if t.kind == taskSitemap {
 		f.sitemaps = append(f.sitemaps, t)
 	} else {
 		f.pages = append(f.pages, t)
 	}
 	f.cond.Signal()
-	return true
+}
+
+func (f *frontier) record(op string, t task) {
+	if !f.journal {
+		return
+	}
+	f.ops = append(f.ops, JournalOp{Op: op, Entry: Entry{
+		Key: t.key, URL: t.url, Depth: t.depth, Sitemap: t.kind == taskSitemap,
+		Optional: t.optional, Lastmod: t.lastmod,
+	}})
+}
+
+// takeOps hands over the journal entries collected so far.
+func (f *frontier) takeOps() []JournalOp {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	ops := f.ops
+	f.ops = nil
+	return ops
 }
 
 // next blocks until a task is ready, and returns false when the crawl is
@@ -113,6 +165,7 @@ func (f *frontier) next(ctx context.Context) (task, bool) {
 			t := f.sitemaps[0]
 			f.sitemaps = f.sitemaps[1:]
 			f.inFlight++
+			f.record(JournalLease, t)
 			return t, true
 		}
 		if len(f.pages) > 0 {
@@ -122,10 +175,15 @@ func (f *frontier) next(ctx context.Context) (task, bool) {
 				t := f.pages[0]
 				f.pages[0] = task{}
 				f.pages = f.pages[1:]
+				if lm, ok := f.lastmods[t.key]; ok && t.lastmod == "" {
+					t.lastmod = lm
+					delete(f.lastmods, t.key)
+				}
 				if f.pageBudget > 0 {
 					f.pageBudget--
 				}
 				f.inFlight++
+				f.record(JournalLease, t)
 				return t, true
 			}
 		}
@@ -139,8 +197,9 @@ func (f *frontier) next(ctx context.Context) (task, bool) {
 }
 
 // done finishes a task handed out by next.
-func (f *frontier) done() {
+func (f *frontier) done(t task) {
 	f.mu.Lock()
+	f.record(JournalDone, t)
 	f.inFlight--
 	f.cond.Broadcast()
 	f.mu.Unlock()

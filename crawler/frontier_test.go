@@ -28,7 +28,7 @@ func TestFrontierClaimsOnce(t *testing.T) {
 			break
 		}
 		seen[tk.url]++
-		f.done()
+		f.done(tk)
 	}
 	if len(seen) != 100 {
 		t.Errorf("handed out %d distinct URLs, want 100", len(seen))
@@ -51,11 +51,12 @@ func TestFrontierBoundedByPageCap(t *testing.T) {
 	f.push("sm", task{url: "sm", kind: taskSitemap})
 	n := 0
 	for {
-		if _, ok := f.next(t.Context()); !ok {
+		tk, ok := f.next(t.Context())
+		if !ok {
 			break
 		}
 		n++
-		f.done()
+		f.done(tk)
 	}
 	if n != 4 {
 		t.Errorf("handed out %d tasks, want 3 pages and 1 sitemap", n)
@@ -68,5 +69,14 @@ func TestFrontierSitemapsFirst(t *testing.T) {
 	f.push("s", task{url: "s", kind: taskSitemap})
 	if tk, _ := f.next(t.Context()); tk.url != "s" {
 		t.Errorf("first task = %q, want the sitemap", tk.url)
+	}
+}
+
+func TestFrontierKeepsLateLastmod(t *testing.T) {
+	f := newFrontier(0)
+	f.push("p", task{url: "p"})
+	f.push("p", task{url: "p", lastmod: "2024-01-01"}) // a sitemap lists it after a link did
+	if tk, _ := f.next(t.Context()); tk.lastmod != "2024-01-01" {
+		t.Errorf("lastmod = %q, want the sitemap's", tk.lastmod)
 	}
 }

@@ -8,19 +8,43 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"harvest"
 )
 
-// Filter selects records. The zero Filter selects every record.
+// Filter selects records. The zero Filter selects every record; each
+// field set narrows the selection (all of them must hold).
 type Filter struct {
 	// Sources, when not empty, keeps the records of these sources only.
 	Sources []string
+	// Status, when not empty, keeps the records with this status only
+	// ("active" or "removed"). Empty keeps both.
+	Status string
+	// Tag, when not empty, keeps the records with this tag (ASCII case
+	// ignored).
+	Tag string
+	// Category, when not empty, keeps the records in this category (ASCII
+	// case ignored).
+	Category string
+	// Since, when not zero, keeps the records that changed at or after it:
+	// new, changed, removed or back again (last_changed >= Since).
+	Since time.Time
 }
 
 // where returns the filter as a WHERE clause (empty or starting with
 // " WHERE") over publications aliased p, and its arguments.
 func (f Filter) where() (string, []any) {
+	conds, args := f.conds()
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// conds returns the filter's conditions over publications aliased p, to
+// be joined with AND, and their arguments.
+func (f Filter) conds() ([]string, []any) {
 	var conds []string
 	var args []any
 	if len(f.Sources) > 0 {
@@ -29,10 +53,23 @@ func (f Filter) where() (string, []any) {
 			args = append(args, s)
 		}
 	}
-	if len(conds) == 0 {
-		return "", nil
+	if f.Status != "" {
+		conds = append(conds, "p.status = ?")
+		args = append(args, f.Status)
 	}
-	return " WHERE " + strings.Join(conds, " AND "), args
+	if f.Tag != "" {
+		conds = append(conds, "EXISTS (SELECT 1 FROM json_each(p.tags) j WHERE j.value = ? COLLATE NOCASE)")
+		args = append(args, f.Tag)
+	}
+	if f.Category != "" {
+		conds = append(conds, "EXISTS (SELECT 1 FROM json_each(p.categories) j WHERE j.value = ? COLLATE NOCASE)")
+		args = append(args, f.Category)
+	}
+	if !f.Since.IsZero() {
+		conds = append(conds, "p.last_changed >= ?")
+		args = append(args, formatTime(f.Since))
+	}
+	return conds, args
 }
 
 // selectPublications reads complete records; its duplicates column lists
@@ -40,7 +77,7 @@ func (f Filter) where() (string, []any) {
 const selectPublications = `SELECT p.id, p.source, p.url, p.canonical_url,
 	p.title, p.summary, p.categories, p.tags, p.downloads,
 	p.publisher, p.published, p.language, p.authors, p.image, p.site_name, p.type,
-	p.first_seen, p.last_seen, p.last_changed,
+	p.status, p.removed_at, p.first_seen, p.last_seen, p.last_changed,
 	(SELECT json_group_array(u.url) FROM publication_urls u
 		WHERE u.publication_id = p.id
 		AND u.url_key <> p.url_key AND u.url_key <> p.canonical_key)
@@ -104,12 +141,13 @@ func scanPublication(s scanner) (harvest.Publication, error) {
 	var (
 		p                                harvest.Publication
 		cats, tags, dls, dups, authors   string
+		removedAt                        sql.NullString
 		firstSeen, lastSeen, lastChanged string
 	)
 	if err := s.Scan(&p.ID, &p.Source, &p.URL, &p.CanonicalURL,
 		&p.Title, &p.Summary, &cats, &tags, &dls,
 		&p.Publisher, &p.Published, &p.Language, &authors, &p.Image, &p.SiteName, &p.Type,
-		&firstSeen, &lastSeen, &lastChanged, &dups); err != nil {
+		&p.Status, &removedAt, &firstSeen, &lastSeen, &lastChanged, &dups); err != nil {
 		return p, err
 	}
 	for _, f := range []struct {
@@ -130,6 +168,13 @@ func scanPublication(s scanner) (harvest.Publication, error) {
 	}
 	if p.LastChanged, err = parseTime(lastChanged); err != nil {
 		return p, fmt.Errorf("publication %d: %w", p.ID, err)
+	}
+	if removedAt.Valid {
+		t, err := parseTime(removedAt.String)
+		if err != nil {
+			return p, fmt.Errorf("publication %d: %w", p.ID, err)
+		}
+		p.RemovedAt = &t
 	}
 	p.Normalize()
 	return p, nil

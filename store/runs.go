@@ -23,8 +23,14 @@ type Run struct {
 	Started, Finished                   time.Time // Finished is zero while running
 	Pages, Errors                       int
 	New, Changed, Unchanged, Duplicates int
-	Status                              string // one of the Run* constants
-	Note                                string
+	// NotModified counts publication pages answered 304; SkippedLastmod
+	// those not requested because their sitemap lastmod was not newer
+	// than their last fetch; Removed the records this run marked removed.
+	NotModified, SkippedLastmod, Removed int
+	// ResumedFrom is the run whose frontier this run continued (0: none).
+	ResumedFrom int64
+	Status      string // one of the Run* constants
+	Note        string
 }
 
 func validRunStatus(s string) bool {
@@ -64,12 +70,18 @@ func (db *DB) FinishRun(ctx context.Context, r Run) error {
 	if !r.Finished.IsZero() {
 		finished = formatTime(r.Finished)
 	}
+	var resumed any
+	if r.ResumedFrom != 0 {
+		resumed = r.ResumedFrom
+	}
 	res, err := db.write.ExecContext(ctx, `UPDATE runs SET
 		finished = ?, status = ?, pages = ?, errors = ?,
-		new = ?, changed = ?, unchanged = ?, duplicates = ?, note = ?
+		new = ?, changed = ?, unchanged = ?, duplicates = ?, note = ?,
+		not_modified = ?, skipped_lastmod = ?, removed = ?, resumed_from = ?
 		WHERE id = ?`,
 		finished, r.Status, r.Pages, r.Errors,
-		r.New, r.Changed, r.Unchanged, r.Duplicates, r.Note, r.ID)
+		r.New, r.Changed, r.Unchanged, r.Duplicates, r.Note,
+		r.NotModified, r.SkippedLastmod, r.Removed, resumed, r.ID)
 	if err != nil {
 		return fmt.Errorf("finish run %d: %w", r.ID, err)
 	}
@@ -86,7 +98,8 @@ func (db *DB) FinishRun(ctx context.Context, r Run) error {
 // Runs returns the runs of source ("" for every source), newest first.
 func (db *DB) Runs(ctx context.Context, source string) ([]Run, error) {
 	q := `SELECT id, source, started, finished, status, pages, errors,
-		new, changed, unchanged, duplicates, note FROM runs`
+		new, changed, unchanged, duplicates, note,
+		not_modified, skipped_lastmod, removed, COALESCE(resumed_from, 0) FROM runs`
 	var args []any
 	if source != "" {
 		q += ` WHERE source = ?`
@@ -105,7 +118,7 @@ func (db *DB) Runs(ctx context.Context, source string) ([]Run, error) {
 		var finished sql.NullString
 		if err := rows.Scan(&r.ID, &r.Source, &started, &finished, &r.Status,
 			&r.Pages, &r.Errors, &r.New, &r.Changed, &r.Unchanged, &r.Duplicates,
-			&r.Note); err != nil {
+			&r.Note, &r.NotModified, &r.SkippedLastmod, &r.Removed, &r.ResumedFrom); err != nil {
 			return nil, fmt.Errorf("list runs: %w", err)
 		}
 		if r.Started, err = parseTime(started); err != nil {

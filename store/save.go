@@ -203,11 +203,14 @@ func insert(ctx context.Context, tx *sql.Tx, in *input) (int64, error) {
 }
 
 // touch records that a record was seen again: last_seen moves on (never
-// back) and a removed record is active again.
-func touch(ctx context.Context, tx *sql.Tx, id int64, seen string) error {
+// back), its count of missed runs restarts, and a removed record is
+// active again (which changes it: last_changed moves).
+func touch(ctx context.Context, tx execer, id int64, seen string) error {
 	if _, err := tx.ExecContext(ctx, `UPDATE publications
-		SET last_seen = MAX(last_seen, ?), status = 'active', removed_at = NULL
-		WHERE id = ?`, seen, id); err != nil {
+		SET last_seen = MAX(last_seen, ?), missed_runs = 0,
+			last_changed = CASE WHEN status = 'removed' THEN ? ELSE last_changed END,
+			status = 'active', removed_at = NULL
+		WHERE id = ?`, seen, seen, id); err != nil {
 		return fmt.Errorf("update publication %d: %w", id, err)
 	}
 	return nil
@@ -217,10 +220,20 @@ func touch(ctx context.Context, tx *sql.Tx, id int64, seen string) error {
 // canonical_url stay as first written: they are its identity.
 func rewrite(ctx context.Context, tx *sql.Tx, id int64, in *input) error {
 	p := &in.p
+	// The version being replaced becomes a revision.
+	if _, err := tx.ExecContext(ctx, `INSERT INTO revisions (publication_id, changed_at,
+		title, summary, categories, tags, downloads, publisher, published, language,
+		authors, image, site_name, type, content_hash)
+		SELECT id, ?, title, summary, categories, tags, downloads, publisher, published, language,
+			authors, image, site_name, type, content_hash
+		FROM publications WHERE id = ?`, in.seen, id); err != nil {
+		return fmt.Errorf("keep revision of %d: %w", id, err)
+	}
 	if _, err := tx.ExecContext(ctx, `UPDATE publications SET
 		title = ?, title_key = ?, summary = ?, categories = ?, tags = ?, downloads = ?,
 		publisher = ?, published = ?, language = ?, authors = ?, image = ?, site_name = ?, type = ?,
-		content_hash = ?, last_changed = ?, last_seen = MAX(last_seen, ?), status = 'active', removed_at = NULL
+		content_hash = ?, last_changed = ?, last_seen = MAX(last_seen, ?), missed_runs = 0,
+		status = 'active', removed_at = NULL
 		WHERE id = ?`,
 		p.Title, in.titleKey, p.Summary, in.categories, in.tags, in.dls,
 		p.Publisher, p.Published, p.Language, in.authors, p.Image, p.SiteName, p.Type, in.hash,

@@ -72,6 +72,7 @@ func TestSaveLifecycle(t *testing.T) {
 		want.FirstSeen = seen0.UTC().Truncate(time.Second)
 		want.LastSeen = st.seen.UTC().Truncate(time.Second)
 		want.LastChanged = st.lastChanged.UTC().Truncate(time.Second)
+		want.Status = "active"
 		want.Normalize()
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: Get =\n%+v\nwant\n%+v", st.name, got, want)

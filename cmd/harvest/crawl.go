@@ -230,6 +230,22 @@ func sourceOptions(s config.Source, a *app) crawler.Options {
 	}
 }
 
+// catalogueFlag finds the catalogue a reading command (export, changes,
+// runs, serve) opens: --db, else the config's db, else ./harvest.db. The
+// catalogue must exist.
+func catalogueFlag(cmd *cobra.Command, db, configPath string) (string, error) {
+	path := db
+	if path == "" {
+		path = config.DefaultDB
+		if cfg, err := config.Load(configPath); err == nil && cfg.DB != "" {
+			path = cfg.DB
+		} else if err != nil && cmd.Flags().Changed("config") {
+			return "", err
+		}
+	}
+	return path, exitIfMissing(path)
+}
+
 // exitIfMissing is used by commands that read an existing catalogue.
 func exitIfMissing(path string) error {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -23,6 +22,21 @@ type harvester struct {
 	log      *slog.Logger
 	out      io.Writer // where the progress bar goes
 	progress bool
+	// removedAfterRuns maps a source to the number of complete runs in a
+	// row that must miss a publication before it is marked removed
+	// (default DefaultRemovedAfter).
+	removedAfterRuns map[string]int
+}
+
+// DefaultRemovedAfter is how many complete runs in a row must miss a
+// publication before it is marked removed.
+const DefaultRemovedAfter = 2
+
+func (h *harvester) removedAfter(source string) int {
+	if n := h.removedAfterRuns[source]; n > 0 {
+		return n
+	}
+	return DefaultRemovedAfter
 }
 
 // report is what one source's run did.
@@ -37,10 +51,12 @@ type report struct {
 
 func (r report) summary() string {
 	s := r.Stats
-	return fmt.Sprintf("%s: %s in %s — %d pages (%d publications, %d listings, %d other), %d sitemaps; "+
-		"catalogue: %d new, %d changed, %d unchanged, %d duplicates merged; %d skipped, %d errors",
+	return fmt.Sprintf("%s: %s in %s — %d pages (%d publications, %d listings, %d other), %d sitemaps, "+
+		"%d not modified, %d skipped by lastmod, %d gone; "+
+		"catalogue: %d new, %d changed, %d unchanged, %d duplicates merged, %d removed; %d skipped, %d errors",
 		r.Source, s.Stopped, r.Duration.Round(time.Millisecond), s.Pages, s.Publications, s.Listings, s.Others,
-		s.Sitemaps, r.Run.New, r.Run.Changed, r.Run.Unchanged, r.Run.Duplicates, s.Skipped, s.Errors)
+		s.Sitemaps, s.NotModified, s.SkippedLastmod, s.Gone,
+		r.Run.New, r.Run.Changed, r.Run.Unchanged, r.Run.Duplicates, r.Run.Removed, s.Skipped, s.Errors)
 }
 
 // crawl runs each source in turn. A source whose run fails does not stop
@@ -69,29 +85,23 @@ func (h *harvester) crawlOne(ctx context.Context, opts crawler.Options) (report,
 		return rep, err
 	}
 	run := store.Run{ID: id, Source: opts.Source, Started: started}
-	var mu sync.Mutex
-	sink := func(ctx context.Context, f crawler.Found) error {
-		res, err := h.db.Save(ctx, f.Publication, time.Now().UTC())
-		if err != nil {
-			return err
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		switch res.Outcome {
-		case store.OutcomeNew:
-			run.New++
-		case store.OutcomeChanged:
-			run.Changed++
-		case store.OutcomeUnchanged:
-			run.Unchanged++
-		case store.OutcomeDuplicate:
-			run.Duplicates++
-		}
-		for _, n := range f.Noise {
-			rep.Noise[noiseKind(n)]++
-		}
-		return nil
+	// An unfinished run of the source (killed, cancelled) left its
+	// frontier: this run continues it, and what it finds counts from the
+	// time that crawl began.
+	var resumedSince time.Time
+	prev, entries, resume, err := h.db.LoadFrontier(ctx, opts.Source)
+	if err != nil {
+		return rep, err
 	}
+	if resume {
+		run.ResumedFrom, resumedSince = prev.RunID, prev.Started
+		opts.Resume = resumeEntries(entries)
+		h.log.Info("run_resumed", "source", opts.Source, "from_run", prev.RunID, "urls", len(entries))
+	} else if err := h.db.BeginFrontier(ctx, opts.Source, id, started); err != nil {
+		return rep, err
+	}
+	sink := newCatalogueSink(h.db, opts.Source, &run, rep.Noise)
+	opts.Memory, opts.Journal = sink, sink
 	bar := h.bar(opts.Source)
 	if bar != nil {
 		opts.Progress = func(s crawler.Stats) {
@@ -100,14 +110,27 @@ func (h *harvester) crawlOne(ctx context.Context, opts crawler.Options) (report,
 		}
 	}
 	stats, crawlErr := crawler.Run(ctx, opts, sink)
+	end := context.WithoutCancel(ctx)
 	if bar != nil {
 		_ = bar.Finish()
 		fmt.Fprintln(h.out)
 	}
 	rep.Stats = stats
+	run.Pages, run.Errors = stats.Pages, stats.Errors
+	run.NotModified, run.SkippedLastmod = stats.NotModified, stats.SkippedLastmod
+	var endErr error
+	if stats.Stopped == crawler.StopComplete && stats.Errors == 0 && crawlErr == nil {
+		// Only a run that saw the whole site may call a publication it
+		// did not find missing.
+		n, err := h.db.SweepMissed(end, opts.Source, sink.seenIDs(), resumedSince, h.removedAfter(opts.Source), time.Now().UTC())
+		run.Removed += n
+		endErr = errors.Join(endErr, err)
+	}
+	if stats.Stopped == crawler.StopComplete || stats.Stopped == crawler.StopMaxPages {
+		endErr = errors.Join(endErr, h.db.ClearFrontier(end, opts.Source))
+	}
 	run.Finished = time.Now().UTC()
 	rep.Duration = run.Finished.Sub(started)
-	run.Pages, run.Errors = stats.Pages, stats.Errors
 	switch stats.Stopped {
 	case crawler.StopComplete:
 		run.Status = store.RunOK
@@ -125,15 +148,22 @@ func (h *harvester) crawlOne(ctx context.Context, opts crawler.Options) (report,
 			run.Note = crawlErr.Error()
 		}
 	}
+	if run.ResumedFrom != 0 {
+		run.Note = strings.TrimSpace(fmt.Sprintf("resumed run %d; %s", run.ResumedFrom, run.Note))
+	}
 	rep.Run = run
 	// The run record is written even when the crawl was cancelled, so
 	// that the catalogue says how its last run ended.
-	if err := h.db.FinishRun(context.WithoutCancel(ctx), run); err != nil {
-		return rep, errors.Join(crawlErr, err)
+	if err := h.db.FinishRun(end, run); err != nil {
+		return rep, errors.Join(crawlErr, endErr, err)
+	}
+	if endErr != nil {
+		return rep, errors.Join(crawlErr, endErr)
 	}
 	h.log.Info("run_finished", "source", opts.Source, "status", run.Status, "pages", stats.Pages,
 		"publications", stats.Publications, "new", run.New, "changed", run.Changed,
-		"unchanged", run.Unchanged, "duplicates", run.Duplicates, "errors", stats.Errors)
+		"unchanged", run.Unchanged, "duplicates", run.Duplicates, "removed", run.Removed,
+		"not_modified", stats.NotModified, "skipped_lastmod", stats.SkippedLastmod, "errors", stats.Errors)
 	return rep, crawlErr
 }
 

@@ -1,0 +1,98 @@
+package crawler
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// Remembered is what an earlier run learned about a publication page.
+type Remembered struct {
+	ETag, LastModified string
+	Fetched            time.Time
+	// Links are the page's in-scope links, queued again when the page
+	// answers 304 or is skipped, so that discovery does not depend on
+	// whether a page changed.
+	Links []string
+}
+
+// Memory recalls publication pages fetched by earlier runs. Those are
+// requested conditionally (If-None-Match, If-Modified-Since), and not at
+// all when a sitemap's lastmod for them is no newer than their last
+// fetch. Pages it does not know (listings among them) are always fetched
+// in full.
+type Memory interface {
+	Recall(ctx context.Context, url string) (Remembered, bool, error)
+}
+
+// Journal operations.
+const (
+	JournalPush  = "push"
+	JournalLease = "lease"
+	JournalDone  = "done"
+)
+
+// Entry is one URL of a run's frontier.
+type Entry struct {
+	Key, URL string
+	Depth    int
+	Sitemap  bool
+	Optional bool
+	Lastmod  string
+	// Done is set, on resume, for URLs the interrupted run finished.
+	Done bool
+}
+
+// JournalOp is one change to the frontier.
+type JournalOp struct {
+	Op    string
+	Entry Entry
+}
+
+// Journal keeps the frontier outside the process. It is given every
+// change, in order and in batches; what it keeps of a crash must be a
+// prefix of what it was given.
+type Journal interface {
+	Write(ctx context.Context, ops []JournalOp) error
+}
+
+// journalEvery is how often the frontier is written to the journal.
+const journalEvery = 200 * time.Millisecond
+
+// flushJournal writes the frontier's changes until ctx ends, then once
+// more. A journal that cannot be written stops the run.
+func (r *run) flushJournal(ctx context.Context, stop <-chan struct{}) {
+	t := time.NewTicker(journalEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+			r.writeJournal(ctx)
+		case <-stop:
+			r.writeJournal(context.WithoutCancel(ctx))
+			return
+		}
+	}
+}
+
+func (r *run) writeJournal(ctx context.Context) {
+	ops := r.frontier.takeOps()
+	if len(ops) == 0 {
+		return
+	}
+	if err := r.opts.Journal.Write(ctx, ops); err != nil {
+		r.fail(err)
+	}
+}
+
+// lastmodTime reads a sitemap <lastmod> (W3C datetime: a date, or a date
+// and time with a zone).
+func lastmodTime(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05Z0700", "2006-01-02T15:04Z07:00", "2006-01-02T15:04:05", "2006-01-02", "2006-01", "2006"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}

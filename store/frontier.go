@@ -1,0 +1,191 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// FrontierEntry is one URL of a source's current run.
+type FrontierEntry struct {
+	Key, URL string
+	Depth    int
+	Sitemap  bool
+	Optional bool
+	// Lastmod is the lastmod of the sitemap entry that listed the URL.
+	Lastmod string
+	// State is "queued", "leased" or "done".
+	State string
+}
+
+// Frontier operations, applied in order.
+const (
+	FrontierPush  = "push"  // queue a URL (a URL already present is left alone)
+	FrontierLease = "lease" // a worker took it
+	FrontierDone  = "done"  // fetched and handled
+)
+
+// FrontierOp is one change to a frontier.
+type FrontierOp struct {
+	Op    string
+	Entry FrontierEntry
+}
+
+// leaseTime is how long a claim lasts before another worker may take the
+// URL over.
+const leaseTime = 10 * time.Minute
+
+// FrontierRun is the run a saved frontier belongs to.
+type FrontierRun struct {
+	RunID   int64
+	Started time.Time
+}
+
+// BeginFrontier starts a new frontier for source, belonging to run id,
+// and drops whatever an earlier run left.
+func (db *DB) BeginFrontier(ctx context.Context, source string, runID int64, started time.Time) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin frontier of %s: %w", source, err)
+	}
+	defer tx.Rollback()
+	for _, q := range []string{`DELETE FROM frontier WHERE source = ?`, `DELETE FROM frontier_runs WHERE source = ?`} {
+		if _, err := tx.ExecContext(ctx, q, source); err != nil {
+			return fmt.Errorf("begin frontier of %s: %w", source, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO frontier_runs (source, run_id, started) VALUES (?, ?, ?)`,
+		source, runID, formatTime(started)); err != nil {
+		return fmt.Errorf("begin frontier of %s: %w", source, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("begin frontier of %s: %w", source, err)
+	}
+	return nil
+}
+
+// ClearFrontier drops source's frontier: its run is over.
+func (db *DB) ClearFrontier(ctx context.Context, source string) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("clear frontier of %s: %w", source, err)
+	}
+	defer tx.Rollback()
+	for _, q := range []string{`DELETE FROM frontier WHERE source = ?`, `DELETE FROM frontier_runs WHERE source = ?`} {
+		if _, err := tx.ExecContext(ctx, q, source); err != nil {
+			return fmt.Errorf("clear frontier of %s: %w", source, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("clear frontier of %s: %w", source, err)
+	}
+	return nil
+}
+
+// LoadFrontier returns the frontier an unfinished run of source left, if
+// any. Leases held by a process that is gone are released: leased URLs
+// come back queued, to be fetched again.
+func (db *DB) LoadFrontier(ctx context.Context, source string) (FrontierRun, []FrontierEntry, bool, error) {
+	var fr FrontierRun
+	var started string
+	err := db.read.QueryRowContext(ctx, `SELECT run_id, started FROM frontier_runs WHERE source = ?`, source).
+		Scan(&fr.RunID, &started)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fr, nil, false, nil
+	}
+	if err != nil {
+		return fr, nil, false, fmt.Errorf("load frontier of %s: %w", source, err)
+	}
+	if fr.Started, err = parseTime(started); err != nil {
+		return fr, nil, false, fmt.Errorf("load frontier of %s: %w", source, err)
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT url_key, url, depth, kind, optional, lastmod, state
+		FROM frontier WHERE source = ? ORDER BY seq`, source)
+	if err != nil {
+		return fr, nil, false, fmt.Errorf("load frontier of %s: %w", source, err)
+	}
+	defer rows.Close()
+	var entries []FrontierEntry
+	for rows.Next() {
+		var e FrontierEntry
+		var kind string
+		if err := rows.Scan(&e.Key, &e.URL, &e.Depth, &kind, &e.Optional, &e.Lastmod, &e.State); err != nil {
+			return fr, nil, false, fmt.Errorf("load frontier of %s: %w", source, err)
+		}
+		e.Sitemap = kind == "sitemap"
+		if e.State == "leased" {
+			e.State = "queued"
+		}
+		entries = append(entries, e)
+	}
+	if err := rows.Err(); err != nil {
+		return fr, nil, false, fmt.Errorf("load frontier of %s: %w", source, err)
+	}
+	return fr, entries, true, nil
+}
+
+// ApplyFrontier writes a batch of frontier changes in order, in one
+// transaction, so that what survives a crash is always a prefix of what
+// happened: a URL marked done never lacks the URLs it discovered.
+func (db *DB) ApplyFrontier(ctx context.Context, source, owner string, ops []FrontierOp) error {
+	if len(ops) == 0 {
+		return nil
+	}
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("write frontier of %s: %w", source, err)
+	}
+	defer tx.Rollback()
+	push, err := tx.PrepareContext(ctx, `INSERT INTO frontier
+		(source, url_key, url, depth, kind, optional, lastmod, state, seq)
+		VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?)
+		ON CONFLICT (source, url_key) DO NOTHING`)
+	if err != nil {
+		return fmt.Errorf("write frontier of %s: %w", source, err)
+	}
+	defer push.Close()
+	lease, err := tx.PrepareContext(ctx, `UPDATE frontier SET state = 'leased', lease_owner = ?, lease_expires = ?
+		WHERE source = ? AND url_key = ? AND state <> 'done'`)
+	if err != nil {
+		return fmt.Errorf("write frontier of %s: %w", source, err)
+	}
+	defer lease.Close()
+	done, err := tx.PrepareContext(ctx, `UPDATE frontier SET state = 'done', lease_owner = NULL, lease_expires = NULL
+		WHERE source = ? AND url_key = ?`)
+	if err != nil {
+		return fmt.Errorf("write frontier of %s: %w", source, err)
+	}
+	defer done.Close()
+	var seq int64
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM frontier WHERE source = ?`, source).Scan(&seq); err != nil {
+		return fmt.Errorf("write frontier of %s: %w", source, err)
+	}
+	expires := formatTime(time.Now().Add(leaseTime))
+	for _, op := range ops {
+		e := op.Entry
+		switch op.Op {
+		case FrontierPush:
+			kind := "page"
+			if e.Sitemap {
+				kind = "sitemap"
+			}
+			seq++
+			_, err = push.ExecContext(ctx, source, e.Key, e.URL, e.Depth, kind, e.Optional, e.Lastmod, seq)
+		case FrontierLease:
+			_, err = lease.ExecContext(ctx, owner, expires, source, e.Key)
+		case FrontierDone:
+			_, err = done.ExecContext(ctx, source, e.Key)
+		default:
+			err = fmt.Errorf("unknown frontier operation %q", op.Op)
+		}
+		if err != nil {
+			return fmt.Errorf("write frontier of %s: %w", source, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("write frontier of %s: %w", source, err)
+	}
+	return nil
+}

@@ -1,0 +1,200 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"harvest/urlnorm"
+)
+
+// execer is what both *sql.DB and *sql.Tx offer for writes.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// PageMemory is what an earlier run learned about a publication page.
+type PageMemory struct {
+	URL           string
+	PublicationID int64
+	ETag          string
+	LastModified  string
+	Fetched       time.Time
+	// Links are the page's in-scope links, so that a page answered 304
+	// still feeds discovery.
+	Links []string
+}
+
+// Page returns what the catalogue remembers of a source's page.
+func (db *DB) Page(ctx context.Context, source, url string) (PageMemory, bool, error) {
+	key, err := urlnorm.Key(url)
+	if err != nil {
+		return PageMemory{}, false, fmt.Errorf("page %s: %w", url, err)
+	}
+	var (
+		m              PageMemory
+		pubID          sql.NullInt64
+		fetched, links string
+	)
+	err = db.read.QueryRowContext(ctx, `SELECT url, publication_id, etag, last_modified, fetched_at, links
+		FROM pages WHERE source = ? AND url_key = ?`, source, key).
+		Scan(&m.URL, &pubID, &m.ETag, &m.LastModified, &fetched, &links)
+	if errors.Is(err, sql.ErrNoRows) {
+		return PageMemory{}, false, nil
+	}
+	if err != nil {
+		return PageMemory{}, false, fmt.Errorf("page %s: %w", url, err)
+	}
+	m.PublicationID = pubID.Int64
+	if m.Fetched, err = parseTime(fetched); err != nil {
+		return PageMemory{}, false, fmt.Errorf("page %s: %w", url, err)
+	}
+	if err := json.Unmarshal([]byte(links), &m.Links); err != nil {
+		return PageMemory{}, false, fmt.Errorf("page %s: links: %w", url, err)
+	}
+	return m, true, nil
+}
+
+// RememberPage records what a fetch of a publication page learned.
+func (db *DB) RememberPage(ctx context.Context, source string, m PageMemory) error {
+	key, err := urlnorm.Key(m.URL)
+	if err != nil {
+		return fmt.Errorf("remember page %s: %w", m.URL, err)
+	}
+	links, err := jsonText(nonNilStrings(m.Links))
+	if err != nil {
+		return fmt.Errorf("remember page %s: %w", m.URL, err)
+	}
+	var pubID any
+	if m.PublicationID != 0 {
+		pubID = m.PublicationID
+	}
+	if _, err := db.write.ExecContext(ctx, `INSERT INTO pages
+		(source, url_key, url, publication_id, etag, last_modified, fetched_at, links)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (source, url_key) DO UPDATE SET url = excluded.url,
+			publication_id = excluded.publication_id, etag = excluded.etag,
+			last_modified = excluded.last_modified, fetched_at = excluded.fetched_at,
+			links = excluded.links`,
+		source, key, m.URL, pubID, m.ETag, m.LastModified, formatTime(m.Fetched), links); err != nil {
+		return fmt.Errorf("remember page %s: %w", m.URL, err)
+	}
+	return nil
+}
+
+func nonNilStrings(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// TouchPage records that a publication page was found unchanged (a 304,
+// or a sitemap lastmod no newer than its last fetch): the record it fed is
+// seen again. It returns that record's id (0 when the page fed none).
+func (db *DB) TouchPage(ctx context.Context, source, url string, seen time.Time) (int64, error) {
+	key, err := urlnorm.Key(url)
+	if err != nil {
+		return 0, fmt.Errorf("touch page %s: %w", url, err)
+	}
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("touch page %s: %w", url, err)
+	}
+	defer tx.Rollback()
+	var pubID sql.NullInt64
+	err = tx.QueryRowContext(ctx, `SELECT publication_id FROM pages WHERE source = ? AND url_key = ?`, source, key).Scan(&pubID)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !pubID.Valid) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("touch page %s: %w", url, err)
+	}
+	if err := touch(ctx, tx, pubID.Int64, formatTime(seen)); err != nil {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE pages SET fetched_at = MAX(fetched_at, ?) WHERE source = ? AND url_key = ?`,
+		formatTime(seen), source, key); err != nil {
+		return 0, fmt.Errorf("touch page %s: %w", url, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("touch page %s: %w", url, err)
+	}
+	return pubID.Int64, nil
+}
+
+// MarkGone records that a page answered 404 or 410. The record whose own
+// URL (or canonical URL) it is becomes removed; a duplicate URL going
+// away removes nothing. It reports whether a record was removed.
+func (db *DB) MarkGone(ctx context.Context, source, url string, at time.Time) (bool, error) {
+	key, err := urlnorm.Key(url)
+	if err != nil {
+		return false, fmt.Errorf("mark gone %s: %w", url, err)
+	}
+	res, err := db.write.ExecContext(ctx, `UPDATE publications
+		SET status = 'removed', removed_at = ?, last_changed = ?
+		WHERE source = ? AND status = 'active' AND (url_key = ? OR canonical_key = ?)`,
+		formatTime(at), formatTime(at), source, key, key)
+	if err != nil {
+		return false, fmt.Errorf("mark gone %s: %w", url, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("mark gone %s: %w", url, err)
+	}
+	return n > 0, nil
+}
+
+// SweepMissed ends a complete run of source: every active record the run
+// did not see has missed one more run, and those that have now missed
+// threshold runs in a row are marked removed at the given time. It
+// returns how many were removed. Only a run that covered the whole site
+// may call it.
+//
+// The run saw the records in seen; a run that resumed an interrupted one
+// also passes when that crawl began (since), and every record last seen
+// after it counts as seen too (the interrupted process's list is gone).
+func (db *DB) SweepMissed(ctx context.Context, source string, seen []int64, since time.Time, threshold int, at time.Time) (int, error) {
+	if threshold < 1 {
+		threshold = 1
+	}
+	ids, err := jsonText(seen)
+	if err != nil {
+		return 0, fmt.Errorf("sweep %s: %w", source, err)
+	}
+	if seen == nil {
+		ids = "[]"
+	}
+	sinceText := "9999-12-31T23:59:59Z" // no time-based sighting
+	if !since.IsZero() {
+		sinceText = formatTime(since)
+	}
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("sweep %s: %w", source, err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `UPDATE publications SET missed_runs = missed_runs + 1
+		WHERE source = ? AND status = 'active' AND last_seen < ?
+		AND id NOT IN (SELECT value FROM json_each(?))`, source, sinceText, ids); err != nil {
+		return 0, fmt.Errorf("sweep %s: %w", source, err)
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE publications
+		SET status = 'removed', removed_at = ?, last_changed = ?
+		WHERE source = ? AND status = 'active' AND missed_runs >= ?`,
+		formatTime(at), formatTime(at), source, threshold)
+	if err != nil {
+		return 0, fmt.Errorf("sweep %s: %w", source, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("sweep %s: %w", source, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("sweep %s: %w", source, err)
+	}
+	return int(n), nil
+}
