@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -27,8 +28,13 @@ const (
 	DefaultMaxPages    = 10000
 	DefaultTimeout     = 30 * time.Second
 	DefaultMaxBodySize = 10 << 20
-	DefaultUserAgent   = "harvest/0.1 (+https://github.com/harvest-catalogue/harvest; publication metadata harvester)"
-	DefaultDB          = "harvest.db"
+	DefaultMaxFileSize = 100 << 20
+	DefaultRetries     = 3
+	// DefaultRemovedAfter is how many complete runs in a row must miss a
+	// publication before it is marked removed.
+	DefaultRemovedAfter = 2
+	DefaultUserAgent    = "harvest/0.1 (+https://github.com/harvest-catalogue/harvest; publication metadata harvester)"
+	DefaultDB           = "harvest.db"
 )
 
 // Config is a validated configuration file.
@@ -49,7 +55,12 @@ type Crawl struct {
 	MaxDepth    int
 	Timeout     time.Duration
 	MaxBodySize int64
-	UserAgent   string
+	// MaxFileSize caps each mirrored download file (mirror_files).
+	MaxFileSize int64
+	// Retries is how often a fetch that may pass (5xx, 429, a broken
+	// connection) is tried again, with exponential backoff.
+	Retries   int
+	UserAgent string
 }
 
 // Source is one configured site.
@@ -59,11 +70,19 @@ type Source struct {
 	AllowedDomains []string
 	Schedule       string
 	Timezone       string
+	Jitter         time.Duration // a scheduled run starts after a random pause shorter than this (0: none)
 	Sitemaps       bool
 	Include        []*regexp.Regexp
 	Exclude        []*regexp.Regexp
 	ItemURL        *regexp.Regexp
 	Selectors      Selectors
+	// MirrorFiles: keep a local copy of every download file in MirrorDir
+	// (an absolute path; set whenever MirrorFiles is).
+	MirrorFiles bool
+	MirrorDir   string
+	// RemovedAfter is how many complete runs in a row must miss a
+	// publication before it is marked removed.
+	RemovedAfter int
 	Crawl
 }
 
@@ -108,7 +127,9 @@ type rawCrawl struct {
 	MaxDepth    *int   `yaml:"max_depth"`
 	Timeout     string `yaml:"timeout"`
 	MaxBodySize string `yaml:"max_body_size"`
+	MaxFileSize string `yaml:"max_file_size"`
 	UserAgent   string `yaml:"user_agent"`
+	Retries     *int   `yaml:"retries"`
 }
 
 type rawSrc struct {
@@ -117,11 +138,15 @@ type rawSrc struct {
 	AllowedDomains []string  `yaml:"allowed_domains"`
 	Schedule       string    `yaml:"schedule"`
 	Timezone       string    `yaml:"timezone"`
+	Jitter         string    `yaml:"jitter"`
 	Sitemaps       *bool     `yaml:"sitemaps"`
 	Include        []string  `yaml:"include"`
 	Exclude        []string  `yaml:"exclude"`
 	ItemURL        string    `yaml:"item_url"`
 	Selectors      Selectors `yaml:"selectors"`
+	MirrorFiles    bool      `yaml:"mirror_files"`
+	MirrorDir      string    `yaml:"mirror_dir"`
+	RemovedAfter   *int      `yaml:"removed_after"`
 	rawCrawl       `yaml:",inline"`
 }
 
@@ -175,7 +200,7 @@ func Parse(path string, data []byte) (*Config, error) {
 	base := Crawl{
 		Delay: DefaultDelay, Concurrency: DefaultConcurrency, MaxPages: DefaultMaxPages,
 		MaxDepth: DefaultMaxDepth, Timeout: DefaultTimeout, MaxBodySize: DefaultMaxBodySize,
-		UserAgent: DefaultUserAgent,
+		MaxFileSize: DefaultMaxFileSize, UserAgent: DefaultUserAgent, Retries: DefaultRetries,
 	}
 	cfg.Defaults = v.crawl("defaults", r.Defaults, base)
 	seen := map[string]bool{}
@@ -282,12 +307,22 @@ func (v *validator) crawl(prefix string, r rawCrawl, base Crawl) Crawl {
 	if r.MaxDepth != nil {
 		c.MaxDepth = v.positive(prefix+".max_depth", *r.MaxDepth, 0, 1000)
 	}
+	if r.Retries != nil {
+		c.Retries = v.positive(prefix+".retries", *r.Retries, 0, 10)
+	}
 	if r.MaxBodySize != "" {
 		n, err := ParseSize(r.MaxBodySize)
 		if err != nil {
 			v.fail(prefix+".max_body_size", "%v", err)
 		}
 		c.MaxBodySize = n
+	}
+	if r.MaxFileSize != "" {
+		n, err := ParseSize(r.MaxFileSize)
+		if err != nil {
+			v.fail(prefix+".max_file_size", "%v", err)
+		}
+		c.MaxFileSize = n
 	}
 	if r.UserAgent != "" {
 		c.UserAgent = r.UserAgent
@@ -342,7 +377,13 @@ func (v *validator) source(prefix string, r rawSrc, defaults Crawl, seen map[str
 		}
 		s.StartURLs = append(s.StartURLs, u)
 	}
-	if r.Schedule != "" {
+	switch {
+	case r.Schedule == "":
+	case strings.HasPrefix(r.Schedule, "TZ=") || strings.HasPrefix(r.Schedule, "CRON_TZ="):
+		// The timezone key says it once; cron's parser also panics on a
+		// prefix without a spec after it.
+		v.fail(prefix+".schedule", "%q: give the time zone with the timezone key, not in the spec", r.Schedule)
+	default:
 		if _, err := cron.ParseStandard(r.Schedule); err != nil {
 			v.fail(prefix+".schedule", "invalid cron spec %q: %v (want 5 fields such as \"0 3 * * 1\" or a descriptor such as @weekly)", r.Schedule, err)
 		}
@@ -351,6 +392,13 @@ func (v *validator) source(prefix string, r rawSrc, defaults Crawl, seen map[str
 		if _, err := time.LoadLocation(r.Timezone); err != nil {
 			v.fail(prefix+".timezone", "unknown time zone %q (want an IANA name such as Europe/London)", r.Timezone)
 		}
+	}
+	if r.Jitter != "" {
+		s.Jitter = v.duration(prefix+".jitter", r.Jitter, true)
+	}
+	s.RemovedAfter = DefaultRemovedAfter
+	if r.RemovedAfter != nil {
+		s.RemovedAfter = v.positive(prefix+".removed_after", *r.RemovedAfter, 1, 1000)
 	}
 	if r.Sitemaps != nil {
 		s.Sitemaps = *r.Sitemaps
@@ -363,8 +411,32 @@ func (v *validator) source(prefix string, r rawSrc, defaults Crawl, seen map[str
 		}
 	}
 	v.selectors(prefix+".selectors", r.Selectors)
+	s.MirrorFiles = r.MirrorFiles
+	if r.MirrorDir != "" {
+		s.MirrorDir = v.dir(prefix+".mirror_dir", r.MirrorDir)
+	} else if r.MirrorFiles {
+		v.fail(prefix+".mirror_files", "mirror_dir is required when mirror_files is true (the directory for the files, relative to the configuration file)")
+	}
 	s.Crawl = v.crawl(prefix, r.rawCrawl, defaults)
 	return s
+}
+
+// dir returns a directory path from the file as an absolute path;
+// relative paths are relative to the configuration file's directory.
+func (v *validator) dir(field, dir string) string {
+	if strings.TrimSpace(dir) == "" || strings.ContainsRune(dir, 0) {
+		v.fail(field, "invalid directory %q (want a path, absolute or relative to the configuration file)", dir)
+		return ""
+	}
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join(filepath.Dir(v.file), dir)
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		v.fail(field, "invalid directory %q: %v", dir, err)
+		return ""
+	}
+	return abs
 }
 
 // selectors checks that every CSS selector parses.

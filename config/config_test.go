@@ -21,6 +21,9 @@ func TestLoadRepositoryConfig(t *testing.T) {
 	if got, want := s.Schedule, "@weekly"; got != want {
 		t.Errorf("Schedule = %q, want %q", got, want)
 	}
+	if got, want := s.Jitter, 30*time.Minute; got != want {
+		t.Errorf("Jitter = %v, want %v", got, want)
+	}
 	if got, want := s.Delay, 2*time.Second; got != want {
 		t.Errorf("Delay = %v, want %v", got, want)
 	}
@@ -32,6 +35,9 @@ func TestLoadRepositoryConfig(t *testing.T) {
 	}
 	if !s.Sitemaps {
 		t.Error("Sitemaps = false, want true")
+	}
+	if s.MirrorFiles || s.MaxFileSize != DefaultMaxFileSize {
+		t.Errorf("MirrorFiles = %v, MaxFileSize = %d; want false (commented out), %d", s.MirrorFiles, s.MaxFileSize, int64(DefaultMaxFileSize))
 	}
 	if len(s.Exclude) != 3 {
 		t.Errorf("len(Exclude) = %d, want 3", len(s.Exclude))
@@ -55,6 +61,10 @@ func TestParseErrors(t *testing.T) {
 		{"bad url", "sources:\n  - name: a\n    start_urls:\n      - ftp://a.example/\n", []string{"c.yaml:4", "sources[0].start_urls[0]", "invalid URL"}},
 		{"missing name", "sources:\n  - start_urls: [http://a.example/]\n", []string{"c.yaml:2", "sources[0].name", "missing"}},
 		{"duplicate name", "sources:\n  - name: a\n    start_urls: [http://a.example/]\n  - name: a\n    start_urls: [http://b.example/]\n", []string{"c.yaml:4", "sources[1].name", "duplicate"}},
+		{"bad jitter", "sources:\n  - name: a\n    start_urls: [http://a.example/]\n    schedule: '@daily'\n    jitter: -5m\n", []string{"c.yaml:5", "sources[0].jitter", `invalid duration "-5m"`}},
+		{"jitter not a duration", "sources:\n  - name: a\n    start_urls: [http://a.example/]\n    jitter: 10\n", []string{"c.yaml:4", "sources[0].jitter", `invalid duration "10"`}},
+		{"time zone in the spec", "sources:\n  - name: a\n    start_urls: [http://a.example/]\n    schedule: 'CRON_TZ=UTC'\n", []string{"c.yaml:4", "sources[0].schedule", "timezone key"}},
+		{"TZ prefix in the spec", "sources:\n  - name: a\n    start_urls: [http://a.example/]\n    schedule: 'TZ=Europe/Paris 0 3 * * *'\n", []string{"c.yaml:4", "sources[0].schedule", "timezone key"}},
 		{"bad timezone", "sources:\n  - name: a\n    start_urls: [http://a.example/]\n    timezone: Mars/Base\n", []string{"c.yaml:4", "timezone", "unknown time zone"}},
 		{"bad size", "defaults:\n  max_body_size: lots\n", []string{"c.yaml:2", "defaults.max_body_size", "invalid size"}},
 		{"concurrency range", "defaults:\n  concurrency: 0\n", []string{"c.yaml:2", "defaults.concurrency", "out of range"}},
@@ -62,6 +72,11 @@ func TestParseErrors(t *testing.T) {
 		{"syntax", "sources: [\n", []string{"c.yaml"}},
 		{"bad selector", "sources:\n  - name: a\n    start_urls: [http://a.example/]\n    selectors:\n      title: 'h1[['\n", []string{"c.yaml:5", "sources[0].selectors.title", "invalid CSS selector"}},
 		{"bad remove selector", "sources:\n  - name: a\n    start_urls: [http://a.example/]\n    selectors:\n      remove: ['.ok', 'div >> p']\n", []string{"sources[0].selectors.remove[1]", "invalid CSS selector"}},
+		{"mirror without dir", "sources:\n  - name: a\n    start_urls: [http://a.example/]\n    mirror_files: true\n", []string{"c.yaml:4", "sources[0].mirror_files", "mirror_dir is required"}},
+		{"blank mirror dir", "sources:\n  - name: a\n    start_urls: [http://a.example/]\n    mirror_files: true\n    mirror_dir: ' '\n", []string{"c.yaml:5", "sources[0].mirror_dir", "invalid directory"}},
+		{"mirror files not a bool", "sources:\n  - name: a\n    start_urls: [http://a.example/]\n    mirror_files: sometimes\n", []string{"c.yaml:4", "cannot unmarshal"}},
+		{"bad file size", "sources:\n  - name: a\n    start_urls: [http://a.example/]\n    max_file_size: 0\n", []string{"c.yaml:4", "sources[0].max_file_size", "invalid size"}},
+		{"bad default file size", "defaults:\n  max_file_size: huge\n", []string{"c.yaml:2", "defaults.max_file_size", "invalid size"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -107,9 +122,81 @@ func TestParseEmptyAndDefaults(t *testing.T) {
 	}
 }
 
+func TestParseSchedule(t *testing.T) {
+	cfg, err := Parse("c.yaml", []byte("sources:\n"+
+		"  - name: a\n    start_urls: [http://a.example/]\n    schedule: '0 3 * * 1'\n    timezone: Europe/Paris\n    jitter: 15m\n"+
+		"  - name: b\n    start_urls: [http://b.example/]\n    schedule: '@every 1s'\n    jitter: 0\n"+
+		"  - name: c\n    start_urls: [http://c.example/]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		schedule, timezone string
+		jitter             time.Duration
+	}{
+		{"0 3 * * 1", "Europe/Paris", 15 * time.Minute},
+		{"@every 1s", "", 0},
+		{"", "", 0}, // no jitter key: none
+	}
+	for i, tt := range tests {
+		s := cfg.Sources[i]
+		if s.Schedule != tt.schedule || s.Timezone != tt.timezone || s.Jitter != tt.jitter {
+			t.Errorf("source %s: schedule %q, timezone %q, jitter %v; want %q, %q, %v",
+				s.Name, s.Schedule, s.Timezone, s.Jitter, tt.schedule, tt.timezone, tt.jitter)
+		}
+	}
+}
+
 func TestLoadMissingFile(t *testing.T) {
 	_, err := Load(filepath.Join(t.TempDir(), "none.yaml"))
 	if !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("Load(missing) error = %v, want os.ErrNotExist", err)
+	}
+}
+
+func TestParseMirror(t *testing.T) {
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "conf", "c.yaml")
+	abs := filepath.Join(dir, "elsewhere", "files")
+	cfg, err := Parse(cfgPath, []byte("defaults:\n  max_file_size: 1GB\nsources:\n"+
+		"  - name: rel\n    start_urls: [http://a.example/]\n    mirror_files: true\n    mirror_dir: files\n"+
+		"  - name: up\n    start_urls: [http://b.example/]\n    mirror_files: true\n    mirror_dir: ../mirror/./b\n    max_file_size: 5MB\n"+
+		"  - name: abs\n    start_urls: [http://c.example/]\n    mirror_files: true\n    mirror_dir: '"+abs+"'\n"+
+		"  - name: off\n    start_urls: [http://d.example/]\n    mirror_files: false\n    mirror_dir: kept\n"+
+		"  - name: none\n    start_urls: [http://e.example/]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		mirror  bool
+		dir     string
+		maxSize int64
+	}{
+		{true, filepath.Join(dir, "conf", "files"), 1 << 30},
+		{true, filepath.Join(dir, "mirror", "b"), 5 << 20},
+		{true, abs, 1 << 30},
+		{false, filepath.Join(dir, "conf", "kept"), 1 << 30},
+		{false, "", 1 << 30},
+	}
+	for i, tt := range tests {
+		s := cfg.Sources[i]
+		if s.MirrorFiles != tt.mirror || s.MirrorDir != tt.dir || s.MaxFileSize != tt.maxSize {
+			t.Errorf("source %s: mirror_files %v, mirror_dir %q, max_file_size %d; want %v, %q, %d",
+				s.Name, s.MirrorFiles, s.MirrorDir, s.MaxFileSize, tt.mirror, tt.dir, tt.maxSize)
+		}
+	}
+
+	// A configuration named by a relative path: relative to the working
+	// directory, as the file is.
+	cfg, err = Parse("c.yaml", []byte("sources:\n  - name: a\n    start_urls: [http://a.example/]\n    mirror_files: true\n    mirror_dir: files\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := filepath.Abs("files")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.Sources[0]; got.MirrorDir != want || got.MaxFileSize != DefaultMaxFileSize {
+		t.Errorf("mirror_dir %q, max_file_size %d; want %q, %d", got.MirrorDir, got.MaxFileSize, want, int64(DefaultMaxFileSize))
 	}
 }

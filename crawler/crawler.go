@@ -57,6 +57,14 @@ type Options struct {
 	// Progress, when set, is called after every fetch with the counts so
 	// far. Calls never overlap.
 	Progress func(Stats)
+	// Retries is how many times a fetch that may pass (5xx, 429, a broken
+	// connection) is tried again, RetryBase the first backoff (doubling,
+	// with jitter). Zero values mean none and DefaultRetryBase; Run's
+	// callers normally pass DefaultRetries.
+	Retries   int
+	RetryBase time.Duration
+	// Files, when set, mirrors each publication's download files.
+	Files Files
 	// Memory, when set, makes the run incremental (see Memory).
 	Memory Memory
 	// Journal, when set, keeps the frontier outside the process; Resume
@@ -112,6 +120,7 @@ type Stats struct {
 	// lastmod; Gone the pages that answered 404 or 410 (an answer, not an
 	// error: sites are full of dead links).
 	NotModified, SkippedLastmod, Gone int
+	Retries                           int // fetches tried again
 	Errors                            int // failed fetches (transport, 5xx, other 4xx) and unreadable pages
 	Queued                            int // URLs waiting
 	Stopped                           string
@@ -145,6 +154,7 @@ type run struct {
 	robots   *robots
 	scope    *scope
 	frontier *frontier
+	gate     hostGate
 
 	mu    sync.Mutex
 	stats Stats
@@ -215,6 +225,13 @@ func newRun(ctx context.Context, opts Options, sink Sink) (*run, error) {
 	}
 	r.client = &http.Client{Transport: transport, Timeout: opts.Timeout}
 	r.robots = newRobots(r.client, opts.UserAgent, r.log)
+	if opts.Retries < 0 {
+		opts.Retries = 0
+	}
+	if opts.RetryBase <= 0 {
+		opts.RetryBase = DefaultRetryBase
+	}
+	r.opts = opts
 	r.c = r.collector(ctx, transport, hosts)
 	return r, nil
 }
@@ -250,6 +267,9 @@ func (r *run) collector(ctx context.Context, transport http.RoundTripper, hosts 
 	c.OnError(func(resp *colly.Response, _ error) {
 		if resp != nil {
 			resp.Ctx.Put("status", resp.StatusCode)
+			if resp.Headers != nil {
+				resp.Ctx.Put("headers", resp.Headers.Clone())
+			}
 		}
 	})
 	return c
@@ -441,8 +461,10 @@ func (r *run) do(ctx context.Context, t task) {
 			hdr.Set("If-Modified-Since", mem.LastModified)
 		}
 	}
-	resp, status, skip, err := r.fetch(t, hdr)
+	resp, status, skip, err := r.fetchRetrying(ctx, t, u.Host, hdr)
 	switch {
+	case ctx.Err() != nil:
+		return
 	case known && status == http.StatusNotModified:
 		r.count(func(s *Stats) { s.NotModified++ })
 		r.unchanged(ctx, t, mem)
@@ -473,6 +495,35 @@ func (r *run) do(ctx context.Context, t task) {
 	r.readPage(ctx, t, final, resp)
 }
 
+// fetchRetrying fetches t, retrying what may pass with exponential
+// backoff and jitter, and waiting as long as a 429 or 503 with
+// Retry-After asks (for the whole host).
+func (r *run) fetchRetrying(ctx context.Context, t task, host string, hdr http.Header) (*colly.Response, int, string, error) {
+	for attempt := 0; ; attempt++ {
+		if err := r.gate.wait(ctx, host); err != nil {
+			return nil, 0, "", err
+		}
+		f := r.fetchOnce(t, hdr)
+		resp, status, skip, err := f.resp, f.status, f.skip, f.err
+		if skip != "" || !retryable(status, err) || attempt >= r.opts.Retries || ctx.Err() != nil {
+			return resp, status, skip, err
+		}
+		wait := backoff(r.opts.RetryBase, attempt)
+		if ra, ok := retryAfter(f.headers, time.Now()); ok && (status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable) {
+			if ra > maxRetryWait {
+				return resp, status, skip, fmt.Errorf("%w (Retry-After %s is longer than harvest waits)", err, ra)
+			}
+			wait = ra
+			r.gate.pause(host, time.Now().Add(ra))
+		}
+		r.log.Info("page_retry", "url", t.url, "status", status, "err", err, "attempt", attempt+1, "wait", wait)
+		r.count(func(s *Stats) { s.Retries++ })
+		if err := sleep(ctx, wait); err != nil {
+			return nil, status, "", err
+		}
+	}
+}
+
 // unchanged handles a remembered page that has not changed: the sink is
 // told, and its remembered links are queued as if it had been read.
 func (r *run) unchanged(ctx context.Context, t task, mem Remembered) {
@@ -496,14 +547,34 @@ func (r *run) fail(err error) {
 	r.stop()
 }
 
-// fetch asks colly for one URL, synchronously, with extra request headers.
-func (r *run) fetch(t task, hdr http.Header) (resp *colly.Response, status int, skip string, err error) {
+// fetched is the outcome of one request: a response, or a status and an
+// error (with the failed response's headers), or a reason it was skipped.
+type fetched struct {
+	resp    *colly.Response
+	status  int
+	skip    string
+	err     error
+	headers http.Header
+}
+
+// fetchOnce asks colly for one URL, synchronously, with extra request
+// headers.
+func (r *run) fetchOnce(t task, hdr http.Header) fetched {
 	cctx := colly.NewContext()
 	cctx.Put("kind", t.kind)
-	if len(hdr) == 0 {
+	if len(hdr) > 0 {
+		hdr = hdr.Clone()
+	} else {
 		hdr = nil
 	}
-	err = r.c.Request(http.MethodGet, t.url, nil, cctx, hdr)
+	var f fetched
+	f.resp, f.status, f.skip, f.err = r.response(cctx, r.c.Request(http.MethodGet, t.url, nil, cctx, hdr))
+	f.headers, _ = cctx.GetAny("headers").(http.Header)
+	return f
+}
+
+// response reads what the colly callbacks left in the request context.
+func (r *run) response(cctx *colly.Context, err error) (resp *colly.Response, status int, skip string, _ error) {
 	status, _ = cctx.GetAny("status").(int)
 	if s, ok := cctx.GetAny("skip").(string); ok {
 		return nil, status, s, nil
@@ -550,7 +621,7 @@ func (r *run) readPage(ctx context.Context, t task, final string, resp *colly.Re
 		r.skipped(t, "not HTML ("+ct+")")
 		return
 	}
-	res, err := extract.Page(final, resp.Body, extractContentType(ct), r.opts.Rules)
+	res, err := extract.Page(final, resp.Body, extractContentType(htmlContentType(ct)), r.opts.Rules)
 	if err != nil {
 		r.failed(t, resp.StatusCode, fmt.Errorf("extract: %w", err))
 		return
@@ -583,6 +654,12 @@ func (r *run) readPage(ctx context.Context, t task, final string, resp *colly.Re
 	p.Source = r.opts.Source
 	if key, err := urlnorm.Key(p.CanonicalURL); err == nil {
 		r.frontier.claim(key) // the same page under its canonical URL need not be fetched again
+	}
+	if r.opts.Files != nil {
+		r.mirrorFiles(ctx, &p)
+		if ctx.Err() != nil {
+			return
+		}
 	}
 	f := Found{
 		Publication: p, URL: final, Noise: res.Noise, Links: inScope,
@@ -630,14 +707,33 @@ func extractContentType(ct string) string {
 	return mt + "; charset=utf-8"
 }
 
+// htmlContentType keeps a Content-Type that names HTML, and turns a
+// generic one (a sniffed page served as application/octet-stream or
+// text/plain) into text/html with the same charset.
+func htmlContentType(ct string) string {
+	mt, params, err := mime.ParseMediaType(ct)
+	if err == nil && (mt == "text/html" || mt == "application/xhtml+xml") {
+		return ct
+	}
+	if cs := params["charset"]; cs != "" {
+		return "text/html; charset=" + cs
+	}
+	return "text/html"
+}
+
 // looksHTML reports whether a body is an HTML page, sniffing it when the
 // Content-Type is missing or generic.
 func looksHTML(ct string, body []byte) bool {
+	sniffed := http.DetectContentType(body)
+	if strings.HasPrefix(sniffed, "application/pdf") || strings.HasPrefix(sniffed, "image/") ||
+		strings.HasPrefix(sniffed, "application/zip") || strings.HasPrefix(sniffed, "application/x-gzip") {
+		return false // a document or an image, whatever the header says
+	}
 	mt, _, _ := mime.ParseMediaType(ct)
 	if mt == "text/html" || mt == "application/xhtml+xml" {
 		return true
 	}
-	return strings.HasPrefix(http.DetectContentType(body), "text/html")
+	return strings.HasPrefix(sniffed, "text/html")
 }
 
 func (r *run) count(f func(*Stats)) {

@@ -96,7 +96,7 @@ var CSVHeader = []string{
 	"id", "source", "url", "canonical_url", "title", "summary", "categories", "tags",
 	"downloads", "download_labels", "publisher", "published", "language",
 	"first_seen", "last_seen", "last_changed", "duplicate_urls",
-	"authors", "image", "site_name", "type",
+	"authors", "image", "site_name", "type", "status", "removed_at",
 }
 
 type csvWriter struct {
@@ -128,6 +128,7 @@ func (c *csvWriter) Write(p harvest.Publication) error {
 		stamp(p.FirstSeen), stamp(p.LastSeen), stamp(p.LastChanged),
 		strings.Join(p.DuplicateURLs, ListSeparator),
 		strings.Join(p.Authors, ListSeparator), p.Image, p.SiteName, p.Type,
+		p.Status, stampPtr(p.RemovedAt),
 	}
 	if err := c.c.Write(row); err != nil {
 		return fmt.Errorf("export record %d: %w", p.ID, err)
@@ -146,6 +147,13 @@ func (c *csvWriter) Close() error {
 		return fmt.Errorf("export csv: %w", err)
 	}
 	return c.w.Flush()
+}
+
+func stampPtr(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return stamp(*t)
 }
 
 func stamp(t time.Time) string {

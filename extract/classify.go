@@ -106,6 +106,11 @@ func genericKind(m *pageMeta, pageURL string, sig signals) (Kind, string) {
 	if t := m.ld.listingType(); t != "" {
 		return KindListing, "JSON-LD type " + m.ld.typeName(t)
 	}
+	if m.first("citation_title") != "" {
+		// Google Scholar's inclusion guidelines: citation_* metas go on
+		// the page of one document, never on listings.
+		return KindPublication, "Highwire citation_title metadata"
+	}
 	if site != "" {
 		return KindOther, "a site page (" + site + ")"
 	}

@@ -19,58 +19,83 @@ const (
 
 var (
 	isoDateRe  = regexp.MustCompile(`^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:$|[T ]|\s)`)
-	isoMonthRe = regexp.MustCompile(`^(\d{4})-(\d{2})$`)
+	isoMonthRe = regexp.MustCompile(`^(\d{4})[-/](\d{2})$`)
 	yearOnlyRe = regexp.MustCompile(`^(\d{4})$`)
 	dmyNumRe   = regexp.MustCompile(`^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$`)
-	ordinalRe  = regexp.MustCompile(`(?i)\b(\d{1,2})(?:st|nd|rd|th)\b`)
+	ordinalRe  = regexp.MustCompile(`(?i)\b(\d{1,2})(?:st|nd|rd|th|er)\b`)
 	weekdayRe  = regexp.MustCompile(`(?i)^(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?\s+`)
 )
 
-// textDateLayouts are the written-out date forms parseDate accepts.
-var textDateLayouts = []string{
-	"2 January 2006", "January 2 2006", "2 Jan 2006", "Jan 2 2006", "January 2, 2006",
-	"Jan 2, 2006", "2. January 2006", "02 January 2006", "Jan. 2 2006",
-}
+// textDateLayouts are the written-out date forms parseDate accepts (after
+// ordinals, weekdays, commas and full stops after abbreviations are
+// dropped, and month names in French, German and Spanish are put in
+// English).
+var textDateLayouts = []string{"2 January 2006", "January 2 2006", "2 Jan 2006", "Jan 2 2006"}
 
 // textMonthLayouts are month-precision forms: only their year is kept.
-var textMonthLayouts = []string{"January 2006", "Jan 2006", "Jan. 2006"}
+var textMonthLayouts = []string{"January 2006", "Jan 2006"}
+
+// foreignMonths puts common non-English month names in English.
+var foreignMonths = map[string]string{
+	"janvier": "January", "février": "February", "fevrier": "February", "mars": "March", "avril": "April",
+	"mai": "May", "juin": "June", "juillet": "July", "août": "August", "aout": "August",
+	"septembre": "September", "octobre": "October", "novembre": "November", "décembre": "December", "decembre": "December",
+	"januar": "January", "jänner": "January", "februar": "February", "märz": "March", "maerz": "March",
+	"juni": "June", "juli": "July", "oktober": "October", "dezember": "December",
+	"enero": "January", "febrero": "February", "marzo": "March", "abril": "April", "mayo": "May",
+	"junio": "June", "julio": "July", "agosto": "August", "septiembre": "September", "setiembre": "September",
+	"octubre": "October", "noviembre": "November", "diciembre": "December",
+	"sept": "Sep",
+}
+
+// dateOrder says how a page writes numeric dates: 03/04/2020 is 3 April
+// where days come first, March 4 where months do.
+type dateOrder int
+
+const (
+	orderUnknown dateOrder = iota
+	dayFirst
+	monthFirst
+)
 
 // parseDate reads a date written as ISO 8601 (with or without time, the
 // date taken as written, not converted to UTC), as YYYY/MM/DD or
-// DD.MM.YYYY, or in English words ("12 March 2020", "March 12th, 2020").
-// It returns "YYYY-MM-DD", or "YYYY" when only the year (or the month) is
-// known, or "" when s is not a date.
-func parseDate(s string) string {
+// DD.MM.YYYY, or in words ("12 March 2020", "March 12th, 2020", "12 mars
+// 2020"). It returns "YYYY-MM-DD", or "YYYY" when only the year (or the
+// month) is known, or "" when s is not a date. A numeric date whose day
+// and month cannot be told apart (03/04/2020) gives "".
+func parseDate(s string) string { return parseDateOrder(s, orderUnknown) }
+
+// parseDateOrder is parseDate with the page's numeric date order, used
+// for dates such as 03/04/2020 that are otherwise ambiguous.
+func parseDateOrder(s string, order dateOrder) string {
 	s = strings.TrimSpace(normSpace(s))
-	if s == "" {
+	if s == "" || len(s) > 64 {
 		return ""
 	}
-	if m := isoDateRe.FindStringSubmatch(s + " "); m != nil {
-		return ymd(m[1], m[2], m[3])
-	}
-	if m := isoMonthRe.FindStringSubmatch(s); m != nil {
-		if mo, _ := strconv.Atoi(m[2]); mo >= 1 && mo <= 12 {
+	if c := s[0]; c >= '0' && c <= '9' {
+		if m := isoDateRe.FindStringSubmatch(s + " "); m != nil {
+			return ymd(m[1], m[2], m[3])
+		}
+		if m := isoMonthRe.FindStringSubmatch(s); m != nil {
+			if mo, _ := strconv.Atoi(m[2]); mo >= 1 && mo <= 12 {
+				return year(m[1])
+			}
+			return ""
+		}
+		if m := yearOnlyRe.FindStringSubmatch(s); m != nil {
 			return year(m[1])
 		}
+		if m := dmyNumRe.FindStringSubmatch(s); m != nil {
+			return numericDate(m[1], m[2], m[3], strings.Contains(s, "."), order)
+		}
+	}
+	if !strings.ContainsFunc(s, isLetter) {
 		return ""
-	}
-	if m := yearOnlyRe.FindStringSubmatch(s); m != nil {
-		return year(m[1])
-	}
-	if m := dmyNumRe.FindStringSubmatch(s); m != nil {
-		d, _ := strconv.Atoi(m[1])
-		mo, _ := strconv.Atoi(m[2])
-		if d > 12 || strings.Contains(s, ".") { // unambiguous, or the European dotted form
-			return ymd(m[3], m[2], m[1])
-		}
-		if mo > 12 { // month first
-			return ymd(m[3], m[1], m[2])
-		}
-		return "" // 03/04/2020: day and month cannot be told apart
 	}
 	t := weekdayRe.ReplaceAllString(s, "")
 	t = ordinalRe.ReplaceAllString(t, "$1")
-	t = strings.TrimSuffix(strings.TrimSpace(t), ".")
+	t = englishMonths(t)
 	for _, layout := range textDateLayouts {
 		if d, err := time.Parse(layout, t); err == nil {
 			return checkYear(d.Format("2006-01-02"))
@@ -82,6 +107,84 @@ func parseDate(s string) string {
 		}
 	}
 	return ""
+}
+
+func isLetter(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r > 0x7f }
+
+// englishMonths prepares a written date for time.Parse: commas and
+// full stops after words dropped, "de" (Spanish) dropped, month names in
+// English, words capitalised as time.Parse wants them.
+func englishMonths(s string) string {
+	fields := strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ',' })
+	out := fields[:0]
+	for _, f := range fields {
+		f = strings.TrimSuffix(f, ".")
+		lf := strings.ToLower(f)
+		if lf == "de" || lf == "del" || f == "" {
+			continue
+		}
+		if en, ok := foreignMonths[lf]; ok {
+			f = en
+		} else if isLetter(rune(f[0])) && len(f) > 1 {
+			f = strings.ToUpper(f[:1]) + strings.ToLower(f[1:])
+		}
+		out = append(out, f)
+	}
+	return strings.Join(out, " ")
+}
+
+// numericDate reads d/m/y or m/d/y: unambiguous when one of the first
+// two numbers is over 12; the dotted form is day first (European);
+// otherwise the page's order decides, and without it the date is "".
+func numericDate(a, b, y string, dotted bool, order dateOrder) string {
+	ai, _ := strconv.Atoi(a)
+	bi, _ := strconv.Atoi(b)
+	switch {
+	case ai > 12 || dotted:
+		return ymd(y, b, a)
+	case bi > 12:
+		return ymd(y, a, b)
+	case ai == bi:
+		return ymd(y, a, b)
+	case order == dayFirst:
+		return ymd(y, b, a)
+	case order == monthFirst:
+		return ymd(y, a, b)
+	}
+	return ""
+}
+
+// dateInTextRe finds a date inside a line of text: written with a month
+// name (English, or French, German, Spanish), ISO 8601, or numeric.
+var dateInTextRe = regexp.MustCompile(`(?i)\b(?:\d{1,2}(?:st|nd|rd|th|er)?\.?\s+(?:de\s+)?\p{L}{3,10}\.?,?\s+(?:de\s+)?\d{4}|\p{L}{3,10}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{4}|\p{L}{3,9}\s+\d{4})\b`)
+
+// dateInText returns the first date written inside s, or "".
+func dateInText(s string, order dateOrder) string {
+	for _, loc := range dateInTextRe.FindAllStringIndex(s, 4) {
+		if d := parseDateOrder(s[loc[0]:loc[1]], order); d != "" {
+			return d
+		}
+	}
+	return ""
+}
+
+// urlDateRe finds a date in a URL path: /2021/07/14/, /2021/07/, or a
+// Jekyll-style /2021-07-14-slug.
+var urlDateRe = regexp.MustCompile(`/((?:19|20)\d{2})/(0[1-9]|1[0-2])/(?:(0[1-9]|[12]\d|3[01])/)?|/((?:19|20)\d{2})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])-[^/]`)
+
+// urlDate returns the date a page's URL path holds: YYYY-MM-DD when the
+// day is there, else YYYY; "" when the path holds none.
+func urlDate(path string) string {
+	m := urlDateRe.FindStringSubmatch(path)
+	switch {
+	case m == nil:
+		return ""
+	case m[4] != "":
+		return ymd(m[4], m[5], m[6])
+	case m[3] != "":
+		return ymd(m[1], m[2], m[3])
+	}
+	return year(m[1])
 }
 
 func ymd(y, m, d string) string {

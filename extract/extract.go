@@ -135,4 +135,10 @@ type Result struct {
 	// Noise describes what was stripped, one short line per kind, e.g.
 	// "leaked CMS identifier list (22 lines)".
 	Noise []string
+	// Sources says, for each field of a publication that has a value,
+	// which signal it came from ("json-ld", "citation_meta", "og",
+	// "visible:h1", "citation-line", ...; see the package documentation).
+	// A field filled from several signals (downloads) names them joined
+	// by "+". Nil unless Kind is KindPublication.
+	Sources map[string]string
 }

@@ -3,7 +3,9 @@ package extract
 import (
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
@@ -24,6 +26,7 @@ type fields struct {
 	scope   *html.Node // the entry: the article holding the main heading
 	content *html.Node // the entry's own content block
 	doc     *goquery.Document
+	order   dateOrder // how the page writes numeric dates
 }
 
 func newFields(root *html.Node, m *pageMeta, r *resolver, rules Rules, heading *html.Node) *fields {
@@ -111,34 +114,57 @@ func (f *fields) wide() *html.Node {
 	return f.content
 }
 
-// publication extracts every field.
-func (f *fields) publication() harvest.Publication {
+// publication extracts every field and records in src the signal each
+// came from.
+func (f *fields) publication(src sourceSet) harvest.Publication {
 	p := harvest.Publication{URL: f.r.page, CanonicalURL: f.canonical()}
 	host := ""
 	if u, err := url.Parse(f.r.page); err == nil {
 		host = u.Hostname()
 	}
-	p.Title = f.title(host)
+	var s string
+	p.Title, s = f.title(host)
+	src.set("title", s, p.Title == "")
 
 	contentLines := textLines(f.content, nil)
 	wideLines := contentLines
 	if f.wide() != f.content {
 		wideLines = textLines(f.wide(), nil)
 	}
+	f.order = f.dateOrder(wideLines)
 
-	p.Summary = f.summary(contentLines, wideLines, p.Title)
-	p.Categories, p.Tags = f.terms(wideLines)
-	p.Downloads = f.downloads()
+	p.Summary, s = f.summary(contentLines, wideLines, p.Title)
+	src.set("summary", s, p.Summary == "")
+	var cs, ts string
+	p.Categories, p.Tags, cs, ts = f.terms(wideLines)
+	src.set("categories", cs, len(p.Categories) == 0)
+	src.set("tags", ts, len(p.Tags) == 0)
+	p.Downloads, s = f.downloads()
+	src.set("downloads", s, len(p.Downloads) == 0)
+	p.Authors, s = f.authors(wideLines)
+	src.set("authors", s, len(p.Authors) == 0)
 
 	cite, hasCite := findCitation(wideLines, p.Title)
 	labelled, labelledYear := labelledPublisher(wideLines)
-	docYear := cite.year
-	if !hasCite {
-		docYear = labelledYear
+	p.Publisher, s = f.publisher(cite, hasCite, labelled)
+	src.set("publisher", s, p.Publisher == "")
+	docYear, yearSrc := "", ""
+	switch {
+	case hasCite:
+		docYear, yearSrc = cite.year, sigCiteLine
+	case labelledYear != "":
+		docYear, yearSrc = labelledYear, sigLabelled
 	}
-	p.Publisher = f.publisher(cite, hasCite, labelled)
-	p.Published = f.published(wideLines, docYear)
-	p.Language = f.meta.language()
+	p.Published, s = f.published(wideLines, docYear, yearSrc)
+	src.set("published", s, p.Published == "")
+	p.Language, s = f.language()
+	src.set("language", s, p.Language == "")
+	p.Image, s = f.image()
+	src.set("image", s, p.Image == "")
+	p.SiteName, s = f.siteName(host)
+	src.set("site_name", s, p.SiteName == "")
+	p.Type, s = f.pubType(wideLines, p.Categories, p.Title)
+	src.set("type", s, p.Type == "")
 	p.Normalize()
 	return p
 }
@@ -152,42 +178,130 @@ func (f *fields) canonical() string {
 	return f.r.page
 }
 
-func (f *fields) title(host string) string {
+// title chooses the title, by signal: citation_title and DC.title
+// (bibliographic: the document's exact title, written for indexers),
+// JSON-LD headline or name, microdata headline or name, og:title,
+// twitter:title, the visible main heading and last <title>. Each loses a
+// site-name prefix or suffix (see stripSiteName). A metadata title is
+// skipped when it is only the site's name, or when the page has a
+// visible heading and the title shares no word with it (a site that
+// gives every page the same metadata); and it gives way to the visible
+// heading when the heading is the same title with a subtitle added.
+func (f *fields) title(host string) (string, string) {
 	if n := f.first(f.rules.Title); n != nil {
 		if t := cleanText(nodeText(n)); t != "" {
-			return capText(t, titleLimit)
+			return capText(t, titleLimit), sigRules
 		}
 	}
-	return titleOf(f.meta, f.heading, host)
+	m := f.meta
+	names := m.siteNames()
+	var visible string
+	if f.heading != nil {
+		visible = cleanText(nodeText(f.heading))
+	}
+	accept := func(t string) string {
+		t = stripSiteName(t, names, host, visible)
+		if t == "" || isSiteName(t, names, host) || utf8.RuneCountInString(t) > titleLimit {
+			return ""
+		}
+		return t
+	}
+	cands := []struct{ raw, src string }{
+		{m.first("citation_title"), sigCitation},
+		{m.first("dc.title", "dcterms.title"), sigDublinCore},
+		{m.first("eprints.title"), sigEPrints},
+		{m.ld.str("headline"), sigJSONLD},
+		{m.ld.str("name"), sigJSONLD},
+		{m.micro.first("headline"), sigMicrodata},
+		{m.micro.first("name"), sigMicrodata},
+		{m.first("og:title"), sigOG},
+		{m.first("twitter:title"), sigTwitter},
+	}
+	for _, c := range cands {
+		t := accept(c.raw)
+		if t == "" {
+			continue
+		}
+		if visible == "" {
+			return t, c.src
+		}
+		if resembles(t, visible) || overlaps(t, visible) {
+			if lt, lv := letters(t), letters(visible); len(lv) > len(lt) && strings.HasPrefix(lv, lt+" ") && utf8.RuneCountInString(visible) <= titleLimit {
+				return visible, sigHeading // the heading adds a subtitle
+			}
+			return t, c.src
+		}
+	}
+	if t := accept(visible); t != "" {
+		return t, sigHeading
+	}
+	if t := accept(m.titleTag); t != "" {
+		return t, sigTitleTag
+	}
+	return "", ""
 }
 
-func (f *fields) summary(contentLines, wideLines []line, title string) string {
+// summary chooses the summary: the source's selector; else the first
+// substantive paragraph of the content, or a description when that is
+// fuller (see chooseSummary). The description considered is the first
+// of: the bibliographic abstract (citation_abstract, DCTERMS.abstract,
+// DC.description, eprints.abstract), the JSON-LD description or abstract,
+// the microdata description, og:description, <meta name=description>,
+// twitter:description. A description sharing no word with the title and
+// the paragraph is a site-wide blurb and is not used when there is a
+// paragraph.
+func (f *fields) summary(contentLines, wideLines []line, title string) (string, string) {
 	if n := f.first(f.rules.Summary); n != nil {
 		if s := cleanSummary(nodeText(n)); s != "" {
-			return s
+			return s, sigRules
 		}
 	}
 	para := firstParagraph(contentLines, title)
 	if para == "" && f.wide() != f.content {
 		para = firstParagraph(wideLines, title)
 	}
-	desc := f.meta.first("og:description", "description", "twitter:description")
-	if desc == "" {
-		desc = f.meta.ld.str("description")
+	m := f.meta
+	cands := []struct{ text, src string }{
+		{m.first("citation_abstract"), sigCitation},
+		{m.first("dcterms.abstract", "dc.description.abstract", "dc.description", "dcterms.description"), sigDublinCore},
+		{m.first("eprints.abstract"), sigEPrints},
+		{m.ld.description(), sigJSONLD},
+		{m.micro.first("description"), sigMicrodata},
+		{m.first("og:description"), sigOG},
+		{m.first("description"), sigMetaDesc},
+		{m.first("twitter:description"), sigTwitter},
 	}
-	if desc == "" {
-		desc = f.meta.first("dc.description", "dcterms.abstract", "citation_abstract")
+	desc, descSrc := "", ""
+	for _, c := range cands {
+		if c.text != "" {
+			desc, descSrc = c.text, c.src
+			break
+		}
 	}
-	return chooseSummary(para, desc)
+	if para != "" && desc != "" && !overlaps(desc, title+" "+para) {
+		desc = ""
+	}
+	s, fromDesc := chooseSummary(para, desc)
+	switch {
+	case s == "":
+		return "", ""
+	case fromDesc:
+		return s, descSrc
+	}
+	return s, sigContent
 }
 
-// terms gathers the page's own categories and tags: the source's
-// selectors when they match, else term links and labelled lines in the
-// entry, then article:section / article:tag and JSON-LD articleSection /
-// keywords. The keywords <meta> is not read: many sites put one
-// site-wide SEO list there. Lists are de-duplicated ignoring case, first
-// spelling kept; WordPress's default category "Uncategorized" is dropped.
-func (f *fields) terms(lines []line) (cats, tags []string) {
+// terms gathers the page's own categories and tags, each from the first
+// signal that has any: the source's selectors; term links and labelled
+// lines in the entry (what the page shows as this publication's terms);
+// then, for categories, article:section, JSON-LD articleSection and
+// microdata articleSection or genre; for tags, article:tag, JSON-LD
+// keywords, microdata keywords, citation_keywords, DC.subject and
+// eprints.keywords, and last <meta name="keywords"> (last because many
+// sites put one site-wide SEO list there). Lists are de-duplicated
+// ignoring case, first spelling kept; WordPress's default category
+// "Uncategorized" is dropped.
+func (f *fields) terms(lines []line) (cats, tags []string, catSrc, tagSrc string) {
 	var ruleCats, ruleTags []string
 	for _, n := range f.all(f.rules.Categories) {
 		ruleCats = append(ruleCats, cleanTerm(nodeText(n)))
@@ -195,31 +309,82 @@ func (f *fields) terms(lines []line) (cats, tags []string) {
 	for _, n := range f.all(f.rules.Tags) {
 		ruleTags = append(ruleTags, cleanTerm(nodeText(n)))
 	}
-	mc, mt := termsInMarkup(f.wide(), lines, f.r)
-	cats = dedupeFold(cats, ruleCats...)
-	if len(cats) == 0 {
-		cats = dedupeFold(cats, mc...)
-		cats = dedupeFold(cats, f.meta.all("article:section")...)
-		cats = dedupeFold(cats, f.meta.ld.strList("articleSection")...)
-	}
-	tags = dedupeFold(tags, ruleTags...)
-	if len(tags) == 0 {
-		tags = dedupeFold(tags, mt...)
-		for _, t := range f.meta.all("article:tag") {
-			tags = dedupeFold(tags, cleanTerm(t))
+	mk := termsInMarkup(f.wide(), lines, f.r)
+	m := f.meta
+	cleanAll := func(vs []string) []string {
+		var out []string
+		for _, v := range vs {
+			out = append(out, cleanTerm(v))
 		}
-		tags = dedupeFold(tags, f.meta.ld.strList("keywords")...)
+		return out
 	}
-	return dropDefaultCategory(cats), tags
+	splitAll := func(vs []string) []string {
+		var out []string
+		for _, v := range vs {
+			out = append(out, splitTerms(v)...)
+		}
+		return out
+	}
+	catCands := []struct {
+		terms []string
+		src   string
+	}{
+		{ruleCats, sigRules},
+		{mk.cats, mk.catSrc},
+		{cleanAll(m.all("article:section")), sigArticleMeta},
+		{m.ld.strList("articleSection"), sigJSONLD},
+		{cleanAll(append(m.micro.all("articlesection"), m.micro.all("genre")...)), sigMicrodata},
+	}
+	for _, c := range catCands {
+		if cats = dropDefaultCategory(dedupeFold(nil, c.terms...)); len(cats) > 0 {
+			catSrc = c.src
+			break
+		}
+	}
+	tagCands := []struct {
+		terms []string
+		src   string
+	}{
+		{ruleTags, sigRules},
+		{mk.tags, mk.tagSrc},
+		{cleanAll(m.all("article:tag")), sigArticleMeta},
+		{m.ld.strList("keywords"), sigJSONLD},
+		{splitAll(m.micro.all("keywords")), sigMicrodata},
+		{splitAll(m.all("citation_keywords", "citation_keyword")), sigCitation},
+		{splitAll(m.all("dc.subject", "dcterms.subject")), sigDublinCore},
+		{splitAll(m.all("eprints.keywords")), sigEPrints},
+		{splitAll(m.all("keywords")), sigMetaKw},
+	}
+	for _, c := range tagCands {
+		if tags = dedupeFold(nil, c.terms...); len(tags) > 0 {
+			tagSrc = c.src
+			break
+		}
+	}
+	return cats, tags, catSrc, tagSrc
 }
 
-func (f *fields) downloads() []harvest.Download {
+// downloads: the source's selector, else the document links of the
+// entry; then the files JSON-LD names (encoding, associatedMedia,
+// distribution) and citation_pdf_url, added when not already there.
+func (f *fields) downloads() ([]harvest.Download, string) {
 	var out []harvest.Download
+	var srcs []string
 	if f.rules.Downloads != "" {
-		out = linksAsDownloads(f.all(f.rules.Downloads), f.r)
+		if out = linksAsDownloads(f.all(f.rules.Downloads), f.r); len(out) > 0 {
+			srcs = append(srcs, sigRules)
+		}
 	}
 	if len(out) == 0 {
-		out = downloadsIn(f.wide(), f.r)
+		if out = downloadsIn(f.wide(), f.r); len(out) > 0 {
+			srcs = append(srcs, sigContent)
+		}
+	}
+	add := func(d harvest.Download, src string) {
+		n := len(out)
+		if out = addDownload(out, d); len(out) > n {
+			srcs = append(srcs, src)
+		}
 	}
 	for _, m := range f.meta.ld.media() {
 		if u := f.r.resolve(m.url); u != "" && !mediaExts[extension(u)] {
@@ -227,86 +392,292 @@ func (f *fields) downloads() []harvest.Download {
 			if label == "" {
 				label = cleanText(fileName(u))
 			}
-			out = addDownload(out, harvest.Download{URL: u, Label: label, MediaType: mediaType(m.format, u)})
+			add(harvest.Download{URL: u, Label: label, MediaType: mediaType(m.format, u)}, sigJSONLD)
 		}
 	}
 	for _, raw := range f.meta.all("citation_pdf_url") {
 		if u := f.r.resolve(raw); u != "" {
-			out = addDownload(out, harvest.Download{URL: u, Label: cleanText(fileName(u)), MediaType: "application/pdf"})
+			add(harvest.Download{URL: u, Label: cleanText(fileName(u)), MediaType: "application/pdf"}, sigCitation)
 		}
 	}
-	return out
+	return out, joinSignals(srcs)
 }
 
-// publisher: the source's selector, the citation line, a "Publisher:" or
-// "Published by" line, citation_publisher / Dublin Core metadata, and only
-// then the JSON-LD publisher (often the site itself).
-func (f *fields) publisher(cite citation, hasCite bool, labelled string) string {
+// publisher, by signal: the source's selector; the citation line "<Title>
+// - <Publisher>, <YYYY>" and a "Publisher:" or "Published by" line (the
+// page naming who published the document); citation_publisher or
+// citation_technical_report_institution, DC.publisher, eprints.publisher
+// (bibliographic); and only then the JSON-LD or microdata publisher,
+// which on most sites is the site itself.
+func (f *fields) publisher(cite citation, hasCite bool, labelled string) (string, string) {
 	if n := f.first(f.rules.Publisher); n != nil {
 		if p := cleanPublisher(nodeText(n)); p != "" {
-			return p
+			return p, sigRules
 		}
 	}
 	if hasCite {
-		return cite.publisher
+		return cite.publisher, sigCiteLine
 	}
 	if labelled != "" {
-		return labelled
+		return labelled, sigLabelled
 	}
-	if p := cleanPublisher(f.meta.first("citation_publisher", "dc.publisher", "dcterms.publisher")); p != "" {
-		return p
+	m := f.meta
+	cands := []struct{ raw, src string }{
+		{m.first("citation_publisher", "citation_technical_report_institution"), sigCitation},
+		{m.first("dc.publisher", "dcterms.publisher"), sigDublinCore},
+		{m.first("eprints.publisher", "eprints.institution"), sigEPrints},
+		{m.ld.publisher(), sigJSONLD},
+		{firstOf(m.micro.names("publisher")), sigMicrodata},
 	}
-	return cleanPublisher(f.meta.ld.publisher())
+	for _, c := range cands {
+		if p := cleanPublisher(c.raw); p != "" {
+			return p, c.src
+		}
+	}
+	return "", ""
+}
+
+func firstOf(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[0]
+}
+
+// language, by signal: citation_language and DC.language (the
+// document's language, which on a repository can differ from the
+// interface's), <html lang>, JSON-LD inLanguage, microdata inLanguage,
+// og:locale, Content-Language, <meta name=language>; reduced to the
+// primary subtag.
+func (f *fields) language() (string, string) {
+	m := f.meta
+	cands := []struct{ raw, src string }{
+		{m.first("citation_language"), sigCitation},
+		{m.first("dc.language", "dcterms.language"), sigDublinCore},
+		{m.htmlLang, sigHTMLLang},
+		{m.ld.language(), sigJSONLD},
+		{m.micro.first("inlanguage"), sigMicrodata},
+		{m.first("og:locale"), sigOG},
+		{m.first("http-equiv:content-language"), sigHTTPEquiv},
+		{m.first("language", "content-language"), sigMetaLang},
+	}
+	for _, c := range cands {
+		if l := primaryLanguage(c.raw); l != "" {
+			return l, c.src
+		}
+	}
+	return "", ""
 }
 
 var (
-	dateLabelRe = regexp.MustCompile(`(?i)^(?:date|published|published\s+on|publication\s+date|date\s+published|date\s+of\s+publication|release\s+date|issued|year|publication\s+year|year\s+of\s+publication)\s*[:：]\s*(.+)$`)
-	yearRe      = regexp.MustCompile(`\b((?:18|19|20)\d{2})\b`)
+	// dateLabelRe is a line labelling the publication date.
+	dateLabelRe = regexp.MustCompile(`(?i)^(?:date|published|published\s+on|posted\s+on|publication\s+date|date\s+published|date\s+of\s+publication|release\s+date|released|issued|date\s+issued|issue\s+date|year|publication\s+year|year\s+of\s+publication|datum|erscheinungsdatum|ver[öo]ffentlicht(?:\s+am)?|date\s+de\s+publication|publi[ée]\s+le|fecha(?:\s+de\s+publicaci[óo]n)?)\s*[:：]\s*(.+)$`)
+	// updatedLabelRe is a line labelling a later date: never the
+	// publication date when one exists.
+	updatedLabelRe = regexp.MustCompile(`(?i)^(?:last\s+)?(?:updated|modified|revised|reviewed)(?:\s+on)?\b|^(?:last\s+modified|last\s+update|page\s+last\s+(?:updated|reviewed)|mis\s+[àa]\s+jour|aktualisiert|zuletzt\s+ge[äa]ndert|actualizado)\b`)
+	// otherDateLabelRe is a line whose date is not the publication's: a
+	// repository's deposit and availability dates, the date a page was
+	// accessed, printed or generated (the crawl date, in effect), a
+	// copyright notice.
+	otherDateLabelRe = regexp.MustCompile(`(?i)^(?:date\s+(?:deposited|accessioned|available|accepted|submitted|created)|deposited(?:\s+on)?|accessed(?:\s+on)?|retrieved(?:\s+on)?|printed(?:\s+on)?|generated(?:\s+on)?|downloaded(?:\s+on)?|today\b|submitted|accepted|©|copyright|\(c\))|©|\bcopyright\b|\ball rights reserved\b`)
+	yearRe           = regexp.MustCompile(`\b((?:18|19|20)\d{2})\b`)
 )
 
-// published: the source's selector; otherwise metadata dates, the
-// entry's <time> elements (published before updated) and "Date:" lines,
-// combined by choosePublished with the document's year (from the citation
-// line, else from a "Published by X, 2021" line).
-func (f *fields) published(lines []line, citeYear string) string {
+// dateLabelsOnly are date labels standing alone, their value on the next
+// line (<dt>Date</dt><dd>...</dd>, <th>Published</th><td>...</td>).
+var dateLabelsOnly = []string{"date", "published", "publication date", "date published", "date of publication", "issued", "date issued", "year", "release date", "datum", "fecha"}
+
+// dateCand is a candidate publication date and its signal.
+type dateCand struct{ date, src string }
+
+// published chooses the publication date. The source's selector first;
+// else, by signal:
+//   - bibliographic metadata (citation_publication_date, citation_date,
+//     DCTERMS.issued, DC.date.issued, DC.date, eprints.date): the date of
+//     the document itself; a repository's DCTERMS.available or
+//     dateAccepted (the deposit) are never read;
+//   - the page's own posting date: JSON-LD datePublished,
+//     article:published_time, microdata datePublished, the entry's
+//     <time> elements (published ones), "Date:"/"Published:" lines, a
+//     date written in the entry's header or meta line, the URL path
+//     (/2021/07/14/);
+//   - last, and only when no other date exists, a date marked as an
+//     update (<time class="updated">, "Last updated:").
+//
+// A bibliographic full date wins. Otherwise the first full posting date
+// wins unless the document's own year (from bibliographic metadata, the
+// citation line or a "Published by X, 2021" line) differs from its year:
+// the document's year beats the date it was posted. With no full date, a
+// year. Dates of footers, copyright notices, deposits and "accessed on"
+// lines are never read, nor is anything outside the entry.
+func (f *fields) published(lines []line, docYear, yearSrc string) (string, string) {
 	if n := f.first(f.rules.Published); n != nil {
 		t := nodeText(n)
-		if d := parseDate(t); d != "" {
-			return d
+		if d := parseDateOrder(t, f.order); d != "" {
+			return d, sigRules
+		}
+		if d := dateInText(t, f.order); d != "" {
+			return d, sigRules
 		}
 		if m := yearRe.FindStringSubmatch(t); m != nil {
-			return m[1]
+			return m[1], sigRules
 		}
 	}
-	var cands []string
-	for _, k := range []string{"article:published_time", "og:article:published_time", "datepublished"} {
-		cands = append(cands, parseDate(f.meta.first(k)))
+	m := f.meta
+	var biblio []dateCand
+	for _, k := range []string{"citation_publication_date", "citation_date"} {
+		biblio = append(biblio, dateCand{parseDate(m.first(k)), sigCitation})
 	}
-	cands = append(cands, parseDate(f.meta.ld.datePublished()))
-	for _, k := range []string{"citation_publication_date", "citation_date", "dc.date", "dc.date.issued", "dcterms.issued", "dcterms.date", "dc.date.created", "dcterms.created"} {
-		cands = append(cands, parseDate(f.meta.first(k)))
+	for _, k := range []string{"dcterms.issued", "dc.date.issued", "dc.date", "dcterms.date"} {
+		biblio = append(biblio, dateCand{parseDate(m.first(k)), sigDublinCore})
+	}
+	biblio = append(biblio, dateCand{parseDate(m.first("eprints.date")), sigEPrints})
+	for _, c := range biblio {
+		if len(c.date) == 10 {
+			return c.date, c.src
+		}
+	}
+	for _, c := range biblio {
+		if len(c.date) == 4 {
+			docYear, yearSrc = c.date, c.src
+			break
+		}
+	}
+
+	posting := []dateCand{
+		{parseDate(m.ld.datePublished()), sigJSONLD},
+		{parseDate(m.first("article:published_time", "og:article:published_time")), sigArticleMeta},
+		{parseDate(m.micro.first("datepublished")), sigMicrodata},
+		{parseDate(m.first("datepublished")), sigMicrodata},
 	}
 	times := entryTimes(f.wide())
 	for _, t := range times {
 		if !t.updated {
-			cands = append(cands, t.date)
+			posting = append(posting, dateCand{t.date, sigTime})
 		}
 	}
-	for _, l := range lines {
-		if m := dateLabelRe.FindStringSubmatch(l.text); m != nil {
-			d := parseDate(m[1])
-			if d == "" && len(m[1]) < 40 {
-				if y := yearRe.FindStringSubmatch(m[1]); y != nil {
-					d = y[1]
-				}
-			}
-			cands = append(cands, d)
+	labelled, updated := f.labelledDates(lines)
+	posting = append(posting, labelled...)
+	posting = append(posting, dateCand{f.headerDate(lines), sigDateText})
+	if u, err := url.Parse(f.r.page); err == nil {
+		posting = append(posting, dateCand{urlDate(u.Path), sigURLPath})
+	}
+	full, year := dateCand{}, dateCand{}
+	for _, c := range posting {
+		switch {
+		case len(c.date) == 10 && full.date == "":
+			full = c
+		case len(c.date) == 4 && year.date == "":
+			year = c
 		}
+	}
+	switch {
+	case docYear != "" && full.date != "" && full.date[:4] == docYear:
+		return full.date, full.src
+	case docYear != "":
+		return docYear, yearSrc
+	case full.date != "":
+		return full.date, full.src
+	case year.date != "":
+		return year.date, year.src
 	}
 	for _, t := range times {
 		if t.updated {
-			cands = append(cands, t.date)
+			updated = append(updated, dateCand{t.date, sigTime})
 		}
 	}
-	return choosePublished(cands, citeYear)
+	for _, c := range updated {
+		if c.date != "" {
+			return c.date, c.src
+		}
+	}
+	return "", ""
+}
+
+// labelledDates reads the entry's labelled date lines: publication
+// dates ("Date: ...", or a "Date" label with its value on the next line)
+// and update dates ("Last updated: ...").
+func (f *fields) labelledDates(lines []line) (published, updated []dateCand) {
+	value := func(s string) string {
+		if d := parseDateOrder(s, f.order); d != "" {
+			return d
+		}
+		if d := dateInText(s, f.order); d != "" {
+			return d
+		}
+		if len(s) < 40 {
+			if y := yearRe.FindStringSubmatch(s); y != nil {
+				return y[1]
+			}
+		}
+		return ""
+	}
+	for i, l := range lines {
+		switch {
+		case otherDateLabelRe.MatchString(l.text):
+		case updatedLabelRe.MatchString(l.text):
+			if d := dateInText(l.text, f.order); d != "" {
+				updated = append(updated, dateCand{d, sigLabelled})
+			}
+		default:
+			if m := dateLabelRe.FindStringSubmatch(l.text); m != nil {
+				published = append(published, dateCand{value(m[1]), sigLabelled})
+			} else if labelOnly(l.text, dateLabelsOnly...) && i+1 < len(lines) && len(lines[i+1].text) < 60 {
+				published = append(published, dateCand{value(lines[i+1].text), sigLabelled})
+			}
+		}
+	}
+	return published, updated
+}
+
+// headerDate returns a date written in the entry before its first
+// substantive paragraph (the byline or meta line: "Posted on 3 March
+// 2021", "July 14, 2021 · 5 min read"), or "".
+func (f *fields) headerDate(lines []line) string {
+	for _, l := range lines {
+		if substantive(l, "") {
+			break
+		}
+		if utf8.RuneCountInString(l.text) > 160 || otherDateLabelRe.MatchString(l.text) || updatedLabelRe.MatchString(l.text) {
+			continue
+		}
+		if d := dateInText(l.text, f.order); d != "" {
+			return d
+		}
+	}
+	return ""
+}
+
+// numericDateRe finds numeric dates, to learn which order a page uses.
+var numericDateRe = regexp.MustCompile(`\b(\d{1,2})/(\d{1,2})/\d{4}\b`)
+
+// dateOrder learns how the page writes numeric dates: from a date on the
+// page whose day is over 12 (evidence beats declarations: WordPress
+// declares en-US on sites that write dates day first), else from its
+// locale (en-US: month first; any other region or language: day first).
+func (f *fields) dateOrder(lines []line) dateOrder {
+	for _, l := range lines {
+		for _, m := range numericDateRe.FindAllStringSubmatch(l.text, -1) {
+			a, _ := strconv.Atoi(m[1])
+			b, _ := strconv.Atoi(m[2])
+			switch {
+			case a > 12 && b <= 12:
+				return dayFirst
+			case b > 12 && a <= 12:
+				return monthFirst
+			}
+		}
+	}
+	for _, loc := range []string{f.meta.first("og:locale"), f.meta.htmlLang} {
+		loc = strings.ToLower(strings.ReplaceAll(strings.TrimSpace(loc), "_", "-"))
+		switch {
+		case loc == "":
+			continue
+		case loc == "en-us":
+			return monthFirst
+		case strings.HasPrefix(loc, "en-") || !strings.HasPrefix(loc, "en"):
+			return dayFirst
+		}
+	}
+	return orderUnknown
 }

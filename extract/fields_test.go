@@ -172,8 +172,8 @@ func TestTermsInMarkup(t *testing.T) {
 				t.Fatal(err)
 			}
 			scope := firstElement(root, func(n *html.Node) bool { return n.Data == "article" })
-			cats, tags := termsInMarkup(scope, textLines(scope, nil), r)
-			cats, tags = dedupeFold(nil, cats...), dedupeFold(nil, tags...)
+			mt := termsInMarkup(scope, textLines(scope, nil), r)
+			cats, tags := dedupeFold(nil, mt.cats...), dedupeFold(nil, mt.tags...)
 			if strings.Join(cats, "|") != strings.Join(tt.cats, "|") {
 				t.Errorf("categories = %q, want %q", cats, tt.cats)
 			}

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"bytes"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -63,8 +64,12 @@ func TestBenchPage(t *testing.T) {
 // FuzzPage runs the extractor (without its panic guard) on mutated
 // fixtures: it must not panic, and what it returns must be clean.
 func FuzzPage(f *testing.F) {
-	for _, fx := range fixtures {
-		f.Add(fx.url, readFixture(f, fx.name), fx.contentType)
+	cases, err := ReadGoldenDir(os.DirFS("testdata"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, c := range cases {
+		f.Add(c.Want.URL, c.Body, c.Want.ContentType)
 	}
 	f.Add("https://example.org/", []byte("<p>post<br>page<br>wp_block<br>acf-field</p>"), "")
 	f.Add("https://example.org/", []byte("<html><body class=single><h1>x</h1><p>a- b</p>"), "text/html; charset=windows-1252")

@@ -26,13 +26,56 @@ type jsonLD struct {
 	byID  map[string]map[string]any
 }
 
-// add parses one JSON-LD script; invalid JSON is ignored.
+// add parses one JSON-LD script. JSON broken in the two ways CMS plugins
+// commonly break it (raw line breaks inside strings, trailing commas) is
+// repaired; anything else invalid is ignored.
 func (j *jsonLD) add(src string) {
 	var v any
-	if err := json.Unmarshal([]byte(strings.TrimSpace(src)), &v); err != nil {
-		return
+	b := []byte(strings.TrimSpace(src))
+	if err := json.Unmarshal(b, &v); err != nil {
+		if err := json.Unmarshal(repairJSON(b), &v); err != nil {
+			return
+		}
 	}
 	j.flatten(v, 0)
+}
+
+// repairJSON replaces control characters inside strings with spaces and
+// drops commas that directly precede a closing bracket or brace.
+func repairJSON(b []byte) []byte {
+	out := make([]byte, 0, len(b))
+	inString, escaped := false, false
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if inString {
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			case c < 0x20:
+				c = ' '
+			}
+			out = append(out, c)
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+		case ',':
+			k := i + 1
+			for k < len(b) && (b[k] == ' ' || b[k] == '\n' || b[k] == '\r' || b[k] == '\t') {
+				k++
+			}
+			if k < len(b) && (b[k] == '}' || b[k] == ']') {
+				continue
+			}
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 func (j *jsonLD) flatten(v any, depth int) {
@@ -49,6 +92,11 @@ func (j *jsonLD) flatten(v any, depth int) {
 			j.flatten(g, depth+1)
 		}
 		if len(ldTypes(t)) > 0 {
+			// A web page's main entity (the report it presents) is a node
+			// of its own.
+			if me, ok := t["mainEntity"].(map[string]any); ok && len(ldTypes(me)) > 0 {
+				defer j.flatten(me, depth+1)
+			}
 			j.nodes = append(j.nodes, t)
 			if id, ok := t["@id"].(string); ok && id != "" {
 				if j.byID == nil {
@@ -153,6 +201,11 @@ func ldString(n map[string]any, key string) string {
 	case map[string]any:
 		if s, ok := v["@value"].(string); ok {
 			return cleanText(s)
+		}
+		if key == "inLanguage" {
+			if s, ok := v["alternateName"].(string); ok {
+				return cleanText(s)
+			}
 		}
 	}
 	return ""
@@ -311,4 +364,121 @@ func (j *jsonLD) media() []ldMedia {
 // ldMedia is a file named in JSON-LD.
 type ldMedia struct {
 	url, name, format string
+}
+
+// names returns the names of the persons or organisations a property of
+// n holds: a string, an object with a name (or given and family names),
+// an @id reference, or a list of these.
+func (j *jsonLD) names(n map[string]any, key string) []string {
+	if n == nil {
+		return nil
+	}
+	var out []string
+	var add func(v any, depth int)
+	add = func(v any, depth int) {
+		if depth > 3 {
+			return
+		}
+		switch t := v.(type) {
+		case string:
+			if s := cleanText(t); s != "" && !strings.Contains(s, "://") {
+				out = append(out, s)
+			}
+		case []any:
+			for _, e := range t {
+				add(e, depth+1)
+			}
+		case map[string]any:
+			m := j.deref(t)
+			if s := ldString(m, "name"); s != "" {
+				out = append(out, s)
+				return
+			}
+			given, family := ldString(m, "givenName"), ldString(m, "familyName")
+			if s := strings.TrimSpace(given + " " + family); s != "" {
+				out = append(out, s)
+			}
+		}
+	}
+	add(n[key], 0)
+	return out
+}
+
+// authors returns the names of the main node's authors (or creators).
+func (j *jsonLD) authors() []string {
+	n := j.main()
+	if a := j.names(n, "author"); len(a) > 0 {
+		return a
+	}
+	return j.names(n, "creator")
+}
+
+// image returns the main node's image (a URL, an ImageObject, an @id
+// reference or a list), else its thumbnailUrl, else the primary image of
+// a web page node.
+func (j *jsonLD) image() string {
+	pick := func(v any) string {
+		for depth := 0; depth < 3; depth++ {
+			switch t := v.(type) {
+			case string:
+				return strings.TrimSpace(t)
+			case []any:
+				if len(t) == 0 {
+					return ""
+				}
+				v = t[0]
+			case map[string]any:
+				m := j.deref(t)
+				if s := ldString(m, "contentUrl"); s != "" {
+					return s
+				}
+				return ldString(m, "url")
+			default:
+				return ""
+			}
+		}
+		return ""
+	}
+	n := j.main()
+	if n == nil {
+		return ""
+	}
+	for _, key := range []string{"image", "thumbnailUrl", "primaryImageOfPage"} {
+		if s := pick(n[key]); s != "" {
+			return s
+		}
+	}
+	for _, m := range j.nodes {
+		if _, ok := hasType(m, map[string]bool{"webpage": true, "itempage": true}); ok {
+			if s := pick(m["primaryImageOfPage"]); s != "" {
+				return s
+			}
+		}
+	}
+	return ""
+}
+
+// description returns the main node's description, else its abstract.
+func (j *jsonLD) description() string {
+	if s := j.str("description"); s != "" {
+		return s
+	}
+	return j.str("abstract")
+}
+
+// mainTypes returns the lower-cased types of the main node.
+func (j *jsonLD) mainTypes() []string {
+	return ldTypes(j.main())
+}
+
+// siteName returns the name of the page's WebSite node.
+func (j *jsonLD) siteName() string {
+	for _, n := range j.nodes {
+		if _, ok := hasType(n, map[string]bool{"website": true}); ok {
+			if s := ldString(n, "name"); s != "" {
+				return s
+			}
+		}
+	}
+	return ""
 }

@@ -19,6 +19,15 @@ type pageMeta struct {
 	bodyClasses []string
 	titleTag    string
 	ld          *jsonLD
+	// items are the elements carrying microdata itemscope and itemtype.
+	items []*html.Node
+	// micro is the microdata item describing the publication, when the
+	// page has one (set once the main heading is known).
+	micro *microItem
+	// siteTitle is the text of the site's name in its header (the
+	// .site-title element or the home link), read before noise is
+	// stripped.
+	siteTitle string
 }
 
 func readMeta(root *html.Node) *pageMeta {
@@ -40,6 +49,8 @@ func readMeta(root *html.Node) *pageMeta {
 			if m.bodyClasses == nil {
 				m.bodyClasses = classes(n)
 			}
+		case atom.Svg:
+			return false
 		case atom.Title:
 			if m.titleTag == "" && closest(n, func(a *html.Node) bool { return a.DataAtom == atom.Svg }) == nil {
 				m.titleTag = nodeText(n)
@@ -52,6 +63,7 @@ func readMeta(root *html.Node) *pageMeta {
 			}
 			for _, key := range []string{"property", "name", "itemprop"} {
 				for _, k := range strings.Fields(strings.ToLower(attr(n, key))) {
+					k = metaKey(k)
 					m.props[k] = append(m.props[k], content)
 				}
 			}
@@ -67,6 +79,16 @@ func readMeta(root *html.Node) *pageMeta {
 				ldScripts = append(ldScripts, rawText(n))
 			}
 			return false
+		case atom.Style, atom.Template, atom.Noscript:
+			return false
+		}
+		if hasAttr(n, "itemscope") && hasAttr(n, "itemtype") {
+			m.items = append(m.items, n)
+		}
+		if m.siteTitle == "" && isSiteTitle(n) {
+			if t, ok := boundedText(n, 120); ok && !genericHomeName(t) {
+				m.siteTitle = t
+			}
 		}
 		return true
 	})
@@ -74,6 +96,40 @@ func readMeta(root *html.Node) *pageMeta {
 		m.ld.add(s)
 	}
 	return m
+}
+
+// metaKey normalises a meta name: Dublin Core is written "DC.title",
+// "dc:title" or "DCTERMS.issued"; all become "dc.title", "dcterms.issued".
+func metaKey(k string) string {
+	switch {
+	case strings.HasPrefix(k, "dc:"):
+		return "dc." + k[3:]
+	case strings.HasPrefix(k, "dcterms:"):
+		return "dcterms." + k[8:]
+	}
+	return k
+}
+
+// isSiteTitle reports whether n holds the site's name in its header: an
+// element classed as the site title or name, or the home link of the
+// site branding.
+func isSiteTitle(n *html.Node) bool {
+	if hasClass(n, "site-title", "site-name", "site-branding__name", "navbar-brand", "site-logo-text", "logo-text", "brand-name") {
+		return true
+	}
+	return n.DataAtom == atom.A && hasRel(n, "home") && closest(n, func(a *html.Node) bool {
+		return a.DataAtom == atom.Header || hasClass(a, "site-branding", "site-header", "header")
+	}) != nil
+}
+
+// genericHomeName reports whether a home link's text is a word for
+// "home" rather than the site's name.
+func genericHomeName(s string) bool {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "home", "homepage", "home page", "startseite", "accueil", "inicio", "start", "logo", "menu":
+		return true
+	}
+	return false
 }
 
 func metaContent(n *html.Node) (string, bool) {
@@ -116,6 +172,7 @@ func (m *pageMeta) siteNames() []string {
 	var names []string
 	names = dedupeFold(names, m.all("og:site_name", "application-name", "apple-mobile-web-app-title")...)
 	names = dedupeFold(names, m.ld.siteNames()...)
+	names = dedupeFold(names, m.ld.publisher(), m.siteTitle)
 	var out []string
 	for _, n := range names {
 		if n = strings.TrimPrefix(n, "@"); n != "" {

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -57,6 +58,7 @@ func page(pageURL string, body []byte, contentType string, rules Rules) (*Result
 	bodyNode := findBody(root)
 	var log noiseLog
 	heading := findMainHeading(bodyNode)
+	meta.micro = mainMicroItem(meta.items, heading, r)
 	(&stripper{root: root, heading: heading, log: &log}).strip(rules)
 	if !attached(root, heading) {
 		heading = findMainHeading(bodyNode)
@@ -66,7 +68,8 @@ func page(pageURL string, body []byte, contentType string, rules Rules) (*Result
 	res.Kind, res.Reason = classify(pageURL, r.page, meta, rules, itemPresent, sig)
 	if res.Kind == KindPublication {
 		removeTeasers(groups, heading, &log)
-		res.Publication = newFields(root, meta, r, rules, heading).publication()
+		res.Sources = sourceSet{}
+		res.Publication = newFields(root, meta, r, rules, heading).publication(res.Sources)
 		sanitize(&res.Publication)
 	}
 	res.Noise = log.lines()
@@ -195,3 +198,25 @@ func sanitize(p *harvest.Publication) {
 }
 
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }
+
+// DeclaredURL returns the address a saved page gives for itself: its
+// <link rel=canonical>, else its og:url, when that is an absolute http(s)
+// URL. It returns an error when the page declares neither (links in the
+// page cannot then be resolved without being told the page's URL).
+func DeclaredURL(body []byte, contentType string) (string, error) {
+	root, err := parse(body, contentType)
+	if err != nil {
+		return "", err
+	}
+	m := readMeta(root)
+	for _, u := range []string{m.canonical, m.first("og:url")} {
+		u = strings.TrimSpace(u)
+		if n, err := urlnorm.Normalize(u); err == nil && n != "" {
+			return u, nil
+		}
+	}
+	return "", errNoDeclaredURL
+}
+
+// errNoDeclaredURL says a page names no address for itself.
+var errNoDeclaredURL = errors.New("the page has no absolute <link rel=canonical> or og:url")

@@ -73,22 +73,38 @@ func firstParagraph(lines []line, title string) string {
 }
 
 // chooseSummary takes the content's first paragraph, or the page's
-// description (og:description, meta description, JSON-LD) when that is
-// fuller: longer and not a teaser cut short. With no paragraph, the
-// description is used even when cut short, back to its last full sentence.
-func chooseSummary(para, desc string) string {
+// description when that is fuller: longer and not a teaser cut short.
+// With no paragraph, the description is used even when cut short, back
+// to its last full sentence. It reports whether the description was
+// taken.
+func chooseSummary(para, desc string) (string, bool) {
 	desc = cleanText(desc)
 	if desc == "" {
-		return para
+		return para, false
 	}
 	if para == "" {
-		return cleanSummary(desc)
+		return completeSentences(cleanSummary(desc)), true
 	}
 	if truncatedRe.MatchString(desc) {
-		return para
+		return para, false
 	}
-	if d := cleanSummary(desc); utf8.RuneCountInString(d) > utf8.RuneCountInString(para) {
-		return d
+	if d := completeSentences(cleanSummary(desc)); utf8.RuneCountInString(d) > utf8.RuneCountInString(para) {
+		return d, true
 	}
-	return para
+	return para, false
+}
+
+// completeSentences cuts a description that stops mid-sentence (no
+// closing punctuation: the CMS cut it at a word count) back to its last
+// complete sentence, when that keeps at least half of it.
+func completeSentences(s string) string {
+	if s == "" || strings.ContainsRune(".!?…\"”’)»", lastRune(s)) {
+		return s
+	}
+	return cutToSentence(s)
+}
+
+func lastRune(s string) rune {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r
 }

@@ -62,6 +62,26 @@ func folderKind(u string) termKind {
 	return notTerm
 }
 
+// fieldKind says whether n is a Drupal field of categories or tags, by
+// the name in its "field--name-field-<name>" class (field_tags,
+// field_topics, field_publication_type, ...), named as taxonomy folders
+// are.
+func fieldKind(n *html.Node) termKind {
+	for _, c := range classes(n) {
+		name, ok := strings.CutPrefix(c, "field--name-field-")
+		if !ok {
+			continue
+		}
+		switch {
+		case categoryFolderRe.MatchString(name):
+			return categoryTerm
+		case tagFolderRe.MatchString(name):
+			return tagTerm
+		}
+	}
+	return notTerm
+}
+
 // linkTermKind says whether the link a in the entry is one of the
 // entry's terms: rel="category tag" and .cat-links are categories;
 // rel="tag" and .tags-links are tags, except rel="tag" links into a
@@ -80,11 +100,16 @@ func linkTermKind(a, scope *html.Node, u string) termKind {
 		}
 		return false
 	}
-	if inClass("cat-links", "categories-links", "post-categories", "entry-categories") {
+	if inClass("cat-links", "categories-links", "post-categories", "entry-categories", "category-name", "article-categories") {
 		return categoryTerm
 	}
-	if inClass("tags-links", "tag-links", "post-tags", "entry-tags") {
+	if inClass("tags-links", "tag-links", "post-tags", "entry-tags", "tags", "tag-list", "taglist", "article-tags") {
 		return tagTerm
+	}
+	for p := a.Parent; p != nil && p != scope.Parent; p = p.Parent {
+		if k := fieldKind(p); k != notTerm {
+			return k
+		}
 	}
 	folder := folderKind(u)
 	if hasRel(a, "tag") {
@@ -104,9 +129,16 @@ func linkTermKind(a, scope *html.Node, u string) termKind {
 	return notTerm
 }
 
+// markupTerms are the terms the entry shows, with their signals.
+type markupTerms struct {
+	cats, tags     []string
+	catSrc, tagSrc string
+}
+
 // termsInMarkup returns the categories and tags marked up in the entry:
 // term links, then labelled lines ("Tags: A, B"), each in document order.
-func termsInMarkup(scope *html.Node, lines []line, r *resolver) (cats, tags []string) {
+func termsInMarkup(scope *html.Node, lines []line, r *resolver) markupTerms {
+	var cats, tags []string
 	walk(scope, func(n *html.Node) bool {
 		if !isLink(n) {
 			return true
@@ -123,6 +155,15 @@ func termsInMarkup(scope *html.Node, lines []line, r *resolver) (cats, tags []st
 		}
 		return false
 	})
+	var mt markupTerms
+	cats, tags = dedupeFold(nil, cats...), dedupeFold(nil, tags...)
+	if len(cats) > 0 {
+		mt.catSrc = sigTermLinks
+	}
+	if len(tags) > 0 {
+		mt.tagSrc = sigTermLinks
+	}
+	nc, nt := len(cats), len(tags)
 	for i, l := range lines {
 		switch {
 		case tagsLabelRe.MatchString(l.text) && !tagsLabelOnlyRe.MatchString(l.text):
@@ -141,7 +182,15 @@ func termsInMarkup(scope *html.Node, lines []line, r *resolver) (cats, tags []st
 			}
 		}
 	}
-	return cats, tags
+	cats, tags = dedupeFold(nil, cats...), dedupeFold(nil, tags...)
+	if len(cats) > nc {
+		mt.catSrc = joinSignals([]string{mt.catSrc, sigLabelled})
+	}
+	if len(tags) > nt {
+		mt.tagSrc = joinSignals([]string{mt.tagSrc, sigLabelled})
+	}
+	mt.cats, mt.tags = cats, tags
+	return mt
 }
 
 // lineTerms reads the terms of a labelled line. When the terms are

@@ -222,8 +222,64 @@ func cleanSummary(s string) string {
 	if truncated {
 		s = cutToSentence(s)
 	}
+	s = dropBoilerplate(s)
 	s = repairHyphenation(s)
 	return capText(s, SummaryLimit)
+}
+
+// boilerplateRe matches a sentence that is page furniture rather than
+// description: calls to click, share, download, subscribe or follow,
+// cookie notices, rights notices.
+var boilerplateRe = regexp.MustCompile(`(?i)^(?:(?:please\s+)?(?:click|tap)\s+(?:here|below|the\s+link)|(?:you\s+can\s+)?download\s+(?:the|this|our|it|a|now|here|full|pdf)\b|download\s*[.!]?$|share\s+(?:this|on|via)\b|print\s+(?:this|page)\b|subscribe\s+(?:to|now|here)\b|sign\s+up\b|follow\s+us\b|read\s+(?:more|the\s+full)\b|skip\s+to\b)|\bclick\s+here\b|\b(?:we|this\s+(?:web)?site)\s+uses?\s+cookies\b|\baccept\s+(?:all\s+)?cookies\b|\bcookie\s+(?:policy|settings|preferences)\b|\ball\s+rights\s+reserved\b`)
+
+// dropBoilerplate removes boilerplate sentences from a text.
+func dropBoilerplate(s string) string {
+	if !boilerplateRe.MatchString(s) && !strings.Contains(s, ". ") && !strings.Contains(s, "! ") && !strings.Contains(s, "? ") {
+		return s // one sentence, not boilerplate
+	}
+	parts := sentences(s)
+	kept := parts[:0]
+	for _, p := range parts {
+		if !boilerplateRe.MatchString(p) {
+			kept = append(kept, p)
+		}
+	}
+	if len(kept) == len(parts) {
+		return s
+	}
+	return strings.Join(kept, " ")
+}
+
+// sentences splits a space-normalised text after each sentence end (see
+// lastSentenceEnd for what counts).
+func sentences(s string) []string {
+	var out []string
+	rs := []rune(s)
+	start := 0
+	for i := 0; i < len(rs); i++ {
+		switch rs[i] {
+		case '.', '!', '?':
+			j := i + 1
+			for j < len(rs) && strings.ContainsRune(`"'”’)»]`, rs[j]) {
+				j++
+			}
+			if j < len(rs) && rs[j] != ' ' {
+				continue
+			}
+			if rs[i] == '.' && i >= 2 && (rs[i-2] == '.' || rs[i-2] == ' ') {
+				continue // "e.g." and initials
+			}
+			if t := strings.TrimSpace(string(rs[start:j])); t != "" {
+				out = append(out, t)
+			}
+			start = j
+			i = j - 1
+		}
+	}
+	if t := strings.TrimSpace(string(rs[start:])); t != "" {
+		out = append(out, t)
+	}
+	return out
 }
 
 var termSepRe = regexp.MustCompile(`\s*(?:[,;|•·]|\s/\s)\s*`)

@@ -47,6 +47,13 @@ func contentHash(p *harvest.Publication) string {
 		str(d.URL)
 		str(d.Label)
 		str(d.MediaType)
+		// The mirrored file's hash (file mirroring came later) counts only
+		// when known, like the fields below. Download URLs are absolute,
+		// so the marker is never taken for the next download's URL.
+		if d.SHA256 != "" {
+			str("sha256")
+			str(d.SHA256)
+		}
 	}
 	str(p.Publisher)
 	str(p.Published)

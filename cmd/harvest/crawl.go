@@ -13,7 +13,6 @@ import (
 
 	"harvest/config"
 	"harvest/crawler"
-	"harvest/extract"
 	"harvest/store"
 )
 
@@ -46,7 +45,7 @@ sitemaps and uses the generic extractor.`,
 			if err != nil {
 				return err
 			}
-			opts, err := f.runOptions(cmd, cfg, a)
+			sources, opts, err := f.runOptions(cmd, cfg, a)
 			if err != nil {
 				return err
 			}
@@ -56,6 +55,9 @@ sitemaps and uses the generic extractor.`,
 			}
 			defer db.Close()
 			h := &harvester{db: db, log: a.log, out: a.errOut, progress: !f.quiet && isTerminal(a.errOut)}
+			if err := h.configure(sources); err != nil {
+				return err
+			}
 			reports, err := h.crawl(cmd.Context(), opts)
 			for _, r := range reports {
 				fmt.Fprintln(a.out, r.summary())
@@ -112,38 +114,38 @@ func (f *crawlFlags) dbPath(cfg *config.Config) string {
 
 // runOptions turns the configuration and flags into one crawler.Options
 // per source, checking every flag before the catalogue is touched.
-func (f *crawlFlags) runOptions(cmd *cobra.Command, cfg *config.Config, a *app) ([]crawler.Options, error) {
+func (f *crawlFlags) runOptions(cmd *cobra.Command, cfg *config.Config, a *app) ([]config.Source, []crawler.Options, error) {
 	if err := f.check(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var sources []config.Source
 	switch {
 	case len(f.urls) > 0:
 		adhoc, err := adhocSource(f.urls, cfg)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		sources = []config.Source{adhoc}
 	case len(f.sources) > 0:
 		for _, name := range f.sources {
 			s, err := cfg.Source(name)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			sources = append(sources, s)
 		}
 	default:
 		if len(cfg.Sources) == 0 {
-			return nil, fmt.Errorf("%s: no sources configured (add one, or use --url)", cfg.Path)
+			return nil, nil, fmt.Errorf("%s: no sources configured (add one, or use --url)", cfg.Path)
 		}
 		sources = cfg.Sources
 	}
 	var opts []crawler.Options
-	for _, s := range sources {
-		f.override(cmd, &s.Crawl)
-		opts = append(opts, sourceOptions(s, a))
+	for i := range sources {
+		f.override(cmd, &sources[i].Crawl)
+		opts = append(opts, sourceOptions(sources[i], a))
 	}
-	return opts, nil
+	return sources, opts, nil
 }
 
 func (f *crawlFlags) check() error {
@@ -197,7 +199,7 @@ func adhocSource(urls []string, cfg *config.Config) (config.Source, error) {
 			Delay: config.DefaultDelay, Concurrency: config.DefaultConcurrency,
 			MaxPages: config.DefaultMaxPages, MaxDepth: config.DefaultMaxDepth,
 			Timeout: config.DefaultTimeout, MaxBodySize: config.DefaultMaxBodySize,
-			UserAgent: config.DefaultUserAgent,
+			UserAgent: config.DefaultUserAgent, Retries: config.DefaultRetries,
 		}
 	}
 	for _, raw := range urls {
@@ -214,19 +216,13 @@ func adhocSource(urls []string, cfg *config.Config) (config.Source, error) {
 }
 
 func sourceOptions(s config.Source, a *app) crawler.Options {
-	sel := s.Selectors
 	return crawler.Options{
 		Source: s.Name, StartURLs: s.StartURLs, AllowedDomains: s.AllowedDomains,
 		Include: s.Include, Exclude: s.Exclude, Sitemaps: s.Sitemaps,
-		Rules: extract.Rules{
-			ItemURL: s.ItemURL, Item: sel.Item, Content: sel.Content, Title: sel.Title,
-			Summary: sel.Summary, Categories: sel.Categories, Tags: sel.Tags,
-			Downloads: sel.Downloads, Publisher: sel.Publisher, Published: sel.Published,
-			Remove: sel.Remove,
-		},
+		Rules: rulesFor(s),
 		Delay: s.Delay, Concurrency: s.Concurrency, MaxPages: s.MaxPages, MaxDepth: s.MaxDepth,
 		Timeout: s.Timeout, MaxBodySize: s.MaxBodySize, UserAgent: s.UserAgent,
-		Logger: a.log,
+		Retries: s.Retries, Logger: a.log,
 	}
 }
 

@@ -68,7 +68,7 @@ temporary catalogue (or --db), and print a summary. No network is needed.`,
 				Delay: delay, Concurrency: concurrency, MaxPages: config.DefaultMaxPages,
 				MaxDepth: config.DefaultMaxDepth, Timeout: config.DefaultTimeout,
 				MaxBodySize: config.DefaultMaxBodySize, UserAgent: config.DefaultUserAgent,
-				Logger: a.log,
+				Retries: crawler.DefaultRetries, Logger: a.log,
 			}
 			h := &harvester{db: catalogue, log: a.log, out: a.errOut, progress: !quiet && isTerminal(a.errOut)}
 			reports, err := h.crawl(ctx, []crawler.Options{opts})

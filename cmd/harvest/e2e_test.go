@@ -323,3 +323,41 @@ func TestConfiguredCrawl(t *testing.T) {
 		}
 	}
 }
+
+// TestCrawlMirrorsFiles crawls the demo site with mirror_files on: every
+// download of every record has its file in the mirror directory.
+func TestCrawlMirrorsFiles(t *testing.T) {
+	srv := httptest.NewServer(demosite.Handler())
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	db := filepath.Join(dir, "mirrored.db")
+	cfg := filepath.Join(dir, "config.yaml")
+	yaml := "db: " + db + "\ndefaults:\n  delay: 0\nsources:\n" +
+		"  - name: lantern\n    start_urls: [" + srv.URL + "/]\n    mirror_files: true\n    mirror_dir: files\n"
+	if err := os.WriteFile(cfg, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, err := runCLI(t, "crawl", "--config", cfg, "--quiet"); err != nil {
+		t.Fatalf("crawl: %v\n%s", err, stderr)
+	}
+	pubs := exportJSONL(t, db)
+	if len(pubs) == 0 {
+		t.Fatal("no records")
+	}
+	mirrorDir := filepath.Join(dir, "files")
+	for _, p := range pubs {
+		for _, d := range p.Downloads {
+			if len(d.SHA256) != 64 || d.Size <= 0 {
+				t.Errorf("%s: download %s not mirrored: %+v", p.URL, d.URL, d)
+				continue
+			}
+			rel, err := filepath.Rel(mirrorDir, d.LocalPath)
+			if err != nil || strings.HasPrefix(rel, "..") {
+				t.Errorf("%s: local path %s is outside %s", p.URL, d.LocalPath, mirrorDir)
+			}
+			if st, err := os.Stat(d.LocalPath); err != nil || st.Size() != d.Size {
+				t.Errorf("%s: file %s: %v", p.URL, d.LocalPath, err)
+			}
+		}
+	}
+}

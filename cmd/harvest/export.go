@@ -5,6 +5,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -16,16 +17,36 @@ import (
 
 func newExportCmd(a *app) *cobra.Command {
 	var (
-		format, output, db, configPath string
-		sources                        []string
+		format, output, db, configPath, since string
+		sources                               []string
+		includeRemoved, schema                bool
 	)
 	cmd := &cobra.Command{
-		Use:   "export [--format jsonl|csv|json] [--source NAME]... [-o FILE]",
+		Use:   "export [--format jsonl|csv|json] [--source NAME]... [--since TIME] [--include-removed] [-o FILE]",
 		Short: "Write the catalogue as JSON lines, a JSON array or CSV",
-		Args:  cobra.NoArgs,
+		Long: `Write the catalogue as JSON lines, a JSON array or CSV, one record at a time,
+ordered by id. Records the sites no longer have (status "removed") are left
+out unless --include-removed is given. --schema prints the JSON Schema of a
+record instead.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if schema {
+				_, err := a.out.Write(export.Schema)
+				return err
+			}
 			if !slices.Contains(export.Formats, format) {
 				return usageError("--format %q: want one of %s", format, strings.Join(export.Formats, ", "))
+			}
+			filter := store.Filter{Sources: sources, Status: "active"}
+			if includeRemoved {
+				filter.Status = ""
+			}
+			if since != "" {
+				t, err := export.ParseSince(since, time.Now())
+				if err != nil {
+					return usageError("--since: %v", err)
+				}
+				filter.Since = t
 			}
 			path := db
 			if path == "" {
@@ -58,7 +79,7 @@ func newExportCmd(a *app) *cobra.Command {
 			}
 			defer catalogue.Close()
 			n := 0
-			err = catalogue.Each(cmd.Context(), store.Filter{Sources: sources}, func(p harvest.Publication) error {
+			err = catalogue.Each(cmd.Context(), filter, func(p harvest.Publication) error {
 				n++
 				return w.Write(p)
 			})
@@ -82,6 +103,9 @@ func newExportCmd(a *app) *cobra.Command {
 	fl := cmd.Flags()
 	fl.StringVar(&format, "format", "jsonl", "output format: "+strings.Join(export.Formats, ", "))
 	fl.StringArrayVar(&sources, "source", nil, "export only this source (repeatable)")
+	fl.StringVar(&since, "since", "", "export only records new, changed or removed since TIME (2025-03-01, an RFC 3339 time, or an age: 36h, 7d)")
+	fl.BoolVar(&includeRemoved, "include-removed", false, `also export records the sites no longer have (status "removed")`)
+	fl.BoolVar(&schema, "schema", false, "print the JSON Schema of an exported record and exit")
 	fl.StringVarP(&output, "output", "o", "", "write to FILE instead of standard output")
 	fl.StringVar(&db, "db", "", "SQLite catalogue (default: the config's db, else ./harvest.db)")
 	fl.StringVar(&configPath, "config", "config.yaml", "configuration file (for its db)")

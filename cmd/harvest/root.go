@@ -14,6 +14,7 @@ import (
 type app struct {
 	out, errOut io.Writer
 	verbose     bool
+	logFormat   string // text or json
 	log         *slog.Logger
 }
 
@@ -29,17 +30,27 @@ download links, strips CMS noise, and keeps the results deduplicated in SQLite.
 Start with "harvest demo".`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		PersistentPreRun: func(cmd *cobra.Command, _ []string) {
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			a.out, a.errOut = cmd.OutOrStdout(), cmd.ErrOrStderr()
 			level := slog.LevelInfo
 			if a.verbose {
 				level = slog.LevelDebug
 			}
-			a.log = slog.New(slog.NewTextHandler(a.errOut, &slog.HandlerOptions{Level: level}))
+			opts := &slog.HandlerOptions{Level: level}
+			switch a.logFormat {
+			case "text":
+				a.log = slog.New(slog.NewTextHandler(a.errOut, opts))
+			case "json":
+				a.log = slog.New(slog.NewJSONHandler(a.errOut, opts))
+			default:
+				return usageError("--log-format %q: want text or json", a.logFormat)
+			}
+			return nil
 		},
 	}
 	root.PersistentFlags().BoolVarP(&a.verbose, "verbose", "v", false, "log every page (debug level)")
-	root.AddCommand(newCrawlCmd(a), newExportCmd(a), newDemoCmd(a))
+	root.PersistentFlags().StringVar(&a.logFormat, "log-format", "text", "log format on standard error: text or json")
+	root.AddCommand(newCrawlCmd(a), newExportCmd(a), newDemoCmd(a), newScheduleCmd(a), newRunsCmd(a), newChangesCmd(a), newServeCmd(a), newExtractCmd(a))
 	return root
 }
 

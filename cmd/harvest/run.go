@@ -12,6 +12,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
+	"harvest/config"
 	"harvest/crawler"
 	"harvest/store"
 )
@@ -24,19 +25,34 @@ type harvester struct {
 	progress bool
 	// removedAfterRuns maps a source to the number of complete runs in a
 	// row that must miss a publication before it is marked removed
-	// (default DefaultRemovedAfter).
+	// (default config.DefaultRemovedAfter).
 	removedAfterRuns map[string]int
+	// files maps a source that mirrors its download files to its mirror.
+	files map[string]crawler.Files
 }
 
-// DefaultRemovedAfter is how many complete runs in a row must miss a
-// publication before it is marked removed.
-const DefaultRemovedAfter = 2
+// configure takes the per-source settings that are not the crawler's:
+// removal after missed runs and file mirroring.
+func (h *harvester) configure(sources []config.Source) error {
+	h.removedAfterRuns, h.files = map[string]int{}, map[string]crawler.Files{}
+	for _, s := range sources {
+		h.removedAfterRuns[s.Name] = s.RemovedAfter
+		m, err := newMirror(s, h.db, h.log)
+		if err != nil {
+			return err
+		}
+		if m != nil {
+			h.files[s.Name] = fileMirror{m: m, db: h.db, log: h.log.With("source", s.Name)}
+		}
+	}
+	return nil
+}
 
 func (h *harvester) removedAfter(source string) int {
 	if n := h.removedAfterRuns[source]; n > 0 {
 		return n
 	}
-	return DefaultRemovedAfter
+	return config.DefaultRemovedAfter
 }
 
 // report is what one source's run did.
@@ -102,6 +118,9 @@ func (h *harvester) crawlOne(ctx context.Context, opts crawler.Options) (report,
 	}
 	sink := newCatalogueSink(h.db, opts.Source, &run, rep.Noise)
 	opts.Memory, opts.Journal = sink, sink
+	if f := h.files[opts.Source]; f != nil {
+		opts.Files = f
+	}
 	bar := h.bar(opts.Source)
 	if bar != nil {
 		opts.Progress = func(s crawler.Stats) {

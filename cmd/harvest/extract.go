@@ -1,0 +1,171 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"harvest"
+	"harvest/config"
+	"harvest/extract"
+)
+
+// extractFlags are the flags of harvest extract.
+type extractFlags struct {
+	url        string
+	rules      string
+	configPath string
+	golden     string
+	misses     bool
+}
+
+func newExtractCmd(a *app) *cobra.Command {
+	f := &extractFlags{}
+	cmd := &cobra.Command{
+		Use:   "extract [--url URL] [--rules SOURCE] [--config FILE] FILE... | extract --golden DIR",
+		Short: "Run the extractor on saved pages: what it finds, and from which signal",
+		Long: `Run the extractor offline on saved pages and print one JSON line per file:
+the file, what the page is (kind, reason), the record's fields, and "sources":
+the signal each field came from (json-ld, citation_meta, og, visible:h1, ...).
+This is how to debug a site before configuring it.
+
+Links in a page are resolved against --url; without it, against the page's
+own <link rel=canonical> or og:url. --rules applies the selectors and
+item_url of a configured source.
+
+With --golden DIR, run the extractor over every DIR/<name>.html that has a
+DIR/<name>.json truth file (the format of extract/testdata) and print the
+per-field accuracy report.`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if f.golden != "" {
+				if len(args) > 0 || f.url != "" || f.rules != "" {
+					return usageError("--golden takes a directory and no files, --url or --rules")
+				}
+				return runGolden(a, f.golden, f.misses)
+			}
+			if len(args) == 0 {
+				return usageError("extract needs at least one saved page (or --golden DIR)")
+			}
+			rules := extract.Rules{}
+			if f.rules != "" {
+				cfg, err := config.Load(f.configPath)
+				if err != nil {
+					return err
+				}
+				s, err := cfg.Source(f.rules)
+				if err != nil {
+					return err
+				}
+				rules = rulesFor(s)
+			}
+			enc := json.NewEncoder(a.out)
+			enc.SetEscapeHTML(false)
+			failed := 0
+			for _, file := range args {
+				line, err := extractFile(file, f.url, rules)
+				if err != nil {
+					a.log.Error("extract failed", "file", file, "err", err)
+					failed++
+					continue
+				}
+				if err := enc.Encode(line); err != nil {
+					return err
+				}
+			}
+			if failed > 0 {
+				return fmt.Errorf("extract: %d of %d files failed", failed, len(args))
+			}
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.url, "url", "", "the address the pages were saved from (default: each page's canonical link or og:url)")
+	fl.StringVar(&f.rules, "rules", "", "apply the selectors and item_url of this configured source")
+	fl.StringVar(&f.configPath, "config", "config.yaml", "configuration file (read with --rules)")
+	fl.StringVar(&f.golden, "golden", "", "print the accuracy report over the pages of this directory that have golden JSON")
+	fl.BoolVar(&f.misses, "misses", false, "with --golden: also list every field that differs from the truth")
+	return cmd
+}
+
+// extractLine is what harvest extract prints for one file: the file, what
+// the page is, the record's fields, and the signal of each field.
+type extractLine struct {
+	File         string             `json:"file"`
+	Kind         extract.Kind       `json:"kind"`
+	Reason       string             `json:"reason"`
+	URL          string             `json:"url"`
+	CanonicalURL string             `json:"canonical_url"`
+	Title        string             `json:"title"`
+	Summary      string             `json:"summary"`
+	Categories   []string           `json:"categories"`
+	Tags         []string           `json:"tags"`
+	Downloads    []harvest.Download `json:"downloads"`
+	Authors      []string           `json:"authors"`
+	Publisher    string             `json:"publisher"`
+	Published    string             `json:"published,omitempty"`
+	Language     string             `json:"language"`
+	Image        string             `json:"image"`
+	SiteName     string             `json:"site_name"`
+	Type         string             `json:"type"`
+	Sources      map[string]string  `json:"sources"`
+}
+
+// extractFile runs the extractor on one saved page.
+func extractFile(file, pageURL string, rules extract.Rules) (*extractLine, error) {
+	body, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	if pageURL == "" {
+		if pageURL, err = extract.DeclaredURL(body, ""); err != nil {
+			return nil, fmt.Errorf("%s: %w: give the address it was saved from with --url", file, err)
+		}
+	}
+	res, err := extract.Page(pageURL, body, "", rules)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	p := res.Publication
+	p.Normalize()
+	sources := res.Sources
+	if sources == nil {
+		sources = map[string]string{}
+	}
+	return &extractLine{
+		File: file, Kind: res.Kind, Reason: res.Reason,
+		URL: p.URL, CanonicalURL: p.CanonicalURL, Title: p.Title, Summary: p.Summary,
+		Categories: p.Categories, Tags: p.Tags, Downloads: p.Downloads, Authors: p.Authors,
+		Publisher: p.Publisher, Published: p.Published, Language: p.Language,
+		Image: p.Image, SiteName: p.SiteName, Type: p.Type, Sources: sources,
+	}, nil
+}
+
+// runGolden prints the accuracy report over a directory of golden pages.
+func runGolden(a *app, dir string, misses bool) error {
+	info, err := os.Stat(dir)
+	if err != nil {
+		return err
+	}
+	if !info.IsDir() {
+		return usageError("--golden %s: not a directory", dir)
+	}
+	acc, err := extract.EvaluateDir(os.DirFS(dir))
+	if err != nil {
+		return fmt.Errorf("golden %s: %w", dir, err)
+	}
+	return acc.WriteText(a.out, misses)
+}
+
+// rulesFor turns a configured source's item_url and selectors into the
+// extractor's rules.
+func rulesFor(s config.Source) extract.Rules {
+	sel := s.Selectors
+	return extract.Rules{
+		ItemURL: s.ItemURL, Item: sel.Item, Content: sel.Content, Title: sel.Title,
+		Summary: sel.Summary, Categories: sel.Categories, Tags: sel.Tags,
+		Downloads: sel.Downloads, Publisher: sel.Publisher, Published: sel.Published,
+		Remove: sel.Remove,
+	}
+}

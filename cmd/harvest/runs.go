@@ -1,0 +1,120 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"harvest/config"
+	"harvest/store"
+)
+
+func newRunsCmd(a *app) *cobra.Command {
+	var (
+		source, db, configPath string
+		limit                  int
+	)
+	cmd := &cobra.Command{
+		Use:   "runs [--source NAME] [--limit N] [--db PATH]",
+		Short: "List the crawl runs recorded in the catalogue, newest first",
+		Long: `List the runs recorded in the catalogue, newest first: when each started, how
+long it took, the pages fetched, the publication pages answered 304 Not
+Modified or not requested because their sitemap lastmod was not newer, the
+publications new, changed, unchanged and marked removed, the duplicates merged,
+the pages that failed, and how the run ended (ok, partial, cancelled, failed,
+or running) with a note.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if limit < 0 {
+				return usageError("--limit %d: must not be negative", limit)
+			}
+			path := db
+			if path == "" {
+				path = config.DefaultDB
+				if cfg, err := config.Load(configPath); err == nil && cfg.DB != "" {
+					path = cfg.DB
+				} else if err != nil && cmd.Flags().Changed("config") {
+					return err
+				}
+			}
+			if err := exitIfMissing(path); err != nil {
+				return err
+			}
+			catalogue, err := store.Open(cmd.Context(), path)
+			if err != nil {
+				return err
+			}
+			defer catalogue.Close()
+			runs, err := catalogue.Runs(cmd.Context(), source)
+			if err != nil {
+				return err
+			}
+			if len(runs) == 0 {
+				fmt.Fprintln(a.out, "no runs recorded")
+				return nil
+			}
+			if limit > 0 && len(runs) > limit {
+				runs = runs[:limit]
+			}
+			return printRuns(a.out, runs)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&source, "source", "", "only the runs of this source")
+	fl.IntVar(&limit, "limit", 20, "the newest N runs at most (0: all)")
+	fl.StringVar(&db, "db", "", "SQLite catalogue (default: the config's db, else ./harvest.db)")
+	fl.StringVar(&configPath, "config", "config.yaml", "configuration file (for its db)")
+	return cmd
+}
+
+// printRuns writes runs as a table, one row per run. Adding a column is
+// adding a line here.
+func printRuns(w io.Writer, runs []store.Run) error {
+	columns := []struct {
+		name  string
+		value func(store.Run) string
+	}{
+		{"ID", func(r store.Run) string { return strconv.FormatInt(r.ID, 10) }},
+		{"SOURCE", func(r store.Run) string { return r.Source }},
+		{"STARTED", func(r store.Run) string { return r.Started.Local().Format("2006-01-02 15:04:05") }},
+		{"DURATION", runDuration},
+		{"PAGES", func(r store.Run) string { return strconv.Itoa(r.Pages) }},
+		{"NOT-MODIFIED", func(r store.Run) string { return strconv.Itoa(r.NotModified) }},
+		{"LASTMOD-SKIPPED", func(r store.Run) string { return strconv.Itoa(r.SkippedLastmod) }},
+		{"NEW", func(r store.Run) string { return strconv.Itoa(r.New) }},
+		{"CHANGED", func(r store.Run) string { return strconv.Itoa(r.Changed) }},
+		{"UNCHANGED", func(r store.Run) string { return strconv.Itoa(r.Unchanged) }},
+		{"REMOVED", func(r store.Run) string { return strconv.Itoa(r.Removed) }},
+		{"DUPLICATES", func(r store.Run) string { return strconv.Itoa(r.Duplicates) }},
+		{"ERRORS", func(r store.Run) string { return strconv.Itoa(r.Errors) }},
+		{"STATUS", func(r store.Run) string { return r.Status }},
+		{"NOTE", func(r store.Run) string { return strings.Join(strings.Fields(r.Note), " ") }},
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	cells := make([]string, len(columns))
+	for i, c := range columns {
+		cells[i] = c.name
+	}
+	fmt.Fprintln(tw, strings.Join(cells, "\t"))
+	for _, r := range runs {
+		for i, c := range columns {
+			cells[i] = c.value(r)
+		}
+		fmt.Fprintln(tw, strings.Join(cells, "\t"))
+	}
+	return tw.Flush()
+}
+
+// runDuration is how long a finished run took ("-" while it runs, or when
+// it never recorded its end).
+func runDuration(r store.Run) string {
+	if r.Finished.IsZero() {
+		return "-"
+	}
+	return r.Finished.Sub(r.Started).Round(time.Second).String()
+}

@@ -1,0 +1,295 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"time"
+
+	"github.com/robfig/cron/v3"
+	"github.com/spf13/cobra"
+
+	"harvest/config"
+	"harvest/crawler"
+	"harvest/lockfile"
+	"harvest/store"
+)
+
+// stopTimeout bounds the wait for in-flight runs once the daemon is told
+// to stop. Cancelled runs end within a second or two; this only guards
+// against one that does not.
+const stopTimeout = 8 * time.Second
+
+func newScheduleCmd(a *app) *cobra.Command {
+	var (
+		configPath, db string
+		once           bool
+	)
+	cmd := &cobra.Command{
+		Use:   "schedule [--config FILE] [--db PATH] [--once]",
+		Short: "Crawl each configured source on its schedule, until stopped",
+		Long: `Run until stopped (SIGINT, SIGTERM), crawling each source of the configuration
+on its schedule: a cron spec ("0 3 * * 1", five fields) or a descriptor
+(@daily, @weekly, @every 6h), in the source's timezone, after a random pause of
+up to its jitter. A run still going when the next is due is skipped, and the
+skip logged. Sources without a schedule are not crawled.
+
+One harvest schedule runs per catalogue: a lock next to it (<db>.lock) names
+the process that holds it. With --once, every source that has a schedule is
+crawled once, one after the other (no jitter), and the command exits: non-zero
+when a run failed. Use it, or harvest crawl, from the system's cron instead of
+the daemon.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			cfg, err := config.Load(configPath)
+			if err != nil {
+				return err
+			}
+			entries, err := scheduledSources(cfg, a)
+			if err != nil {
+				return err
+			}
+			path := db
+			if path == "" {
+				path = cfg.DB
+			}
+			if path == "" {
+				path = config.DefaultDB
+			}
+			lock, err := lockCatalogue(path)
+			if err != nil {
+				return err
+			}
+			defer func() {
+				if err := lock.Release(); err != nil {
+					a.log.Error("lock_release_failed", "error", err)
+				}
+			}()
+			catalogue, err := store.Open(ctx, path)
+			if err != nil {
+				return err
+			}
+			defer catalogue.Close()
+			h := &harvester{db: catalogue, log: a.log, out: a.errOut}
+			if err := h.configure(cfg.Sources); err != nil {
+				return err
+			}
+			s := &scheduler{log: a.log, stopTimeout: stopTimeout}
+			s.run = func(ctx context.Context, opts crawler.Options) error {
+				reports, err := h.crawl(ctx, []crawler.Options{opts})
+				if once {
+					for _, r := range reports {
+						fmt.Fprintln(a.out, r.summary())
+					}
+				}
+				return err
+			}
+			if once {
+				return s.once(ctx, entries)
+			}
+			a.log.Info("scheduler_starting", "db", path, "lock", lock.Path(), "pid", os.Getpid())
+			return s.serve(ctx, entries)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&configPath, "config", "config.yaml", "configuration file")
+	fl.StringVar(&db, "db", "", "SQLite catalogue (default: the config's db, else ./harvest.db)")
+	fl.BoolVar(&once, "once", false, "crawl every scheduled source once, one after the other, and exit")
+	return cmd
+}
+
+// lockCatalogue takes the lock that keeps one daemon per catalogue.
+func lockCatalogue(db string) (*lockfile.Lock, error) {
+	if err := os.MkdirAll(filepath.Dir(db), 0o755); err != nil {
+		return nil, fmt.Errorf("lock catalogue %s: %w", db, err)
+	}
+	lock, err := lockfile.Acquire(db + ".lock")
+	if errors.Is(err, lockfile.ErrHeld) {
+		return nil, fmt.Errorf("catalogue %s is in use: %w (a harvest schedule; stop it or wait for it to end)", db, err)
+	}
+	return lock, err
+}
+
+// entry is one scheduled source.
+type entry struct {
+	opts     crawler.Options
+	spec     string // as configured, for the logs
+	timezone string // "" is the local time zone
+	schedule cron.Schedule
+	jitter   time.Duration
+}
+
+// scheduledSources returns an entry for every source with a schedule,
+// logging those without one.
+func scheduledSources(cfg *config.Config, a *app) ([]entry, error) {
+	var entries []entry
+	for _, s := range cfg.Sources {
+		if s.Schedule == "" {
+			a.log.Info("source_not_scheduled", "source", s.Name, "reason", "no schedule in "+cfg.Path)
+			continue
+		}
+		sched, err := parseSchedule(s.Schedule, s.Timezone)
+		if err != nil {
+			return nil, fmt.Errorf("%s: source %s: %w", cfg.Path, s.Name, err)
+		}
+		entries = append(entries, entry{
+			opts: sourceOptions(s, a), spec: s.Schedule, timezone: s.Timezone,
+			schedule: sched, jitter: s.Jitter,
+		})
+	}
+	if len(entries) == 0 {
+		return nil, fmt.Errorf("%s: no source has a schedule (give one a schedule such as \"@daily\" or \"0 3 * * 1\")", cfg.Path)
+	}
+	return entries, nil
+}
+
+// parseSchedule reads a standard cron spec or descriptor, in the time
+// zone tz (the local one when empty).
+func parseSchedule(spec, tz string) (cron.Schedule, error) {
+	full := spec
+	if tz != "" {
+		full = "CRON_TZ=" + tz + " " + spec
+	}
+	s, err := cron.ParseStandard(full)
+	if err != nil {
+		return nil, fmt.Errorf("schedule %q: %w", spec, err)
+	}
+	return s, nil
+}
+
+// scheduler runs sources on their schedules (serve) or once each (once).
+type scheduler struct {
+	log *slog.Logger
+	// run crawls one source once into the catalogue; tests replace it.
+	run         func(ctx context.Context, opts crawler.Options) error
+	stopTimeout time.Duration
+}
+
+// serve runs the entries on their schedules until ctx is cancelled, then
+// stops the scheduler and waits (at most stopTimeout) for the runs in
+// flight, which see the same cancellation, to record how they ended.
+func (s *scheduler) serve(ctx context.Context, entries []entry) error {
+	c := cron.New(cron.WithLogger(cronLogger{ctx: ctx, log: s.log.With("component", "cron"), info: slog.LevelDebug}))
+	now := time.Now()
+	for _, e := range entries {
+		l := cronLogger{ctx: ctx, log: s.log.With("source", e.opts.Source), info: slog.LevelWarn}
+		// SkipIfStillRunning must wrap Recover, not the other way round:
+		// cron's skip wrapper hands its token back only when the job
+		// returns, so a panic unwinding through it would have every later
+		// run of the source skipped.
+		c.Schedule(e.schedule, cron.NewChain(cron.SkipIfStillRunning(l), cron.Recover(l)).Then(s.job(ctx, e)))
+		tz := e.timezone
+		if tz == "" {
+			tz = "local"
+		}
+		s.log.Info("source_scheduled", "source", e.opts.Source, "schedule", e.spec, "timezone", tz,
+			"jitter", e.jitter, "next", e.schedule.Next(now))
+	}
+	c.Start()
+	s.log.Info("scheduler_started", "sources", len(entries))
+	<-ctx.Done()
+	s.log.Info("scheduler_stopping", "reason", context.Cause(ctx))
+	stopped := c.Stop()
+	timer := time.NewTimer(s.stopTimeout)
+	defer timer.Stop()
+	select {
+	case <-stopped.Done():
+		s.log.Info("scheduler_stopped")
+		return nil
+	case <-timer.C:
+		return fmt.Errorf("schedule: runs still going %s after the stop signal", s.stopTimeout)
+	}
+}
+
+// job is what cron runs for e: a random pause of up to e's jitter, then
+// one run. Both end when ctx is cancelled. It is the boundary where a
+// failed run is logged.
+func (s *scheduler) job(ctx context.Context, e entry) cron.Job {
+	log := s.log.With("source", e.opts.Source)
+	return cron.FuncJob(func() {
+		if ctx.Err() != nil {
+			return // due just as the daemon stops
+		}
+		var pause time.Duration
+		if e.jitter > 0 {
+			pause = rand.N(e.jitter)
+		}
+		log.Info("run_due", "jitter", pause)
+		if pause > 0 {
+			t := time.NewTimer(pause)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				log.Info("run_cancelled", "reason", "stopped during the jitter pause")
+				return
+			case <-t.C:
+			}
+		}
+		if err := s.run(ctx, e.opts); err != nil && ctx.Err() == nil {
+			log.Error("run_failed", "error", err)
+		}
+	})
+}
+
+// once runs every entry once, one after the other and without jitter (the
+// system's cron decides when). A failed or panicking run does not stop
+// the others; the error returned joins every failure.
+func (s *scheduler) once(ctx context.Context, entries []entry) error {
+	var errs []error
+	for _, e := range entries {
+		if ctx.Err() != nil {
+			errs = append(errs, fmt.Errorf("%s: not run: %w", e.opts.Source, context.Cause(ctx)))
+			continue
+		}
+		if err := s.runRecovered(ctx, e.opts); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// runRecovered is s.run with a panic turned into an error (and its stack
+// logged), as cron.Recover does for the daemon.
+func (s *scheduler) runRecovered(ctx context.Context, opts crawler.Options) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.log.Error("run_panicked", "source", opts.Source, "panic", r, "stack", string(debug.Stack()))
+			err = fmt.Errorf("run of %s panicked: %v", opts.Source, r)
+		}
+	}()
+	return s.run(ctx, opts)
+}
+
+// cronLogger adapts slog to cron.Logger. Info messages go out at the
+// level info: debug for the scheduler's own bookkeeping (start, wake,
+// run), warn for the wrappers around one source's job, whose only info
+// message is a skipped run. The wrappers' messages are renamed to this
+// program's style; the scheduler's get a "cron_" prefix.
+type cronLogger struct {
+	ctx  context.Context
+	log  *slog.Logger
+	info slog.Level
+}
+
+var cronMessages = map[string]string{"skip": "run_skipped", "panic": "run_panicked"}
+
+func (l cronLogger) name(msg string) string {
+	if n, ok := cronMessages[msg]; ok {
+		return n
+	}
+	return "cron_" + msg
+}
+
+func (l cronLogger) Info(msg string, keysAndValues ...any) {
+	l.log.Log(l.ctx, l.info, l.name(msg), keysAndValues...)
+}
+
+func (l cronLogger) Error(err error, msg string, keysAndValues ...any) {
+	l.log.Log(l.ctx, slog.LevelError, l.name(msg), append([]any{"error", err}, keysAndValues...)...)
+}

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"fmt"
+	"net"
+
+	"github.com/spf13/cobra"
+
+	"harvest/store"
+	"harvest/web"
+)
+
+func newServeCmd(a *app) *cobra.Command {
+	var addr, db, configPath string
+	cmd := &cobra.Command{
+		Use:   "serve [--addr 127.0.0.1:8080] [--db PATH]",
+		Short: "Serve the catalogue read-only: JSON API, Atom feed, metrics and a catalogue page",
+		Long: `Serve the catalogue over HTTP until interrupted, read-only:
+
+  /                        the catalogue page: search, filters, publications
+  /api/publications        JSON; q, source, tag, category, since, status, order, limit, cursor
+  /api/publications/{id}   one record (the export's schema)
+  /api/sources, /api/runs  each source with its last run and counts; the runs
+  /api/schema              the JSON Schema of a record
+  /feed.atom               the newest publications (source, tag, category, q)
+  /healthz, /metrics       health check; Prometheus metrics
+
+On SIGINT or SIGTERM it stops accepting connections and lets requests in
+flight finish.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			path, err := catalogueFlag(cmd, db, configPath)
+			if err != nil {
+				return err
+			}
+			catalogue, err := store.Open(cmd.Context(), path)
+			if err != nil {
+				return err
+			}
+			defer catalogue.Close()
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return usageError("--addr %q: %v", addr, err)
+			}
+			fmt.Fprintf(a.out, "serving %s at http://%s/ (Ctrl-C stops)\n", path, ln.Addr())
+			a.log.Info("serve", "addr", ln.Addr().String(), "db", path)
+			return web.Serve(cmd.Context(), ln, web.New(catalogue, a.log), a.log)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
+	fl.StringVar(&db, "db", "", "SQLite catalogue (default: the config's db, else ./harvest.db)")
+	fl.StringVar(&configPath, "config", "config.yaml", "configuration file (for its db)")
+	return cmd
+}

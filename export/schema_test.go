@@ -1,0 +1,144 @@
+package export
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"harvest"
+)
+
+// compileSchema compiles Schema with format assertions on.
+func compileSchema(t *testing.T) *jsonschema.Schema {
+	t.Helper()
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(Schema))
+	if err != nil {
+		t.Fatalf("%s: %v", SchemaName, err)
+	}
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	if err := c.AddResource(SchemaName, doc); err != nil {
+		t.Fatal(err)
+	}
+	s, err := c.Compile(SchemaName)
+	if err != nil {
+		t.Fatalf("%s: %v", SchemaName, err)
+	}
+	return s
+}
+
+func validate(t *testing.T, s *jsonschema.Schema, record []byte) error {
+	t.Helper()
+	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(record))
+	if err != nil {
+		t.Fatalf("record %s: %v", record, err)
+	}
+	return s.Validate(v)
+}
+
+// TestSchemaDescribesRecords validates the records of both JSON formats
+// against the schema, and checks that the schema rejects what it must.
+func TestSchemaDescribesRecords(t *testing.T) {
+	s := compileSchema(t)
+	records := sample()
+	removed := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
+	for i := range records {
+		records[i].Status = "active"
+		records[i].CanonicalURL = records[i].URL
+		records[i].FirstSeen = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+		records[i].LastSeen, records[i].LastChanged = records[i].FirstSeen, records[i].FirstSeen
+	}
+	records[1].Status, records[1].RemovedAt = "removed", &removed
+	for _, line := range strings.Split(strings.TrimSpace(write(t, "jsonl", records)), "\n") {
+		if err := validate(t, s, []byte(line)); err != nil {
+			t.Errorf("jsonl record %s: %v", line, err)
+		}
+	}
+	var arr []json.RawMessage
+	if err := json.Unmarshal([]byte(write(t, "json", records)), &arr); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range arr {
+		if err := validate(t, s, r); err != nil {
+			t.Errorf("json record %s: %v", r, err)
+		}
+	}
+
+	good, err := json.Marshal(records[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, change := range map[string]func(m map[string]any){
+		"no title":             func(m map[string]any) { delete(m, "title") },
+		"published as words":   func(m map[string]any) { m["published"] = "March 2021" },
+		"unknown status":       func(m map[string]any) { m["status"] = "gone" },
+		"time without zone":    func(m map[string]any) { m["first_seen"] = "2026-01-02 03:04:05" },
+		"null tags":            func(m map[string]any) { m["tags"] = nil },
+		"unknown field":        func(m map[string]any) { m["colour"] = "red" },
+		"download without url": func(m map[string]any) { m["downloads"] = []any{map[string]any{"label": "x", "media_type": ""}} },
+	} {
+		var m map[string]any
+		if err := json.Unmarshal(good, &m); err != nil {
+			t.Fatal(err)
+		}
+		change(m)
+		bad, _ := json.Marshal(m)
+		if err := validate(t, s, bad); err == nil {
+			t.Errorf("%s: the schema accepts %s", name, bad)
+		}
+	}
+}
+
+// TestSchemaNamesEveryField keeps the schema and the record type in step.
+func TestSchemaNamesEveryField(t *testing.T) {
+	var doc struct {
+		Properties map[string]any `json:"properties"`
+	}
+	if err := json.Unmarshal(Schema, &doc); err != nil {
+		t.Fatal(err)
+	}
+	removed := time.Now()
+	p := harvest.Publication{Published: "2021", RemovedAt: &removed, Status: "removed"}
+	b, _ := json.Marshal(p)
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	for k := range m {
+		if _, ok := doc.Properties[k]; !ok {
+			t.Errorf("record field %q is not in %s", k, SchemaName)
+		}
+	}
+	for k := range doc.Properties {
+		if _, ok := m[k]; !ok {
+			t.Errorf("%s names %q, which records lack", SchemaName, k)
+		}
+	}
+}
+
+func TestParseSince(t *testing.T) {
+	now := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
+	for in, want := range map[string]time.Time{
+		"2025-03-01T12:00:00Z":      time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC),
+		"2025-03-01T14:00:00+02:00": time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC),
+		"2025-03-01":                time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC),
+		"36h":                       now.Add(-36 * time.Hour),
+		"7d":                        time.Date(2026, 3, 3, 12, 0, 0, 0, time.UTC),
+		"2w":                        time.Date(2026, 2, 24, 12, 0, 0, 0, time.UTC),
+		" 0 ":                       now,
+	} {
+		got, err := ParseSince(in, now)
+		if err != nil || !got.Equal(want) {
+			t.Errorf("ParseSince(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "yesterday", "2025-13-01", "-1h", "-2d", "1y", "d", "2025-03-01T12:00:00"} {
+		if _, err := ParseSince(in, now); err == nil || !strings.Contains(err.Error(), "RFC 3339") {
+			t.Errorf("ParseSince(%q) error = %v, want one saying what is accepted", in, err)
+		}
+	}
+}

@@ -1,0 +1,177 @@
+package extract
+
+import (
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// microItem is one schema.org microdata item (an element with
+// itemscope and itemtype): its types and its properties in document
+// order. Joomla, Jekyll themes and many hand-built sites mark their
+// articles up this way rather than with JSON-LD.
+type microItem struct {
+	node  *html.Node
+	types []string // lower-cased local names, as ldTypes gives them
+	props map[string][]microValue
+}
+
+// microValue is one property value: its text (the element's content
+// attribute, URL or text, as the microdata spec says), and the nested
+// item when the property is itself an item (an author Person).
+type microValue struct {
+	text string
+	item *microItem
+}
+
+// microTypes returns the lower-cased local names of an itemtype value.
+func microTypes(itemtype string) []string {
+	var out []string
+	for _, t := range strings.Fields(itemtype) {
+		if i := strings.LastIndexAny(t, "/:#"); i >= 0 {
+			t = t[i+1:]
+		}
+		if t = strings.ToLower(t); t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// readMicroItem reads the item rooted at n: the itemprop elements below
+// it, not descending into nested items (whose own properties belong to
+// them) except to read them as values.
+func readMicroItem(n *html.Node, r *resolver, depth int) *microItem {
+	it := &microItem{node: n, types: microTypes(attr(n, "itemtype")), props: map[string][]microValue{}}
+	var visit func(c *html.Node)
+	visit = func(c *html.Node) {
+		for k := c.FirstChild; k != nil; k = k.NextSibling {
+			if k.Type != html.ElementNode {
+				continue
+			}
+			prop := attr(k, "itemprop")
+			nested := hasAttr(k, "itemscope")
+			if prop != "" {
+				var v microValue
+				if nested {
+					if depth < 3 {
+						v.item = readMicroItem(k, r, depth+1)
+						v.text = v.item.first("name")
+					}
+				} else {
+					v.text = microText(k, r)
+				}
+				for _, p := range strings.Fields(strings.ToLower(prop)) {
+					it.props[p] = append(it.props[p], v)
+				}
+			}
+			if !nested && !isElement(k, atom.Script, atom.Style, atom.Template) {
+				visit(k)
+			}
+		}
+	}
+	visit(n)
+	return it
+}
+
+// microText is the value of a non-item property element.
+func microText(n *html.Node, r *resolver) string {
+	switch n.DataAtom {
+	case atom.Meta:
+		return cleanText(attr(n, "content"))
+	case atom.A, atom.Area, atom.Link:
+		return r.resolve(attr(n, "href"))
+	case atom.Img, atom.Audio, atom.Embed, atom.Iframe, atom.Source, atom.Track, atom.Video:
+		return r.resolve(attr(n, "src"))
+	case atom.Object:
+		return r.resolve(attr(n, "data"))
+	case atom.Data, atom.Meter:
+		return cleanText(attr(n, "value"))
+	case atom.Time:
+		if d := attr(n, "datetime"); d != "" {
+			return cleanText(d)
+		}
+	}
+	if c := attr(n, "content"); c != "" {
+		return cleanText(c)
+	}
+	return cleanText(nodeText(n))
+}
+
+// first returns the first non-empty text value of a property.
+func (it *microItem) first(prop string) string {
+	if it == nil {
+		return ""
+	}
+	for _, v := range it.props[prop] {
+		if v.text != "" {
+			return v.text
+		}
+	}
+	return ""
+}
+
+// all returns the non-empty text values of a property.
+func (it *microItem) all(prop string) []string {
+	if it == nil {
+		return nil
+	}
+	var out []string
+	for _, v := range it.props[prop] {
+		if v.text != "" {
+			out = append(out, v.text)
+		}
+	}
+	return out
+}
+
+// names returns the names of a property's persons or organisations.
+func (it *microItem) names(prop string) []string {
+	if it == nil {
+		return nil
+	}
+	var out []string
+	for _, v := range it.props[prop] {
+		t := v.text
+		if v.item == nil && strings.Contains(t, "://") {
+			continue // a link to a profile page, not a name
+		}
+		if t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// mainMicroItem chooses the item describing the publication among the
+// page's items: the one of a publication type holding the main heading;
+// else, the only item of a publication type (several are teasers of
+// other pages); else the first web page item.
+func mainMicroItem(items []*html.Node, heading *html.Node, r *resolver) *microItem {
+	var pubs []*html.Node
+	var page *html.Node
+	for _, n := range items {
+		isPub, isPage := false, false
+		for _, t := range microTypes(attr(n, "itemtype")) {
+			isPub = isPub || publicationTypes[t]
+			isPage = isPage || t == "webpage" || t == "itempage"
+		}
+		if isPub {
+			if heading != nil && contains(n, heading) {
+				return readMicroItem(n, r, 0)
+			}
+			pubs = append(pubs, n)
+		}
+		if isPage && page == nil {
+			page = n
+		}
+	}
+	switch {
+	case len(pubs) == 1 && heading == nil:
+		return readMicroItem(pubs[0], r, 0)
+	case page != nil:
+		return readMicroItem(page, r, 0)
+	}
+	return nil
+}

@@ -1,0 +1,214 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"harvest"
+)
+
+// SourceSummary is what the catalogue holds of one source.
+type SourceSummary struct {
+	Name string
+	// Publications counts its records by status (active, removed).
+	Publications map[string]int
+	// Runs counts its runs by run status (ok, partial, ...).
+	Runs map[string]int
+	// Pages and Errors are summed over all its runs.
+	Pages, Errors int
+	// LastRun is its latest run (by start); nil if it was never crawled.
+	LastRun *Run
+}
+
+// Sources summarises every source that has records or runs, by name.
+func (db *DB) Sources(ctx context.Context) ([]SourceSummary, error) {
+	by := map[string]*SourceSummary{}
+	get := func(name string) *SourceSummary {
+		s, ok := by[name]
+		if !ok {
+			s = &SourceSummary{Name: name, Publications: map[string]int{}, Runs: map[string]int{}}
+			by[name] = s
+		}
+		return s
+	}
+	rows, err := db.read.QueryContext(ctx,
+		`SELECT source, status, COUNT(*) FROM publications GROUP BY source, status`)
+	if err != nil {
+		return nil, fmt.Errorf("summarise sources: %w", err)
+	}
+	for rows.Next() {
+		var source, status string
+		var n int
+		if err := rows.Scan(&source, &status, &n); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("summarise sources: %w", err)
+		}
+		get(source).Publications[status] = n
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("summarise sources: %w", err)
+	}
+
+	rows, err = db.read.QueryContext(ctx,
+		`SELECT source, status, COUNT(*), SUM(pages), SUM(errors) FROM runs GROUP BY source, status`)
+	if err != nil {
+		return nil, fmt.Errorf("summarise sources: %w", err)
+	}
+	for rows.Next() {
+		var source, status string
+		var n, pages, errs int
+		if err := rows.Scan(&source, &status, &n, &pages, &errs); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("summarise sources: %w", err)
+		}
+		s := get(source)
+		s.Runs[status] = n
+		s.Pages += pages
+		s.Errors += errs
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("summarise sources: %w", err)
+	}
+
+	if len(by) > 0 {
+		runs, err := db.Runs(ctx, "") // newest first
+		if err != nil {
+			return nil, fmt.Errorf("summarise sources: %w", err)
+		}
+		for i := range runs {
+			if s := by[runs[i].Source]; s != nil && s.LastRun == nil {
+				s.LastRun = &runs[i]
+			}
+		}
+	}
+	out := make([]SourceSummary, 0, len(by))
+	for _, s := range by {
+		out = append(out, *s)
+	}
+	slices.SortFunc(out, func(a, b SourceSummary) int { return strings.Compare(a.Name, b.Name) })
+	return out, nil
+}
+
+// TermCount is a value of a facet (a source, category or tag) and how
+// many records have it.
+type TermCount struct {
+	Value string
+	Count int
+}
+
+// Facets are the values the records can be filtered by, most common
+// first.
+type Facets struct {
+	Sources, Categories, Tags []TermCount
+}
+
+// Facets counts the sources, categories and tags of the records with the
+// given status ("" for all).
+func (db *DB) Facets(ctx context.Context, status string) (Facets, error) {
+	cond, args := "", []any{}
+	if status != "" {
+		cond = " WHERE p.status = ?"
+		args = append(args, status)
+	}
+	var f Facets
+	for _, q := range []struct {
+		sql string
+		out *[]TermCount
+	}{
+		{`SELECT p.source, COUNT(*) FROM publications p` + cond + ` GROUP BY 1`, &f.Sources},
+		{`SELECT j.value, COUNT(DISTINCT p.id) FROM publications p, json_each(p.categories) j` + cond + ` GROUP BY 1`, &f.Categories},
+		{`SELECT j.value, COUNT(DISTINCT p.id) FROM publications p, json_each(p.tags) j` + cond + ` GROUP BY 1`, &f.Tags},
+	} {
+		rows, err := db.read.QueryContext(ctx, q.sql, args...)
+		if err != nil {
+			return f, fmt.Errorf("facets: %w", err)
+		}
+		for rows.Next() {
+			var t TermCount
+			if err := rows.Scan(&t.Value, &t.Count); err != nil {
+				rows.Close()
+				return f, fmt.Errorf("facets: %w", err)
+			}
+			*q.out = append(*q.out, t)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return f, fmt.Errorf("facets: %w", err)
+		}
+		slices.SortFunc(*q.out, func(a, b TermCount) int {
+			if a.Count != b.Count {
+				return b.Count - a.Count
+			}
+			return strings.Compare(a.Value, b.Value)
+		})
+	}
+	return f, nil
+}
+
+// Revision is an earlier version of a record's content.
+type Revision struct {
+	ID int64
+	// Replaced is when this version stopped being current.
+	Replaced time.Time
+	// Publication holds the version's content fields (title, summary,
+	// categories, tags, downloads, publisher, published, language,
+	// authors, image, site name, type); its other fields are zero.
+	Publication harvest.Publication
+}
+
+// Revisions returns the earlier versions of record id, newest first. ok
+// is false when the catalogue keeps no revisions (its schema has no
+// revisions table), so that a caller can leave the history out.
+func (db *DB) Revisions(ctx context.Context, id int64) (revs []Revision, ok bool, err error) {
+	var n int
+	if err := db.read.QueryRowContext(ctx,
+		`SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'revisions'`).Scan(&n); err != nil {
+		return nil, false, fmt.Errorf("revisions of %d: %w", id, err)
+	}
+	if n == 0 {
+		return nil, false, nil
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT id, changed_at, title, summary, categories, tags,
+		downloads, publisher, published, language, authors, image, site_name, type
+		FROM revisions WHERE publication_id = ? ORDER BY changed_at DESC, id DESC`, id)
+	if err != nil {
+		return nil, true, fmt.Errorf("revisions of %d: %w", id, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			r                        Revision
+			p                        = &r.Publication
+			replaced                 string
+			cats, tags, dls, authors string
+		)
+		if err := rows.Scan(&r.ID, &replaced, &p.Title, &p.Summary, &cats, &tags, &dls,
+			&p.Publisher, &p.Published, &p.Language, &authors, &p.Image, &p.SiteName, &p.Type); err != nil {
+			return nil, true, fmt.Errorf("revisions of %d: %w", id, err)
+		}
+		if r.Replaced, err = parseTime(replaced); err != nil {
+			return nil, true, fmt.Errorf("revision %d: %w", r.ID, err)
+		}
+		for _, f := range []struct {
+			text string
+			v    any
+		}{{cats, &p.Categories}, {tags, &p.Tags}, {dls, &p.Downloads}, {authors, &p.Authors}} {
+			if err := json.Unmarshal([]byte(f.text), f.v); err != nil {
+				return nil, true, fmt.Errorf("revision %d: decode list: %w", r.ID, err)
+			}
+		}
+		p.ID = id
+		p.Normalize()
+		revs = append(revs, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, true, fmt.Errorf("revisions of %d: %w", id, err)
+	}
+	return revs, true, nil
+}

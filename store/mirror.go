@@ -1,0 +1,78 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"harvest/urlnorm"
+)
+
+// MirroredFile is what the catalogue remembers of the latest file fetched
+// for a download URL: its hash, where its local copy is, and the
+// validators for the next conditional GET.
+type MirroredFile struct {
+	URL          string
+	SHA256       string
+	Size         int64
+	MediaType    string
+	Path         string
+	ETag         string
+	LastModified string
+	Fetched      time.Time // stored to the second
+}
+
+// LookupFile returns the file remembered for rawURL (any spelling with the
+// same URL key), and false when none is.
+func (db *DB) LookupFile(ctx context.Context, rawURL string) (MirroredFile, bool, error) {
+	key, err := urlnorm.Key(rawURL)
+	if err != nil {
+		return MirroredFile{}, false, fmt.Errorf("look up file %s: %w", rawURL, err)
+	}
+	var f MirroredFile
+	var fetched string
+	err = db.read.QueryRowContext(ctx, `SELECT url, sha256, size, media_type, path,
+		etag, last_modified, fetched_at FROM files WHERE url_key = ?`, key).
+		Scan(&f.URL, &f.SHA256, &f.Size, &f.MediaType, &f.Path, &f.ETag, &f.LastModified, &fetched)
+	if errors.Is(err, sql.ErrNoRows) {
+		return MirroredFile{}, false, nil
+	}
+	if err != nil {
+		return MirroredFile{}, false, fmt.Errorf("look up file %s: %w", rawURL, err)
+	}
+	if f.Fetched, err = parseTime(fetched); err != nil {
+		return MirroredFile{}, false, fmt.Errorf("look up file %s: %w", rawURL, err)
+	}
+	return f, true, nil
+}
+
+// RememberFile records f as the latest file fetched for rawURL, replacing
+// what was remembered under its URL key.
+func (db *DB) RememberFile(ctx context.Context, rawURL string, f MirroredFile) error {
+	key, err := urlnorm.Key(rawURL)
+	if err != nil {
+		return fmt.Errorf("remember file %s: %w", rawURL, err)
+	}
+	switch {
+	case f.SHA256 == "":
+		return fmt.Errorf("remember file %s: no sha256", rawURL)
+	case f.Path == "":
+		return fmt.Errorf("remember file %s: no path", rawURL)
+	case f.Fetched.IsZero():
+		return fmt.Errorf("remember file %s: no fetch time", rawURL)
+	}
+	if _, err := db.write.ExecContext(ctx, `INSERT INTO files
+		(url_key, url, sha256, size, media_type, path, etag, last_modified, fetched_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (url_key) DO UPDATE SET
+			url = excluded.url, sha256 = excluded.sha256, size = excluded.size,
+			media_type = excluded.media_type, path = excluded.path, etag = excluded.etag,
+			last_modified = excluded.last_modified, fetched_at = excluded.fetched_at`,
+		key, rawURL, f.SHA256, f.Size, f.MediaType, f.Path, f.ETag, f.LastModified,
+		formatTime(f.Fetched)); err != nil {
+		return fmt.Errorf("remember file %s: %w", rawURL, err)
+	}
+	return nil
+}
