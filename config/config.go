@@ -83,6 +83,9 @@ type Source struct {
 	// RemovedAfter is how many complete runs in a row must miss a
 	// publication before it is marked removed.
 	RemovedAfter int
+	// AllowPrivateNetworks lets the crawl reach private, loopback and
+	// link-local addresses other than its start hosts'.
+	AllowPrivateNetworks bool
 	Crawl
 }
 
@@ -147,6 +150,7 @@ type rawSrc struct {
 	MirrorFiles    bool      `yaml:"mirror_files"`
 	MirrorDir      string    `yaml:"mirror_dir"`
 	RemovedAfter   *int      `yaml:"removed_after"`
+	AllowPrivate   bool      `yaml:"allow_private_networks"`
 	rawCrawl       `yaml:",inline"`
 }
 
@@ -396,6 +400,7 @@ func (v *validator) source(prefix string, r rawSrc, defaults Crawl, seen map[str
 	if r.Jitter != "" {
 		s.Jitter = v.duration(prefix+".jitter", r.Jitter, true)
 	}
+	s.AllowPrivateNetworks = r.AllowPrivate
 	s.RemovedAfter = DefaultRemovedAfter
 	if r.RemovedAfter != nil {
 		s.RemovedAfter = v.positive(prefix+".removed_after", *r.RemovedAfter, 1, 1000)

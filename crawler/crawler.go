@@ -22,6 +22,7 @@ import (
 
 	"harvest"
 	"harvest/extract"
+	"harvest/netguard"
 	"harvest/urlnorm"
 )
 
@@ -65,6 +66,12 @@ type Options struct {
 	RetryBase time.Duration
 	// Files, when set, mirrors each publication's download files.
 	Files Files
+	// AllowPrivateNetworks turns the network guard off. With the guard on
+	// (the default), connections to private, loopback and link-local
+	// addresses (cloud metadata at 169.254.169.254 included) are refused
+	// as they are made, except to the addresses of start URLs that are
+	// themselves loopback or private.
+	AllowPrivateNetworks bool
 	// Memory, when set, makes the run incremental (see Memory).
 	Memory Memory
 	// Journal, when set, keeps the frontier outside the process; Resume
@@ -205,9 +212,17 @@ func newRun(ctx context.Context, opts Options, sink Sink) (*run, error) {
 		scope:    newScope(hosts, opts.Include, opts.Exclude),
 		frontier: newFrontier(opts.MaxPages),
 	}
+	dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
+	if !opts.AllowPrivateNetworks {
+		guard, err := netguard.ForStartURLs(ctx, opts.StartURLs)
+		if err != nil {
+			return nil, fmt.Errorf("crawl: %w", err)
+		}
+		dialer.Control = guard.Control
+	}
 	transport := &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		DialContext:           dialer.DialContext,
 		MaxIdleConns:          100,
 		MaxIdleConnsPerHost:   opts.Concurrency + 1,
 		IdleConnTimeout:       90 * time.Second,

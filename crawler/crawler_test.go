@@ -3,7 +3,9 @@ package crawler
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -13,6 +15,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"harvest/extract"
@@ -294,5 +297,60 @@ func TestCrawlItemURLRule(t *testing.T) {
 	}
 	if got, want := c.paths(), []string{"/pubs/alpha.html", "/pubs/beta.html"}; !slices.Equal(got, want) {
 		t.Errorf("publications = %v, want %v", got, want)
+	}
+}
+
+// TestNetworkGuard: a crawl started on one loopback address may not reach
+// another private address, even when the source allows that host and even
+// through a redirect; with AllowPrivateNetworks it may.
+func TestNetworkGuard(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.2:0")
+	if err != nil {
+		t.Skipf("no second loopback address: %v", err)
+	}
+	var innerHits atomic.Int32
+	inner := &httptest.Server{Listener: ln, Config: &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		innerHits.Add(1)
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprint(w, `<html><body class="single"><h1>Internal</h1><p>Internal metadata that must never be harvested by a crawl of another host.</p></body></html>`)
+	})}}
+	inner.Start()
+	t.Cleanup(inner.Close)
+	outer := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/":
+			w.Header().Set("Content-Type", "text/html")
+			fmt.Fprintf(w, `<html><body class="home"><a href="%s/direct">x</a> <a href="/hop">y</a></body></html>`, inner.URL)
+		case "/hop":
+			http.Redirect(w, r, inner.URL+"/redirected", http.StatusFound)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(outer.Close)
+
+	for _, allow := range []bool{false, true} {
+		opts := options(outer.URL)
+		opts.Sitemaps = false
+		opts.AllowedDomains = []string{"127.0.0.1", "127.0.0.2"}
+		opts.AllowPrivateNetworks = allow
+		var c collect
+		stats, err := Run(t.Context(), opts, &c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if allow {
+			if len(c.found) != 2 {
+				t.Errorf("with private networks allowed: %d publications, want 2", len(c.found))
+			}
+			continue
+		}
+		if n := innerHits.Load(); n != 0 || len(c.found) != 0 {
+			t.Errorf("guarded: 127.0.0.2 answered %d requests, %d publications; want none", n, len(c.found))
+		}
+		if stats.Errors+stats.Skipped < 2 {
+			t.Errorf("guarded: errors %d, skipped %d; want the link and the redirect refused", stats.Errors, stats.Skipped)
+		}
+		innerHits.Store(0)
 	}
 }

@@ -19,8 +19,9 @@ var (
 	authorsLabelRe = regexp.MustCompile(`(?i)^(?:authors?(?:\s*\(s\))?|written\s+by|auteur(?:\(?e?s?\)?|s|es)?|autor(?:in|en|innen|es|as)?(?:\(en\))?|verfasser(?:in)?)\s*[:：]\s*(.+)$`)
 	// authorsLabelOnly is the label alone, its value in the next element.
 	authorsLabelOnly = []string{"author", "authors", "author(s)", "auteur", "auteurs", "auteur(s)", "autor", "autoren", "autor(en)", "autores", "written by"}
-	// bylineRe is a "By X" line in the entry's header.
-	bylineRe = regexp.MustCompile(`^(?i:by)\s+(\p{Lu}.*)$`)
+	// bylineRe is a "By X" line in the entry's header, or the "by X" of
+	// a "Posted on <date> by X" line.
+	bylineRe = regexp.MustCompile(`(?:^|\s)(?i:by)\s+(\p{Lu}.*)$`)
 	// bylineCutRe ends the names of a byline: a separator, "on <date>", a
 	// date or a time.
 	bylineCutRe = regexp.MustCompile(`(?i)\s*(?:[|·•—–]|\s-\s|\bon\s+\S|\bin\s+\p{Lu}|,?\s*\d{1,4}\b|\bposted\b|\bpublished\b).*$`)
@@ -35,14 +36,24 @@ var notAuthors = map[string]bool{
 	"webmaster": true, "web master": true, "editor": true, "web editor": true, "author": true,
 	"guest": true, "guest author": true, "user": true, "root": true, "wordpress": true,
 	"anonymous": true, "unknown": true, "staff": true, "n/a": true, "none": true,
+	"super user": true, "superuser": true, "site owner": true, "webadmin": true,
 }
+
+// bylinePrefixRe is the wording before the names of a byline.
+var bylinePrefixRe = regexp.MustCompile(`(?i)^(?:(?:written|posted|published|authored|compiled|edited)\s+by|by|authors?|von|par|por)\s*[:：]?\s+`)
 
 // cleanAuthor normalises one name and rejects what cannot be one: URLs,
 // e-mail addresses, account names ("admin", "jsmith"), dates, over-long
 // text.
 func cleanAuthor(s string) string {
-	s = strings.Trim(cleanText(s), " ,;:.·|")
-	s = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(s, "By "), "by "))
+	s = strings.Trim(cleanText(s), " ,;:·|")
+	s = strings.TrimSpace(bylinePrefixRe.ReplaceAllString(s, ""))
+	if strings.HasSuffix(s, ".") {
+		words := strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ',' })
+		if last := words[len(words)-1]; utf8.RuneCountInString(last) > 2 {
+			s = strings.TrimSuffix(s, ".") // a full stop, not an initial's
+		}
+	}
 	if s == "" || utf8.RuneCountInString(s) > authorLimit || strings.Contains(s, "://") ||
 		strings.Contains(s, "@") || letters(s) == "" || parseDate(s) != "" {
 		return ""
@@ -235,7 +246,7 @@ func (f *fields) bylineAuthors(lines []line) []string {
 			if !ok {
 				return true // a block classed "author" holding a biography
 			}
-			t = strings.TrimSpace(bylineCutRe.ReplaceAllString(strings.TrimPrefix(strings.TrimPrefix(t, "By "), "by "), ""))
+			t = strings.TrimSpace(bylineCutRe.ReplaceAllString(bylinePrefixRe.ReplaceAllString(t, ""), ""))
 			out = dedupeFold(out, splitAuthors(t)...)
 			return false
 		}

@@ -331,8 +331,8 @@ func (f *fields) terms(lines []line) (cats, tags []string, catSrc, tagSrc string
 	}{
 		{ruleCats, sigRules},
 		{mk.cats, mk.catSrc},
-		{cleanAll(m.all("article:section")), sigArticleMeta},
-		{m.ld.strList("articleSection"), sigJSONLD},
+		{f.notSection(cleanAll(m.all("article:section"))), sigArticleMeta},
+		{f.notSection(m.ld.strList("articleSection")), sigJSONLD},
 		{cleanAll(append(m.micro.all("articlesection"), m.micro.all("genre")...)), sigMicrodata},
 	}
 	for _, c := range catCands {
@@ -362,6 +362,27 @@ func (f *fields) terms(lines []line) (cats, tags []string, catSrc, tagSrc string
 		}
 	}
 	return cats, tags, catSrc, tagSrc
+}
+
+// notSection drops section names that are a folder of the page's own URL
+// (Hugo's article:section "posts" for /posts/x/): the site's section, not
+// a category.
+func (f *fields) notSection(terms []string) []string {
+	u, err := url.Parse(f.r.page)
+	if err != nil {
+		return terms
+	}
+	folders := map[string]bool{}
+	for _, seg := range strings.Split(strings.Trim(u.Path, "/"), "/") {
+		folders[strings.ToLower(seg)] = true
+	}
+	out := terms[:0:0]
+	for _, t := range terms {
+		if !folders[strings.ToLower(t)] {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // downloads: the source's selector, else the document links of the

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"regexp"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -86,7 +87,11 @@ func readMeta(root *html.Node) *pageMeta {
 			m.items = append(m.items, n)
 		}
 		if m.siteTitle == "" && isSiteTitle(n) {
-			if t, ok := boundedText(n, 120); ok && !genericHomeName(t) {
+			t, ok := boundedText(n, 120)
+			if ok && t == "" {
+				t = logoAlt(n)
+			}
+			if ok && !genericHomeName(t) {
 				m.siteTitle = t
 			}
 		}
@@ -111,15 +116,36 @@ func metaKey(k string) string {
 }
 
 // isSiteTitle reports whether n holds the site's name in its header: an
-// element classed as the site title or name, or the home link of the
-// site branding.
+// element classed as the site title or name, or a link to the home page
+// in the site's header, branding or a heading (a sidebar's "<h3><a
+// href="/">Site</a></h3>").
 func isSiteTitle(n *html.Node) bool {
 	if hasClass(n, "site-title", "site-name", "site-branding__name", "navbar-brand", "site-logo-text", "logo-text", "brand-name") {
 		return true
 	}
-	return n.DataAtom == atom.A && hasRel(n, "home") && closest(n, func(a *html.Node) bool {
-		return a.DataAtom == atom.Header || hasClass(a, "site-branding", "site-header", "header")
+	if n.DataAtom != atom.A || !(hasRel(n, "home") || homeHrefRe.MatchString(strings.TrimSpace(attr(n, "href")))) {
+		return false
+	}
+	return closest(n.Parent, func(a *html.Node) bool {
+		return isHeading(a) || a.DataAtom == atom.Header || hasClass(a, "site-branding", "site-header", "header", "masthead", "branding")
 	}) != nil
+}
+
+// homeHrefRe matches a link to a site's home page.
+var homeHrefRe = regexp.MustCompile(`^(?:/|\./|https?://[^/?#]+/?)$`)
+
+// logoAlt returns the alt text of the logo image in n, without a
+// trailing "logo".
+func logoAlt(n *html.Node) string {
+	img := firstElement(n, func(c *html.Node) bool { return c.DataAtom == atom.Img })
+	if img == nil {
+		return ""
+	}
+	alt := cleanText(attr(img, "alt"))
+	for _, suffix := range []string{" logo", " Logo", " LOGO"} {
+		alt = strings.TrimSuffix(alt, suffix)
+	}
+	return alt
 }
 
 // genericHomeName reports whether a home link's text is a word for

@@ -17,12 +17,14 @@ type microItem struct {
 	props map[string][]microValue
 }
 
-// microValue is one property value: its text (the element's content
-// attribute, URL or text, as the microdata spec says), and the nested
-// item when the property is itself an item (an author Person).
+// microValue is one property value: its text, its URL for elements
+// whose value the microdata spec says is a URL (a, link, img, ...), and
+// the nested item when the property is itself an item (an author
+// Person). Sites put itemprop="genre" or "keywords" on term links, so a
+// link's text is kept beside its URL.
 type microValue struct {
-	text string
-	item *microItem
+	text, url string
+	item      *microItem
 }
 
 // microTypes returns the lower-cased local names of an itemtype value.
@@ -60,7 +62,7 @@ func readMicroItem(n *html.Node, r *resolver, depth int) *microItem {
 						v.text = v.item.first("name")
 					}
 				} else {
-					v.text = microText(k, r)
+					v.text, v.url = microText(k, r)
 				}
 				for _, p := range strings.Fields(strings.ToLower(prop)) {
 					it.props[p] = append(it.props[p], v)
@@ -75,28 +77,47 @@ func readMicroItem(n *html.Node, r *resolver, depth int) *microItem {
 	return it
 }
 
-// microText is the value of a non-item property element.
-func microText(n *html.Node, r *resolver) string {
+// microText is the text and URL of a non-item property element.
+func microText(n *html.Node, r *resolver) (text, url string) {
 	switch n.DataAtom {
 	case atom.Meta:
-		return cleanText(attr(n, "content"))
-	case atom.A, atom.Area, atom.Link:
-		return r.resolve(attr(n, "href"))
+		return cleanText(attr(n, "content")), ""
+	case atom.A, atom.Area:
+		return cleanText(nodeText(n)), r.resolve(attr(n, "href"))
+	case atom.Link:
+		return "", r.resolve(attr(n, "href"))
 	case atom.Img, atom.Audio, atom.Embed, atom.Iframe, atom.Source, atom.Track, atom.Video:
-		return r.resolve(attr(n, "src"))
+		return cleanText(attr(n, "alt")), r.resolve(attr(n, "src"))
 	case atom.Object:
-		return r.resolve(attr(n, "data"))
+		return "", r.resolve(attr(n, "data"))
 	case atom.Data, atom.Meter:
-		return cleanText(attr(n, "value"))
+		return cleanText(attr(n, "value")), ""
 	case atom.Time:
 		if d := attr(n, "datetime"); d != "" {
-			return cleanText(d)
+			return cleanText(d), ""
 		}
 	}
 	if c := attr(n, "content"); c != "" {
-		return cleanText(c)
+		return cleanText(c), ""
 	}
-	return cleanText(nodeText(n))
+	return cleanText(nodeText(n)), ""
+}
+
+// firstURL returns the first URL value of a property (or its text, when
+// the text is the URL: a <meta content>).
+func (it *microItem) firstURL(prop string) string {
+	if it == nil {
+		return ""
+	}
+	for _, v := range it.props[prop] {
+		if v.url != "" {
+			return v.url
+		}
+		if v.text != "" && v.item == nil {
+			return v.text
+		}
+	}
+	return ""
 }
 
 // first returns the first non-empty text value of a property.
@@ -133,11 +154,7 @@ func (it *microItem) names(prop string) []string {
 	}
 	var out []string
 	for _, v := range it.props[prop] {
-		t := v.text
-		if v.item == nil && strings.Contains(t, "://") {
-			continue // a link to a profile page, not a name
-		}
-		if t != "" {
+		if t := v.text; t != "" && !strings.Contains(t, "://") {
 			out = append(out, t)
 		}
 	}

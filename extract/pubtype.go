@@ -49,9 +49,12 @@ var ldKinds = map[string]string{
 }
 
 // genericLDKinds are types every post of some CMSs carries whatever it
-// presents (Yoast marks each post an Article).
+// presents (Yoast marks each post an Article), and ScholarlyArticle,
+// which schema.org offers for any scholarly work (working papers
+// included).
 var genericLDKinds = map[string]bool{
 	"article": true, "newsarticle": true, "blogposting": true, "analysisnewsarticle": true, "reportagenewsarticle": true,
+	"scholarlyarticle": true, "techarticle": true,
 }
 
 var kindPhraseRe = regexp.MustCompile(`[^\p{L}\p{N}\s]+`)

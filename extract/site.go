@@ -39,7 +39,7 @@ func (f *fields) image() (string, string) {
 		{m.ld.image(), sigJSONLD},
 		{m.first("og:image", "og:image:url", "og:image:secure_url"), sigOG},
 		{m.first("twitter:image", "twitter:image:src"), sigTwitter},
-		{m.micro.first("image"), sigMicrodata},
+		{m.micro.firstURL("image"), sigMicrodata},
 		{f.featuredImage(), sigImage},
 	}
 	for _, c := range cands {

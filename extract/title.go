@@ -70,6 +70,10 @@ func isSiteName(s string, names []string, host string) bool {
 // headingTokens mark the element holding an entry's title.
 var headingTokens = []string{"entry-title", "page-title", "post-title", "article-title", "node__title", "single-title", "elementor-heading-title"}
 
+// headerWrapTokens mark the element wrapping an entry's title heading
+// (Joomla's <div class="page-header"><h2>).
+var headerWrapTokens = []string{"page-header", "article-header", "item-header"}
+
 // findMainHeading returns the page's main heading: an h1 (preferring one
 // marked as the entry title and one inside the article or main content),
 // or the page's only entry-title element. Site titles and logos in the
@@ -85,7 +89,8 @@ func findMainHeading(body *html.Node) *html.Node {
 		if n.DataAtom == atom.Nav || isElement(n, atom.Script, atom.Style, atom.Template) {
 			return false
 		}
-		marked := hasClass(n, headingTokens...) || strings.EqualFold(attr(n, "itemprop"), "headline")
+		marked := hasClass(n, headingTokens...) || strings.EqualFold(attr(n, "itemprop"), "headline") ||
+			headingLevel(n) > 0 && headingLevel(n) <= 3 && hasClass(n.Parent, headerWrapTokens...)
 		if marked && (isHeading(n) || n.DataAtom == atom.Div || n.DataAtom == atom.Span) {
 			titled = append(titled, n)
 		}

@@ -176,15 +176,28 @@ func (s *server) feed(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// webURL reports whether u is an absolute http or https URL: the only
+// links the feed carries, since feed readers do not all refuse others
+// (javascript:, data:).
+func webURL(u string) bool {
+	parsed, err := url.Parse(u)
+	return err == nil && (parsed.Scheme == "http" || parsed.Scheme == "https") && parsed.Host != ""
+}
+
 func entry(base string, p harvest.Publication) atomEntry {
+	page := fmt.Sprintf("%s/publications/%d", base, p.ID)
+	alternate := p.URL
+	if !webURL(alternate) {
+		alternate = page
+	}
 	e := atomEntry{
 		ID:        entryID(p),
 		Title:     atomText{Type: "text", Text: p.Title},
 		Updated:   atomTime(p.LastChanged),
 		Published: atomTime(p.FirstSeen),
 		Links: []atomLink{
-			{Rel: "alternate", Type: "text/html", Href: p.URL},
-			{Rel: "related", Type: "text/html", Href: fmt.Sprintf("%s/publications/%d", base, p.ID), Title: "in the catalogue"},
+			{Rel: "alternate", Type: "text/html", Href: alternate},
+			{Rel: "related", Type: "text/html", Href: page, Title: "in the catalogue"},
 		},
 	}
 	if e.Title.Text == "" {
@@ -206,6 +219,9 @@ func entry(base string, p harvest.Publication) atomEntry {
 		e.Categories = append(e.Categories, atomCategory{Term: t, Scheme: base + "/?tag=", Label: t})
 	}
 	for _, d := range p.Downloads {
+		if !webURL(d.URL) {
+			continue
+		}
 		e.Links = append(e.Links, atomLink{Rel: "enclosure", Type: d.MediaType, Href: d.URL, Title: d.Label})
 	}
 	return e

@@ -25,6 +25,7 @@ func parseTemplates() map[string]*template.Template {
 		"datetimeText": func(t any) string { return formatDate(t, "2 Jan 2006 15:04 UTC") },
 		"datetime":     func(t any) string { return formatDate(t, time.RFC3339) },
 		"join":         strings.Join,
+		"web":          webURL,
 	}
 	pages := map[string]*template.Template{}
 	for _, name := range []string{"list", "publication", "error"} {

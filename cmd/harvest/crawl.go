@@ -55,7 +55,7 @@ sitemaps and uses the generic extractor.`,
 			}
 			defer db.Close()
 			h := &harvester{db: db, log: a.log, out: a.errOut, progress: !f.quiet && isTerminal(a.errOut)}
-			if err := h.configure(sources); err != nil {
+			if err := h.configure(cmd.Context(), sources); err != nil {
 				return err
 			}
 			reports, err := h.crawl(cmd.Context(), opts)
@@ -222,7 +222,7 @@ func sourceOptions(s config.Source, a *app) crawler.Options {
 		Rules: rulesFor(s),
 		Delay: s.Delay, Concurrency: s.Concurrency, MaxPages: s.MaxPages, MaxDepth: s.MaxDepth,
 		Timeout: s.Timeout, MaxBodySize: s.MaxBodySize, UserAgent: s.UserAgent,
-		Retries: s.Retries, Logger: a.log,
+		Retries: s.Retries, AllowPrivateNetworks: s.AllowPrivateNetworks, Logger: a.log,
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"harvest"
 	"harvest/config"
 	"harvest/mirror"
+	"harvest/netguard"
 	"harvest/store"
 )
 
@@ -35,13 +36,22 @@ const minFileRate = 64 << 10 // bytes per second
 // when the source does not mirror files. Its client waits the source's
 // timeout for response headers, and for the body as long as max_file_size
 // takes at minFileRate.
-func newMirror(src config.Source, db *store.DB, log *slog.Logger) (*mirror.Mirror, error) {
+func newMirror(ctx context.Context, src config.Source, db *store.DB, log *slog.Logger) (*mirror.Mirror, error) {
 	if !src.MirrorFiles {
 		return nil, nil
 	}
+	dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
+	if !src.AllowPrivateNetworks {
+		// Download links may point anywhere: the same guard as the crawl.
+		guard, err := netguard.ForStartURLs(ctx, src.StartURLs)
+		if err != nil {
+			return nil, fmt.Errorf("source %s: %w", src.Name, err)
+		}
+		dialer.Control = guard.Control
+	}
 	transport := &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		DialContext:           dialer.DialContext,
 		MaxIdleConnsPerHost:   2,
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   10 * time.Second,

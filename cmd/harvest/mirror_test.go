@@ -47,7 +47,7 @@ func TestMirrorDownloads(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	src := config.Source{Name: "lib", MirrorFiles: true, MirrorDir: filepath.Join(dir, "files"),
+	src := config.Source{Name: "lib", StartURLs: []string{srv.URL + "/"}, MirrorFiles: true, MirrorDir: filepath.Join(dir, "files"),
 		Crawl: config.Crawl{Timeout: 5 * time.Second, MaxFileSize: 1 << 20, UserAgent: "test"}}
 	log := slog.New(slog.DiscardHandler)
 	p := harvest.Publication{Source: "lib", URL: srv.URL + "/r/1", Title: "R",
@@ -60,7 +60,7 @@ func TestMirrorDownloads(t *testing.T) {
 
 	run := func(name string, want store.Outcome) {
 		t.Helper()
-		m, err := newMirror(src, db, log) // a new Mirror per run, as the daemon does
+		m, err := newMirror(ctx, src, db, log) // a new Mirror per run, as the daemon does
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -95,7 +95,7 @@ func TestMirrorDownloads(t *testing.T) {
 	failing.Store(true)
 	run("failing", store.OutcomeUnchanged)
 
-	if m, err := newMirror(config.Source{Name: "plain"}, db, log); m != nil || err != nil {
+	if m, err := newMirror(t.Context(), config.Source{Name: "plain"}, db, log); m != nil || err != nil {
 		t.Errorf("newMirror(no mirror_files) = %v, %v; want nil, nil", m, err)
 	}
 }

@@ -33,11 +33,11 @@ type harvester struct {
 
 // configure takes the per-source settings that are not the crawler's:
 // removal after missed runs and file mirroring.
-func (h *harvester) configure(sources []config.Source) error {
+func (h *harvester) configure(ctx context.Context, sources []config.Source) error {
 	h.removedAfterRuns, h.files = map[string]int{}, map[string]crawler.Files{}
 	for _, s := range sources {
 		h.removedAfterRuns[s.Name] = s.RemovedAfter
-		m, err := newMirror(s, h.db, h.log)
+		m, err := newMirror(ctx, s, h.db, h.log)
 		if err != nil {
 			return err
 		}

@@ -77,7 +77,7 @@ the daemon.`,
 			}
 			defer catalogue.Close()
 			h := &harvester{db: catalogue, log: a.log, out: a.errOut}
-			if err := h.configure(cfg.Sources); err != nil {
+			if err := h.configure(ctx, cfg.Sources); err != nil {
 				return err
 			}
 			s := &scheduler{log: a.log, stopTimeout: stopTimeout}
