@@ -162,6 +162,7 @@ type run struct {
 	scope    *scope
 	frontier *frontier
 	gate     hostGate
+	variants queryVariants
 
 	mu    sync.Mutex
 	stats Stats
@@ -705,6 +706,11 @@ func (r *run) enqueue(raw string, depth int, lastmod string) {
 	}
 	key, err := urlnorm.Key(n)
 	if err != nil {
+		return
+	}
+	u, _ := url.Parse(n)
+	if u.RawQuery != "" && !r.variants.allow(u.Scheme+"://"+u.Host+u.Path, key) {
+		r.log.Debug("url_skipped", "url", n, "reason", "too many query variants of one path")
 		return
 	}
 	r.frontier.push(key, task{url: n, depth: depth, kind: taskPage, lastmod: lastmod})

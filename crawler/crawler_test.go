@@ -354,3 +354,33 @@ func TestNetworkGuard(t *testing.T) {
 		innerHits.Store(0)
 	}
 }
+
+// TestQueryPermutationTrap: a listing that links endless sort and filter
+// permutations of itself is cut after a bounded number of variants.
+func TestQueryPermutationTrap(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/list" && r.URL.Path != "/" {
+			http.NotFound(w, r)
+			return
+		}
+		hits.Add(1)
+		n := hits.Load()
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprintf(w, `<html><body class="archive"><a href="/list?sort=%d&dir=asc">a</a> <a href="/list?view=%d">b</a></body></html>`, n, n)
+	}))
+	t.Cleanup(srv.Close)
+	opts := options(srv.URL)
+	opts.Sitemaps = false
+	opts.MaxDepth = 0
+	stats, err := Run(t.Context(), opts, &collect{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := hits.Load(); n > maxQueryVariants+1 {
+		t.Errorf("fetched %d permutations of one listing, want at most %d", n, maxQueryVariants+1)
+	}
+	if stats.Stopped != StopComplete {
+		t.Errorf("Stopped = %q, want complete (the trap is cut, not the crawl)", stats.Stopped)
+	}
+}

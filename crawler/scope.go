@@ -5,6 +5,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // skipExtensions are files that are never pages: documents (recorded as
@@ -108,4 +109,38 @@ func (s *scope) why(u *url.URL) string {
 		return "not included"
 	}
 	return ""
+}
+
+// maxQueryVariants bounds the distinct query strings queued for one path:
+// sort orders, filters and session parameters can make endless URLs of
+// one listing.
+const maxQueryVariants = 50
+
+// queryVariants counts the query strings seen per path.
+type queryVariants struct {
+	mu    sync.Mutex
+	paths map[string]map[string]struct{}
+}
+
+// allow reports whether key, a URL with a query, may be queued: true for
+// the first maxQueryVariants distinct queries of its path.
+func (q *queryVariants) allow(path, key string) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.paths == nil {
+		q.paths = map[string]map[string]struct{}{}
+	}
+	seen := q.paths[path]
+	if _, ok := seen[key]; ok {
+		return true
+	}
+	if len(seen) >= maxQueryVariants {
+		return false
+	}
+	if seen == nil {
+		seen = map[string]struct{}{}
+		q.paths[path] = seen
+	}
+	seen[key] = struct{}{}
+	return true
 }

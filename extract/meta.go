@@ -127,7 +127,15 @@ func isSiteTitle(n *html.Node) bool {
 		return false
 	}
 	return closest(n.Parent, func(a *html.Node) bool {
-		return isHeading(a) || a.DataAtom == atom.Header || hasClass(a, "site-branding", "site-header", "header", "masthead", "branding")
+		if isHeading(a) || a.DataAtom == atom.Header || strings.EqualFold(attr(a, "role"), "banner") ||
+			hasClass(a, "site-branding", "site-header", "header", "masthead", "branding") {
+			return true
+		}
+		switch strings.ToLower(attr(a, "id")) {
+		case "header", "masthead", "site-header", "branding", "logo":
+			return true
+		}
+		return false
 	}) != nil
 }
 

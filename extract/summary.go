@@ -19,6 +19,8 @@ var (
 	// notSummaryRe matches lines that open with a label or an action:
 	// bylines, dates, download, share and citation prompts, term lists.
 	notSummaryRe = regexp.MustCompile(`^(?:[Bb]y\s+\p{Lu}|(?i:download\b|share(?:\s+this|\s+on|:)|posted\s+(?:on|in|by)\b|(?:published|issued|produced)\s+by\b|[ée]diteur\s*:|published\s*(?:on\b|:)|written\s+by\b|authors?(?:\(s\))?\s*:|date\s*:|(?:last\s+)?updated\s*(?:on\b|:)|filed\s+under\b|print\s+(?:this|page)\b|e-?mail\s*(?:this\b|:)|©|copyright\b|cite\s+this\b|(?:suggested\s+)?citation\s*:|how\s+to\s+cite\b|tags?\s*:|keywords?\s*:|categor(?:y|ies)\s*:|topics?\s*:|types?\s*:|resource\s+types?\s*:|publisher\s*:|source\s*:|language\s*:|pages?\s*:|isbn\b|format\s*:|file\s+size\b))`)
+	// yearParenRe is the "(2018)" of a bibliographic reference.
+	yearParenRe = regexp.MustCompile(`\((?:18|19|20)\d{2}[a-z]?\)`)
 	// truncatedRe matches a description cut short by the CMS.
 	truncatedRe = regexp.MustCompile(`(?:…|\.{3}|\[\s*(?:…|\.{3})\s*\]|(?i:read\s+more|continue\s+reading)[^.!?]{0,80})\s*$`)
 )
@@ -47,6 +49,9 @@ func substantive(l line, title string) bool {
 	}
 	if _, ok := parseCitation(t, title, false); ok {
 		return false
+	}
+	if title != "" && yearParenRe.MatchString(t) && strings.Contains(letters(t), letters(title)) {
+		return false // a reference: "Okafor, C. (2018) <Title>. Technical Report."
 	}
 	upper, lower := 0, 0
 	for _, r := range t {

@@ -217,7 +217,7 @@ func lastIndexRune(rs []rune, r rune) int {
 // space normalised, teaser links and ellipses removed, hyphenation
 // repaired, length capped.
 func cleanSummary(s string) string {
-	s = cleanText(s)
+	s = summaryLabelRe.ReplaceAllString(cleanText(s), "")
 	s, truncated := stripTeaser(s)
 	if truncated {
 		s = cutToSentence(s)
@@ -226,6 +226,9 @@ func cleanSummary(s string) string {
 	s = repairHyphenation(s)
 	return capText(s, SummaryLimit)
 }
+
+// summaryLabelRe is a label in front of an abstract ("Abstract: ...").
+var summaryLabelRe = regexp.MustCompile(`(?i)^(?:abstract|summary|executive\s+summary|r[ée]sum[ée]|zusammenfassung|kurzfassung|resumen|description)\s*[:：—–-]\s*`)
 
 // boilerplateRe matches a sentence that is page furniture rather than
 // description: calls to click, share, download, subscribe or follow,

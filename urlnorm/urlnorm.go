@@ -25,6 +25,9 @@ var trackingParams = map[string]bool{
 	"msclkid": true, "yclid": true, "mc_cid": true, "mc_eid": true, "igshid": true,
 	"_ga": true, "_gl": true, "_hsenc": true, "_hsmi": true, "mkt_tok": true,
 	"oly_anon_id": true, "oly_enc_id": true, "vero_id": true, "ref_src": true,
+	// Session identifiers: one page gets a new URL per visitor.
+	"phpsessid": true, "jsessionid": true, "sessionid": true, "session_id": true,
+	"aspsessionid": true, "cfid": true, "cftoken": true,
 }
 
 // Normalize returns raw with its scheme and host lower-cased, the default
@@ -76,6 +79,11 @@ func normalizeURL(u *url.URL) (string, error) {
 	}
 	u.Host = host
 	u.User = nil
+	// A ";jsessionid=..." path parameter names the session, not the page.
+	if i := strings.Index(strings.ToLower(u.Path), ";jsessionid="); i >= 0 {
+		u.Path = u.Path[:i]
+		u.RawPath = ""
+	}
 	u.Fragment = ""
 	u.RawFragment = ""
 	p := u.EscapedPath()

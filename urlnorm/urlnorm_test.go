@@ -29,6 +29,8 @@ func TestNormalize(t *testing.T) {
 		{"http://example.org/a%2Fb", "http://example.org/a%2Fb"},
 		{"  http://example.org/x  ", "http://example.org/x"},
 		{"http://example.org/?p=12", "http://example.org/?p=12"},
+		{"http://example.org/list?page=2&PHPSESSID=abc123", "http://example.org/list?page=2"},
+		{"http://example.org/x;jsessionid=ABC?q=1", "http://example.org/x?q=1"},
 	}
 	for _, tt := range tests {
 		got, err := Normalize(tt.in)
