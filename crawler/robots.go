@@ -30,11 +30,18 @@ type robots struct {
 }
 
 type robotsEntry struct {
-	once     sync.Once
+	mu       sync.Mutex
 	data     *robotstxt.RobotsData
 	sitemaps []string
 	delay    time.Duration
+	// retryAt is set when robots.txt could not be had (5xx, unreachable):
+	// everything is disallowed until then, and it is asked for again.
+	retryAt time.Time
 }
+
+// robotsRetry is how long a host whose robots.txt failed stays
+// disallowed before harvest asks again.
+var robotsRetry = time.Minute
 
 func newRobots(client *http.Client, userAgent string, log *slog.Logger) *robots {
 	return &robots{client: client, userAgent: userAgent, log: log, hosts: map[string]*robotsEntry{}}
@@ -50,41 +57,48 @@ func (r *robots) entry(ctx context.Context, u *url.URL) *robotsEntry {
 		r.hosts[origin] = e
 	}
 	r.mu.Unlock()
-	e.once.Do(func() {
-		data, err := r.fetch(ctx, origin+"/robots.txt")
-		if err != nil {
-			r.log.Warn("robots_unavailable", "url", origin+"/robots.txt", "err", err)
-			data, _ = robotstxt.FromStatusAndBytes(http.StatusServiceUnavailable, nil)
-		}
-		e.data = data
-		e.sitemaps = data.Sitemaps
-		if g := data.FindGroup(r.userAgent); g != nil {
-			e.delay = g.CrawlDelay
-		}
-	})
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.data != nil && (e.retryAt.IsZero() || time.Now().Before(e.retryAt)) {
+		return e
+	}
+	data, status, err := r.fetch(ctx, origin+"/robots.txt")
+	e.retryAt = time.Time{}
+	if err != nil || status >= 500 {
+		// RFC 9309: unreachable or a server error disallows everything
+		// for now; ask again later.
+		r.log.Warn("robots_unavailable", "url", origin+"/robots.txt", "status", status, "err", err, "retry_in", robotsRetry)
+		data, _ = robotstxt.FromStatusAndBytes(http.StatusServiceUnavailable, nil)
+		e.retryAt = time.Now().Add(robotsRetry)
+	}
+	e.data = data
+	e.sitemaps = data.Sitemaps
+	if g := data.FindGroup(r.userAgent); g != nil {
+		e.delay = g.CrawlDelay
+	}
 	return e
 }
 
-func (r *robots) fetch(ctx context.Context, robotsURL string) (*robotstxt.RobotsData, error) {
+func (r *robots) fetch(ctx context.Context, robotsURL string) (*robotstxt.RobotsData, int, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, robotsURL, nil)
 	if err != nil {
-		return nil, fmt.Errorf("robots request %s: %w", robotsURL, err)
+		return nil, 0, fmt.Errorf("robots request %s: %w", robotsURL, err)
 	}
 	req.Header.Set("User-Agent", r.userAgent)
 	resp, err := r.client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", robotsURL, err)
+		return nil, 0, fmt.Errorf("fetch %s: %w", robotsURL, err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxRobotsSize))
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", robotsURL, err)
+		return nil, resp.StatusCode, fmt.Errorf("read %s: %w", robotsURL, err)
 	}
 	data, err := robotstxt.FromStatusAndBytes(resp.StatusCode, body)
 	if err != nil {
-		return nil, fmt.Errorf("parse %s: %w", robotsURL, err)
+		return nil, resp.StatusCode, fmt.Errorf("parse %s: %w", robotsURL, err)
 	}
-	return data, nil
+	return data, resp.StatusCode, nil
 }
 
 // allowed reports whether robots.txt lets harvest fetch u.

@@ -216,7 +216,9 @@ func labelledAuthors(lines []line) []string {
 			value = m[1]
 		} else if labelOnly(l.text, authorsLabelOnly...) {
 			if v := valueElement(lines, i); v != nil {
-				value = nodeText(v)
+				if names := namesIn(v); len(names) > 0 {
+					return names
+				}
 			}
 		}
 		if value == "" || utf8.RuneCountInString(value) > 400 {
@@ -227,6 +229,26 @@ func labelledAuthors(lines []line) []string {
 		}
 	}
 	return nil
+}
+
+// namesIn reads the names held by a value element: one per element when
+// it lists them in elements of their own (Drupal's field items, <li>s),
+// else its text split as a list.
+func namesIn(v *html.Node) []string {
+	var items []string
+	for _, e := range elements(v, func(n *html.Node) bool { return n != v && (isLeaf(n) || isBlock(n) && firstElement(n, func(c *html.Node) bool { return c != n && isBlock(c) }) == nil) }) {
+		if t := nodeText(e); t != "" {
+			items = append(items, t)
+		}
+	}
+	if len(items) < 2 {
+		return splitAuthors(nodeText(v))
+	}
+	var out []string
+	for _, it := range items {
+		out = dedupeFold(out, splitAuthors(it)...)
+	}
+	return out
 }
 
 // bylineTokens mark elements holding an author's name in an entry's
