@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"harvest"
+	"harvest/export"
 	"harvest/store"
 )
 
@@ -42,7 +43,7 @@ func newChangesCmd(a *app) *cobra.Command {
 (default: the last 7 days): RFC 3339, a date, or an age such as 36h or 7d.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			t, err := parseTimeFlag(since, time.Now())
+			t, err := export.ParseSince(since, time.Now())
 			if err != nil {
 				return usageError("--since: %v", err)
 			}

@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"harvest"
-	"harvest/config"
 	"harvest/export"
 	"harvest/store"
 )
@@ -48,16 +47,8 @@ record instead.`,
 				}
 				filter.Since = t
 			}
-			path := db
-			if path == "" {
-				path = config.DefaultDB
-				if cfg, err := config.Load(configPath); err == nil && cfg.DB != "" {
-					path = cfg.DB
-				} else if err != nil && cmd.Flags().Changed("config") {
-					return err
-				}
-			}
-			if err := exitIfMissing(path); err != nil {
+			path, err := catalogueFlag(cmd, db, configPath)
+			if err != nil {
 				return err
 			}
 			out := a.out

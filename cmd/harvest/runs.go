@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"harvest/config"
 	"harvest/store"
 )
 
@@ -33,16 +32,8 @@ or running) with a note.`,
 			if limit < 0 {
 				return usageError("--limit %d: must not be negative", limit)
 			}
-			path := db
-			if path == "" {
-				path = config.DefaultDB
-				if cfg, err := config.Load(configPath); err == nil && cfg.DB != "" {
-					path = cfg.DB
-				} else if err != nil && cmd.Flags().Changed("config") {
-					return err
-				}
-			}
-			if err := exitIfMissing(path); err != nil {
+			path, err := catalogueFlag(cmd, db, configPath)
+			if err != nil {
 				return err
 			}
 			catalogue, err := store.Open(cmd.Context(), path)

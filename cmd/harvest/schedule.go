@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -13,11 +14,13 @@ import (
 
 	"github.com/robfig/cron/v3"
 	"github.com/spf13/cobra"
+	"golang.org/x/sync/errgroup"
 
 	"harvest/config"
 	"harvest/crawler"
 	"harvest/lockfile"
 	"harvest/store"
+	"harvest/web"
 )
 
 // stopTimeout bounds the wait for in-flight runs once the daemon is told
@@ -27,11 +30,11 @@ const stopTimeout = 8 * time.Second
 
 func newScheduleCmd(a *app) *cobra.Command {
 	var (
-		configPath, db string
-		once           bool
+		configPath, db, serveAddr string
+		once                      bool
 	)
 	cmd := &cobra.Command{
-		Use:   "schedule [--config FILE] [--db PATH] [--once]",
+		Use:   "schedule [--config FILE] [--db PATH] [--once] [--serve ADDR]",
 		Short: "Crawl each configured source on its schedule, until stopped",
 		Long: `Run until stopped (SIGINT, SIGTERM), crawling each source of the configuration
 on its schedule: a cron spec ("0 3 * * 1", five fields) or a descriptor
@@ -94,13 +97,27 @@ the daemon.`,
 				return s.once(ctx, entries)
 			}
 			a.log.Info("scheduler_starting", "db", path, "lock", lock.Path(), "pid", os.Getpid())
-			return s.serve(ctx, entries)
+			if serveAddr == "" {
+				return s.serve(ctx, entries)
+			}
+			// Serve the catalogue (API, feed, page) while scheduling; the
+			// server stops with the daemon.
+			ln, err := net.Listen("tcp", serveAddr)
+			if err != nil {
+				return fmt.Errorf("serve %s: %w", serveAddr, err)
+			}
+			a.log.Info("serving", "addr", ln.Addr().String())
+			g, gctx := errgroup.WithContext(ctx)
+			g.Go(func() error { return web.Serve(gctx, ln, web.New(catalogue, a.log), a.log) })
+			g.Go(func() error { return s.serve(gctx, entries) })
+			return g.Wait()
 		},
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&configPath, "config", "config.yaml", "configuration file")
 	fl.StringVar(&db, "db", "", "SQLite catalogue (default: the config's db, else ./harvest.db)")
 	fl.BoolVar(&once, "once", false, "crawl every scheduled source once, one after the other, and exit")
+	fl.StringVar(&serveAddr, "serve", "", "also serve the catalogue (API, feed, page) on this address, e.g. 127.0.0.1:8080")
 	return cmd
 }
 

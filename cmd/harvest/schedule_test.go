@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -544,5 +546,45 @@ func TestParseSchedule(t *testing.T) {
 	}
 	if _, err := parseSchedule("every day", ""); err == nil {
 		t.Error("parseSchedule(every day) succeeded, want an error")
+	}
+}
+
+// TestScheduleServes runs the daemon with --serve: the catalogue's API
+// answers while sources are crawled on schedule, and both stop together.
+func TestScheduleServes(t *testing.T) {
+	srv := httptest.NewServer(demosite.Handler())
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "catalogue.db")
+	cfg := writeConfig(t, dir, "db: "+dbPath+"\ndefaults:\n  delay: 0\nsources:\n"+
+		"  - name: demo\n    start_urls: ['"+srv.URL+"/']\n    schedule: '@every 1s'\n")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	db := openCatalogue(t, dbPath)
+
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	_, logs, done := startCLI(ctx, "schedule", "--config", cfg, "--serve", addr)
+	waitFor(t, "a run of demo", func() bool { return countStatus(runsOf(t, db, "demo"), store.RunOK) >= 1 })
+	var body []byte
+	waitFor(t, "the API to list publications", func() bool {
+		resp, err := http.Get("http://" + addr + "/api/publications?limit=5")
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		body, _ = io.ReadAll(resp.Body)
+		return resp.StatusCode == http.StatusOK && strings.Contains(string(body), `"title"`)
+	})
+	cancel()
+	if err := waitExit(t, done); err != nil {
+		t.Fatalf("harvest schedule --serve returned %v after being stopped\n%s", err, logs)
+	}
+	if _, err := http.Get("http://" + addr + "/healthz"); err == nil {
+		t.Error("the server still answers after the daemon stopped")
 	}
 }
