@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -128,6 +129,7 @@ type Stats struct {
 	// error: sites are full of dead links).
 	NotModified, SkippedLastmod, Gone int
 	Retries                           int // fetches tried again
+	PeakGoroutines                    int // the most goroutines seen in the process during the run
 	Errors                            int // failed fetches (transport, 5xx, other 4xx) and unreadable pages
 	Queued                            int // URLs waiting
 	Stopped                           string
@@ -351,6 +353,7 @@ func (r *run) run(ctx context.Context) (Stats, error) {
 					return
 				}
 				r.do(ctx, t)
+				r.sampleGoroutines()
 				if ctx.Err() == nil {
 					// A task cut short by cancellation is not done: a
 					// resumed run fetches it again.
@@ -755,6 +758,15 @@ func looksHTML(ct string, body []byte) bool {
 		return true
 	}
 	return strings.HasPrefix(sniffed, "text/html")
+}
+
+func (r *run) sampleGoroutines() {
+	n := runtime.NumGoroutine()
+	r.count(func(s *Stats) {
+		if n > s.PeakGoroutines {
+			s.PeakGoroutines = n
+		}
+	})
 }
 
 func (r *run) count(f func(*Stats)) {

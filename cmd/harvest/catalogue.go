@@ -24,6 +24,17 @@ type catalogueSink struct {
 	run   *store.Run
 	noise map[string]int
 	seen  map[int64]struct{} // records this run found
+	// dbTime is the time spent in catalogue calls, for the share of a
+	// run that SQLite takes.
+	dbTime time.Duration
+}
+
+// timed adds the time since start to the catalogue time.
+func (c *catalogueSink) timed(start time.Time) {
+	d := time.Since(start)
+	c.mu.Lock()
+	c.dbTime += d
+	c.mu.Unlock()
 }
 
 func newCatalogueSink(db *store.DB, source string, run *store.Run, noise map[string]int) *catalogueSink {
@@ -36,6 +47,7 @@ func newCatalogueSink(db *store.DB, source string, run *store.Run, noise map[str
 
 func (c *catalogueSink) Publication(ctx context.Context, f crawler.Found) error {
 	now := time.Now().UTC()
+	defer c.timed(time.Now())
 	res, err := c.db.Save(ctx, f.Publication, now)
 	if err != nil {
 		return err
@@ -66,6 +78,7 @@ func (c *catalogueSink) Publication(ctx context.Context, f crawler.Found) error 
 }
 
 func (c *catalogueSink) Unchanged(ctx context.Context, url string) error {
+	defer c.timed(time.Now())
 	id, err := c.db.TouchPage(ctx, c.source, url, time.Now().UTC())
 	if err != nil {
 		return err
@@ -80,6 +93,7 @@ func (c *catalogueSink) Unchanged(ctx context.Context, url string) error {
 }
 
 func (c *catalogueSink) Gone(ctx context.Context, url string, _ int) error {
+	defer c.timed(time.Now())
 	removed, err := c.db.MarkGone(ctx, c.source, url, time.Now().UTC())
 	if err != nil {
 		return err
@@ -93,6 +107,7 @@ func (c *catalogueSink) Gone(ctx context.Context, url string, _ int) error {
 }
 
 func (c *catalogueSink) Recall(ctx context.Context, url string) (crawler.Remembered, bool, error) {
+	defer c.timed(time.Now())
 	m, ok, err := c.db.Page(ctx, c.source, url)
 	if err != nil || !ok || m.PublicationID == 0 {
 		return crawler.Remembered{}, false, err
@@ -101,6 +116,7 @@ func (c *catalogueSink) Recall(ctx context.Context, url string) (crawler.Remembe
 }
 
 func (c *catalogueSink) Write(ctx context.Context, ops []crawler.JournalOp) error {
+	defer c.timed(time.Now())
 	out := make([]store.FrontierOp, len(ops))
 	for i, op := range ops {
 		e := op.Entry

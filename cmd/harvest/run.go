@@ -182,7 +182,8 @@ func (h *harvester) crawlOne(ctx context.Context, opts crawler.Options) (report,
 	h.log.Info("run_finished", "source", opts.Source, "status", run.Status, "pages", stats.Pages,
 		"publications", stats.Publications, "new", run.New, "changed", run.Changed,
 		"unchanged", run.Unchanged, "duplicates", run.Duplicates, "removed", run.Removed,
-		"not_modified", stats.NotModified, "skipped_lastmod", stats.SkippedLastmod, "errors", stats.Errors)
+		"not_modified", stats.NotModified, "skipped_lastmod", stats.SkippedLastmod, "errors", stats.Errors,
+		"seconds", rep.Duration.Seconds(), "db_seconds", sink.dbTime.Seconds(), "peak_goroutines", stats.PeakGoroutines)
 	return rep, crawlErr
 }
 
