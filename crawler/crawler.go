@@ -165,6 +165,7 @@ type run struct {
 	frontier *frontier
 	gate     hostGate
 	variants queryVariants
+	links    linkSet
 
 	mu    sync.Mutex
 	stats Stats
@@ -667,6 +668,13 @@ func (r *run) readPage(ctx context.Context, t task, final string, resp *colly.Re
 	}
 	r.log.Debug("page_read", "url", final, "kind", res.Kind, "reason", res.Reason, "links", len(res.Links))
 	if res.Kind != extract.KindPublication {
+		etag, lastMod := resp.Headers.Get("ETag"), resp.Headers.Get("Last-Modified")
+		if r.opts.Memory != nil && (etag != "" || lastMod != "") {
+			m := Remembered{ETag: etag, LastModified: lastMod, Fetched: time.Now().UTC(), Links: inScope}
+			if err := r.opts.Memory.Remember(ctx, final, m); err != nil {
+				r.fail(fmt.Errorf("remember %s: %w", final, err))
+			}
+		}
 		return
 	}
 	p := res.Publication
@@ -700,18 +708,19 @@ func (r *run) inScope(raw string) bool {
 // enqueue queues a discovered URL when it is in scope. lastmod is the
 // sitemap's, when a sitemap listed it.
 func (r *run) enqueue(raw string, depth int, lastmod string) {
-	n, err := urlnorm.Normalize(raw)
+	// Pages link the same URLs again and again (menus, tag clouds,
+	// related blocks): a link already handled is done with at once.
+	if lastmod == "" && !r.links.first(raw) {
+		return
+	}
+	n, key, err := urlnorm.NormalizeKey(raw)
 	if err != nil {
 		return
 	}
-	if !r.inScope(n) {
+	u, err := url.Parse(n)
+	if err != nil || r.scope.why(u) != "" {
 		return
 	}
-	key, err := urlnorm.Key(n)
-	if err != nil {
-		return
-	}
-	u, _ := url.Parse(n)
 	if u.RawQuery != "" && !r.variants.allow(u.Scheme+"://"+u.Host+u.Path, key) {
 		r.log.Debug("url_skipped", "url", n, "reason", "too many query variants of one path")
 		return

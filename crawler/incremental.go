@@ -16,13 +16,19 @@ type Remembered struct {
 	Links []string
 }
 
-// Memory recalls publication pages fetched by earlier runs. Those are
-// requested conditionally (If-None-Match, If-Modified-Since), and not at
-// all when a sitemap's lastmod for them is no newer than their last
-// fetch. Pages it does not know (listings among them) are always fetched
-// in full.
+// Memory recalls pages fetched by earlier runs. Those are requested
+// conditionally (If-None-Match, If-Modified-Since); a publication page is
+// not requested at all when a sitemap's lastmod for it is no newer than
+// its last fetch. A page that answers 304 is unchanged, and its
+// remembered links are queued as if it had been read: a listing is thus
+// always re-read, either in full or by the server's word that it has not
+// changed. Pages it does not know are fetched in full.
 type Memory interface {
 	Recall(ctx context.Context, url string) (Remembered, bool, error)
+	// Remember keeps what a listing or other page taught (publication
+	// pages are remembered by the sink, with their record). Only pages
+	// served with a validator (ETag or Last-Modified) are remembered.
+	Remember(ctx context.Context, url string, m Remembered) error
 }
 
 // Journal operations.

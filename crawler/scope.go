@@ -59,7 +59,16 @@ type scope struct {
 	hosts   map[string]bool
 	include []*regexp.Regexp
 	exclude []*regexp.Regexp
+
+	// decided caches decisions: the same links (menus, tag clouds,
+	// related blocks) stand on every page, and the trap rules are
+	// regular expressions.
+	mu      sync.Mutex
+	decided map[string]string
 }
+
+// maxDecided bounds the decision cache; it starts over when full.
+const maxDecided = 100_000
 
 func newScope(hosts []string, include, exclude []*regexp.Regexp) *scope {
 	s := &scope{hosts: map[string]bool{}, include: include, exclude: exclude}
@@ -77,6 +86,24 @@ func (s *scope) hostAllowed(u *url.URL) bool {
 
 // why returns "" when u may be queued, else the reason it may not.
 func (s *scope) why(u *url.URL) string {
+	raw := u.String()
+	s.mu.Lock()
+	reason, ok := s.decided[raw]
+	s.mu.Unlock()
+	if ok {
+		return reason
+	}
+	reason = s.decide(u, raw)
+	s.mu.Lock()
+	if s.decided == nil || len(s.decided) >= maxDecided {
+		s.decided = make(map[string]string)
+	}
+	s.decided[raw] = reason
+	s.mu.Unlock()
+	return reason
+}
+
+func (s *scope) decide(u *url.URL, raw string) string {
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return "scheme"
 	}
@@ -86,7 +113,6 @@ func (s *scope) why(u *url.URL) string {
 	if skipExtensions[strings.ToLower(path.Ext(u.Path))] {
 		return "not a page"
 	}
-	raw := u.String()
 	if len(raw) > 1000 || repeatedSegments(u.Path) || strings.Count(u.Path, "/") > 15 {
 		return "trap"
 	}
@@ -142,5 +168,30 @@ func (q *queryVariants) allow(path, key string) bool {
 		q.paths[path] = seen
 	}
 	seen[key] = struct{}{}
+	return true
+}
+
+// linkSet remembers the raw links already handled in a run, so that the
+// same link on page after page costs a map lookup. It is bounded: when
+// full it starts over (a link handled twice is harmless, the frontier
+// claims each URL once).
+type linkSet struct {
+	mu   sync.Mutex
+	seen map[string]struct{}
+}
+
+const maxLinks = 200_000
+
+// first reports whether raw is new, and marks it handled.
+func (l *linkSet) first(raw string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if _, ok := l.seen[raw]; ok {
+		return false
+	}
+	if l.seen == nil || len(l.seen) >= maxLinks {
+		l.seen = make(map[string]struct{})
+	}
+	l.seen[raw] = struct{}{}
 	return true
 }

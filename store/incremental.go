@@ -60,6 +60,10 @@ func (db *DB) Page(ctx context.Context, source, url string) (PageMemory, bool, e
 
 // RememberPage records what a fetch of a publication page learned.
 func (db *DB) RememberPage(ctx context.Context, source string, m PageMemory) error {
+	return rememberPage(ctx, db.write, source, m)
+}
+
+func rememberPage(ctx context.Context, ex execer, source string, m PageMemory) error {
 	key, err := urlnorm.Key(m.URL)
 	if err != nil {
 		return fmt.Errorf("remember page %s: %w", m.URL, err)
@@ -72,7 +76,7 @@ func (db *DB) RememberPage(ctx context.Context, source string, m PageMemory) err
 	if m.PublicationID != 0 {
 		pubID = m.PublicationID
 	}
-	if _, err := db.write.ExecContext(ctx, `INSERT INTO pages
+	if _, err := ex.ExecContext(ctx, `INSERT INTO pages
 		(source, url_key, url, publication_id, etag, last_modified, fetched_at, links)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (source, url_key) DO UPDATE SET url = excluded.url,
@@ -124,6 +128,47 @@ func (db *DB) TouchPage(ctx context.Context, source, url string, seen time.Time)
 		return 0, fmt.Errorf("touch page %s: %w", url, err)
 	}
 	return pubID.Int64, nil
+}
+
+// TouchPages is TouchPage for many pages in one transaction. It returns
+// the ids of the records the pages fed (0 for a page that fed none).
+func (db *DB) TouchPages(ctx context.Context, source string, urls []string, seen time.Time) ([]int64, error) {
+	ids := make([]int64, len(urls))
+	if len(urls) == 0 {
+		return ids, nil
+	}
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("touch pages: %w", err)
+	}
+	defer tx.Rollback()
+	when := formatTime(seen)
+	for i, u := range urls {
+		key, err := urlnorm.Key(u)
+		if err != nil {
+			return nil, fmt.Errorf("touch page %s: %w", u, err)
+		}
+		var pubID sql.NullInt64
+		err = tx.QueryRowContext(ctx, `SELECT publication_id FROM pages WHERE source = ? AND url_key = ?`, source, key).Scan(&pubID)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && !pubID.Valid) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("touch page %s: %w", u, err)
+		}
+		if err := touch(ctx, tx, pubID.Int64, when); err != nil {
+			return nil, err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE pages SET fetched_at = MAX(fetched_at, ?) WHERE source = ? AND url_key = ?`,
+			when, source, key); err != nil {
+			return nil, fmt.Errorf("touch page %s: %w", u, err)
+		}
+		ids[i] = pubID.Int64
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("touch pages: %w", err)
+	}
+	return ids, nil
 }
 
 // MarkGone records that a page answered 404 or 410. The record whose own

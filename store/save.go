@@ -47,6 +47,13 @@ type SaveResult struct {
 // record is updated (fields only when the content hash differs); found
 // any other way, only last_seen and the record's URL list change.
 func (db *DB) Save(ctx context.Context, p harvest.Publication, seen time.Time) (SaveResult, error) {
+	return db.SavePage(ctx, p, seen, nil)
+}
+
+// SavePage is Save, and also remembers the page the publication was read
+// from (for conditional requests), in the same transaction. page may be
+// nil; its PublicationID is set to the record's.
+func (db *DB) SavePage(ctx context.Context, p harvest.Publication, seen time.Time, page *PageMemory) (SaveResult, error) {
 	in, err := prepare(p, seen)
 	if err != nil {
 		return SaveResult{}, fmt.Errorf("save %s: %w", p.URL, err)
@@ -59,6 +66,13 @@ func (db *DB) Save(ctx context.Context, p harvest.Publication, seen time.Time) (
 	res, err := save(ctx, tx, in)
 	if err != nil {
 		return SaveResult{}, fmt.Errorf("save %s: %w", p.URL, err)
+	}
+	if page != nil {
+		m := *page
+		m.PublicationID = res.ID
+		if err := rememberPage(ctx, tx, p.Source, m); err != nil {
+			return SaveResult{}, err
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return SaveResult{}, fmt.Errorf("save %s: %w", p.URL, err)

@@ -148,23 +148,32 @@ func cleanQuery(raw string) string {
 // Key returns the identity of raw: its normalised form with any trailing
 // slash dropped from a non-root path.
 func Key(raw string) (string, error) {
-	n, err := Normalize(raw)
+	_, k, err := NormalizeKey(raw)
+	return k, err
+}
+
+// NormalizeKey returns both the normalised form of raw and its key,
+// parsing it once.
+func NormalizeKey(raw string) (normalized, key string, err error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
-		return "", err
+		return "", "", fmt.Errorf("normalise %q: %w", raw, err)
 	}
-	u, err := url.Parse(n)
-	if err != nil {
-		return "", fmt.Errorf("key %q: %w", raw, err)
+	if normalized, err = normalizeURL(u); err != nil {
+		return "", "", err
 	}
-	if p := u.EscapedPath(); len(p) > 1 && strings.HasSuffix(p, "/") {
-		if err := setEscapedPath(u, strings.TrimRight(p, "/")); err != nil {
-			return "", fmt.Errorf("key %q: %w", raw, err)
-		}
-		if u.EscapedPath() == "" {
-			_ = setEscapedPath(u, "/")
-		}
+	p := u.EscapedPath()
+	if len(p) <= 1 || !strings.HasSuffix(p, "/") {
+		return normalized, normalized, nil
 	}
-	return u.String(), nil
+	trimmed := strings.TrimRight(p, "/")
+	if trimmed == "" {
+		trimmed = "/"
+	}
+	if err := setEscapedPath(u, trimmed); err != nil {
+		return "", "", fmt.Errorf("key %q: %w", raw, err)
+	}
+	return normalized, u.String(), nil
 }
 
 // SameSite reports whether a and b are on the same host, ignoring a

@@ -24,6 +24,10 @@ type catalogueSink struct {
 	run   *store.Run
 	noise map[string]int
 	seen  map[int64]struct{} // records this run found
+	// touches are unchanged pages not yet written; flushMu keeps their
+	// writes in order.
+	touches []string
+	flushMu sync.Mutex
 	// dbTime is the time spent in catalogue calls, for the share of a
 	// run that SQLite takes.
 	dbTime time.Duration
@@ -48,14 +52,10 @@ func newCatalogueSink(db *store.DB, source string, run *store.Run, noise map[str
 func (c *catalogueSink) Publication(ctx context.Context, f crawler.Found) error {
 	now := time.Now().UTC()
 	defer c.timed(time.Now())
-	res, err := c.db.Save(ctx, f.Publication, now)
+	res, err := c.db.SavePage(ctx, f.Publication, now, &store.PageMemory{
+		URL: f.URL, ETag: f.ETag, LastModified: f.LastModified, Fetched: now, Links: f.Links,
+	})
 	if err != nil {
-		return err
-	}
-	if err := c.db.RememberPage(ctx, c.source, store.PageMemory{
-		URL: f.URL, PublicationID: res.ID, ETag: f.ETag, LastModified: f.LastModified,
-		Fetched: now, Links: f.Links,
-	}); err != nil {
 		return err
 	}
 	c.mu.Lock()
@@ -77,17 +77,46 @@ func (c *catalogueSink) Publication(ctx context.Context, f crawler.Found) error 
 	return nil
 }
 
+// touchBatch is how many unchanged pages are recorded in one transaction.
+const touchBatch = 256
+
+// Unchanged records a page found unchanged. Touches are batched: they are
+// written when the batch is full, before every frontier write (so that a
+// page journaled as done always has its touch), and at the end of the run.
 func (c *catalogueSink) Unchanged(ctx context.Context, url string) error {
+	c.mu.Lock()
+	c.touches = append(c.touches, url)
+	full := len(c.touches) >= touchBatch
+	c.mu.Unlock()
+	if full {
+		return c.flushTouches(ctx)
+	}
+	return nil
+}
+
+// flushTouches writes the pending touches.
+func (c *catalogueSink) flushTouches(ctx context.Context) error {
+	c.flushMu.Lock()
+	defer c.flushMu.Unlock()
+	c.mu.Lock()
+	urls := c.touches
+	c.touches = nil
+	c.mu.Unlock()
+	if len(urls) == 0 {
+		return nil
+	}
 	defer c.timed(time.Now())
-	id, err := c.db.TouchPage(ctx, c.source, url, time.Now().UTC())
+	ids, err := c.db.TouchPages(ctx, c.source, urls, time.Now().UTC())
 	if err != nil {
 		return err
 	}
-	if id != 0 {
-		c.mu.Lock()
-		c.seen[id] = struct{}{}
-		c.run.Unchanged++
-		c.mu.Unlock()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, id := range ids {
+		if id != 0 {
+			c.seen[id] = struct{}{}
+			c.run.Unchanged++
+		}
 	}
 	return nil
 }
@@ -109,13 +138,23 @@ func (c *catalogueSink) Gone(ctx context.Context, url string, _ int) error {
 func (c *catalogueSink) Recall(ctx context.Context, url string) (crawler.Remembered, bool, error) {
 	defer c.timed(time.Now())
 	m, ok, err := c.db.Page(ctx, c.source, url)
-	if err != nil || !ok || m.PublicationID == 0 {
+	if err != nil || !ok {
 		return crawler.Remembered{}, false, err
 	}
 	return crawler.Remembered{ETag: m.ETag, LastModified: m.LastModified, Fetched: m.Fetched, Links: m.Links}, true, nil
 }
 
+func (c *catalogueSink) Remember(ctx context.Context, url string, m crawler.Remembered) error {
+	defer c.timed(time.Now())
+	return c.db.RememberPage(ctx, c.source, store.PageMemory{
+		URL: url, ETag: m.ETag, LastModified: m.LastModified, Fetched: m.Fetched, Links: m.Links,
+	})
+}
+
 func (c *catalogueSink) Write(ctx context.Context, ops []crawler.JournalOp) error {
+	if err := c.flushTouches(ctx); err != nil {
+		return err
+	}
 	defer c.timed(time.Now())
 	out := make([]store.FrontierOp, len(ops))
 	for i, op := range ops {

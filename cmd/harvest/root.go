@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/pprof"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -14,6 +15,8 @@ import (
 type app struct {
 	out, errOut io.Writer
 	verbose     bool
+	cpuProfile  string
+	stopProfile func()
 	logFormat   string // text or json
 	log         *slog.Logger
 }
@@ -45,12 +48,31 @@ Start with "harvest demo".`,
 			default:
 				return usageError("--log-format %q: want text or json", a.logFormat)
 			}
+			if a.cpuProfile != "" {
+				f, err := os.Create(a.cpuProfile)
+				if err != nil {
+					return fmt.Errorf("cpu profile: %w", err)
+				}
+				if err := pprof.StartCPUProfile(f); err != nil {
+					f.Close()
+					return fmt.Errorf("cpu profile: %w", err)
+				}
+				a.stopProfile = func() { pprof.StopCPUProfile(); f.Close() }
+			}
 			return nil
 		},
+		PersistentPostRun: func(*cobra.Command, []string) {
+			if a.stopProfile != nil {
+				a.stopProfile()
+			}
+		},
 	}
+	root.PersistentFlags().StringVar(&a.cpuProfile, "cpuprofile", "", "write a CPU profile (go tool pprof) to this file")
+	_ = root.PersistentFlags().MarkHidden("cpuprofile")
 	root.PersistentFlags().BoolVarP(&a.verbose, "verbose", "v", false, "log every page (debug level)")
 	root.PersistentFlags().StringVar(&a.logFormat, "log-format", "text", "log format on standard error: text or json")
-	root.AddCommand(newCrawlCmd(a), newExportCmd(a), newDemoCmd(a), newScheduleCmd(a), newRunsCmd(a), newChangesCmd(a), newServeCmd(a), newExtractCmd(a))
+	root.AddCommand(newCrawlCmd(a), newExportCmd(a), newDemoCmd(a), newScheduleCmd(a), newRunsCmd(a), newChangesCmd(a), newServeCmd(a), newExtractCmd(a),
+		newBenchCmd(a), newBenchSiteCmd(), newBenchCollyCmd())
 	return root
 }
 

@@ -130,6 +130,7 @@ func (h *harvester) crawlOne(ctx context.Context, opts crawler.Options) (report,
 	}
 	stats, crawlErr := crawler.Run(ctx, opts, sink)
 	end := context.WithoutCancel(ctx)
+	crawlErr = errors.Join(crawlErr, sink.flushTouches(end))
 	if bar != nil {
 		_ = bar.Finish()
 		fmt.Fprintln(h.out)
