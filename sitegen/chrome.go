@@ -150,7 +150,7 @@ func writeHead(p *page, base string) {
 	}
 	p.s("--wp--preset--shadow--natural: 6px 6px 9px rgba(0, 0, 0, 0.2);--wp--preset--shadow--deep: 12px 12px 50px rgba(0, 0, 0, 0.4);--wp--preset--shadow--sharp: 6px 6px 0px rgba(0, 0, 0, 0.2);--wp--preset--shadow--outlined: 6px 6px 0px -3px rgba(255, 255, 255, 1), 6px 6px rgba(0, 0, 0, 1);--wp--preset--shadow--crisp: 6px 6px 0px rgba(0, 0, 0, 1);}\n")
 	p.s(":where(.is-layout-flex){gap: 0.5em;}:where(.is-layout-grid){gap: 0.5em;}body .is-layout-flex{display: flex;}.is-layout-flex{flex-wrap: wrap;align-items: center;}.is-layout-flex > :is(*, div){margin: 0;}body .is-layout-grid{display: grid;}.is-layout-grid > :is(*, div){margin: 0;}:where(.wp-block-columns.is-layout-flex){gap: 2em;}:where(.wp-block-columns.is-layout-grid){gap: 2em;}:where(.wp-block-post-template.is-layout-flex){gap: 1.25em;}:where(.wp-block-post-template.is-layout-grid){gap: 1.25em;}\n")
-	for _, prop := range []struct{ class, css string }{{"color", "color"}, {"background-color", "background-color"}, {"border-color", "border-color"}} {
+	for _, prop := range []struct{ class, css string }{{"color", "color"}, {"background-color", "background-color"}} {
 		for _, c := range palette {
 			fmt.Fprintf(p, ".has-%s-%s{%s: var(--wp--preset--color--%s) !important;}", c.name, prop.class, prop.css, c.name)
 		}
@@ -168,13 +168,10 @@ func writeHead(p *page, base string) {
 	}
 	p.s("\n.wp-block-navigation a:where(:not(.wp-element-button)){color: inherit;}\n:where(.wp-block-post-template.is-layout-flex){gap: 1.25em;}:where(.wp-block-post-template.is-layout-grid){gap: 1.25em;}\n.wp-block-pullquote{font-size: 1.5em;line-height: 1.6;}\n</style>\n")
 	p.s("<style id=\"northstar-style-inline-css\">\n")
-	for k, c := range palette[12:] {
+	for k, c := range palette[12:14] {
 		fmt.Fprintf(p, ".ns-theme-%d .site-header{background-color:%s;border-bottom:3px solid var(--wp--preset--color--accent);}", k, c.hex)
 		fmt.Fprintf(p, ".ns-theme-%d .resource-type{color:%s;}", k, c.hex)
 		fmt.Fprintf(p, ".ns-theme-%d .button,.ns-theme-%d .read-more{background:%s;color:#fff;border-radius:2px;padding:.2em .6em;}\n", k, k, c.hex)
-	}
-	for k := 1; k <= 12; k++ {
-		fmt.Fprintf(p, ".col-%d{flex:0 0 %.4f%%;max-width:%.4f%%;}", k, float64(k)*100/12, float64(k)*100/12)
 	}
 	p.s("\n@media (max-width: 782px){.site-content{flex-direction:column;}.widget-area{order:2;}.main-navigation .sub-menu{position:static;box-shadow:none;}.menu-toggle{display:block;}}\n")
 	p.s("@media print{.site-header,.site-footer,.widget-area,.sharedaddy,#cookie-notice,.related-resources{display:none !important;}}\n")
@@ -229,33 +226,39 @@ const emojiLoader = `/*! This file is auto-generated */
 !function(d,w,s){var f=d.createElement("canvas"),c=f.getContext&&f.getContext("2d"),t=String.fromCharCode;function p(e,a){c.clearRect(0,0,f.width,f.height);c.fillText(e,0,0);e=f.toDataURL();c.clearRect(0,0,f.width,f.height);c.fillText(a,0,0);return e===f.toDataURL()}function u(e){if(!c||!c.fillText)return!1;c.textBaseline="top";c.font="600 32px Arial";switch(e){case"flag":return!p("\ud83c\udff3\ufe0f\u200d\u26a7\ufe0f","\ud83c\udff3\ufe0f\u200b\u26a7\ufe0f")&&!p("\ud83c\uddfa\ud83c\uddf3","\ud83c\uddfa\u200b\ud83c\uddf3");case"emoji":return!p("\ud83d\udc26\u200d\u2b1b","\ud83d\udc26\u200b\u2b1b")}return!1}function l(e){var a=d.createElement("script");a.src=e;a.defer=!0;d.head.appendChild(a)}s.supports={everything:!0,everythingExceptFlag:!0};["flag","emoji"].forEach(function(e){s.supports[e]=u(e);s.supports.everything=s.supports.everything&&s.supports[e];"flag"!==e&&(s.supports.everythingExceptFlag=s.supports.everythingExceptFlag&&s.supports[e])});s.supports.everythingExceptFlag=s.supports.everythingExceptFlag&&!s.supports.flag;s.DOMReady=!1;s.readyCallback=function(){s.DOMReady=!0};s.supports.everything||(s.readyCallback(),s.source&&(s.source.concatemoji?l(s.source.concatemoji):s.source.wpemoji&&s.source.twemoji&&(l(s.source.twemoji),l(s.source.wpemoji))))}(document,window,window._wpemojiSettings);
 `
 
-func termSlug(name string) string { return slugify(name) }
+// typeSlugs and tagSlugs are the terms' slugs, in the order of their names.
+var (
+	typeSlugs = slugsOf(typeNames)
+	tagSlugs  = slugsOf(tagNames)
+)
+
+func slugsOf(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = slugify(n)
+	}
+	return out
+}
 
 // typeID and tagID are the WordPress term IDs of the site's taxonomies.
 func typeID(t int) int { return 3 + t }
 func tagID(t int) int  { return 20 + t }
 
 // writeHeader writes the skip link, the site header with the main menu
-// (desktop and off-canvas copies, as many themes print it) and the search
-// form, and opens the content area.
+// and the search form, and opens the content area.
 func (s *Site) writeHeader(p *page, base string) {
 	p.s("<div id=\"page\" class=\"site\">\n<a class=\"skip-link screen-reader-text\" href=\"#primary\">Skip to content</a>\n")
 	p.s("<div class=\"top-bar\"><div class=\"top-bar__inner\"><span class=\"top-bar__contact\">Questions? <a href=\"mailto:info@northstar.example\">info@northstar.example</a> · +44 20 7946 0321</span>")
-	p.s("<ul class=\"top-bar__social\">")
-	writeSocial(p)
-	p.s("</ul></div></div>\n")
+	p.s("</div></div>\n")
 	p.s("<header id=\"masthead\" class=\"site-header\">\n\t<div class=\"site-branding\">\n")
 	fmt.Fprintf(p, "\t\t<a href=\"%s/\" class=\"custom-logo-link\" rel=\"home\"><img width=\"240\" height=\"64\" src=\"%s/wp-content/uploads/2019/03/northstar-logo.svg\" class=\"custom-logo\" alt=\"%s\" decoding=\"async\"></a>\n", base, base, siteName)
 	fmt.Fprintf(p, "\t\t<p class=\"site-title\"><a href=\"%s/\" rel=\"home\">%s</a></p>\n\t\t<p class=\"site-description\">%s</p>\n\t</div>\n", base, siteName, siteTagline)
-	for copyN, id := range []string{"site-navigation", "offcanvas-navigation"} {
-		label := "Primary menu"
-		if copyN == 1 {
-			label = "Mobile menu"
-		}
-		fmt.Fprintf(p, "\t<nav id=\"%s\" class=\"main-navigation\" aria-label=\"%s\">\n", id, label)
+	{
+		const id = "site-navigation"
+		fmt.Fprintf(p, "\t<nav id=\"%s\" class=\"main-navigation\" aria-label=\"Primary menu\">\n", id)
 		fmt.Fprintf(p, "\t\t<button class=\"menu-toggle\" aria-controls=\"%s-menu\" aria-expanded=\"false\"><svg class=\"icon icon-menu\" aria-hidden=\"true\" viewBox=\"0 0 24 24\"><path d=\"M3 6h18v2H3zm0 5h18v2H3zm0 5h18v2H3z\"/></svg><span>Menu</span></button>\n", id)
 		fmt.Fprintf(p, "\t\t<ul id=\"%s-menu\" class=\"menu nav-menu\">\n", id)
-		item := 101 + copyN*100
+		item := 101
 		li := func(href, text string, sub func()) {
 			cls := "menu-item menu-item-type-post_type menu-item-object-page"
 			if sub != nil {
@@ -278,17 +281,17 @@ func (s *Site) writeHeader(p *page, base string) {
 		li("/resources/", "Resources", func() {
 			subLi("/resources/", "All resources")
 			for t, name := range typeNames {
-				subLi("/resource-type/"+termSlug(name)+"/", typeNames[t])
+				subLi("/resource-type/"+slugify(name)+"/", typeNames[t])
 			}
 		})
 		li("/tag/supply-chains/", "Topics", func() {
 			for t := gSupplyChains; t < len(tagNames); t++ {
-				subLi("/tag/"+termSlug(tagNames[t])+"/", tagNames[t])
+				subLi("/tag/"+tagSlugs[t]+"/", tagNames[t])
 			}
 		})
 		li("/tag/global/", "Regions", func() {
 			for t := gGlobal; t < gSupplyChains; t++ {
-				subLi("/tag/"+termSlug(tagNames[t])+"/", tagNames[t])
+				subLi("/tag/"+tagSlugs[t]+"/", tagNames[t])
 			}
 		})
 		li("/events/", "Events", nil)
@@ -304,22 +307,18 @@ func (s *Site) writeHeader(p *page, base string) {
 	p.s("</header>\n\n<div id=\"content\" class=\"site-content\">\n<div id=\"primary\" class=\"content-area\">\n<main id=\"main\" class=\"site-main\">\n")
 }
 
-// socialIcons are the footer's and top bar's profile links with their
-// inline SVG icons.
-var socialIcons = []struct{ name, href, path string }{
-	{"LinkedIn", "https://www.linkedin.com/company/northstar-network-example", "M20.45 20.45h-3.55v-5.57c0-1.33-.03-3.04-1.85-3.04-1.85 0-2.14 1.45-2.14 2.94v5.67H9.35V9h3.41v1.56h.05c.48-.9 1.64-1.85 3.37-1.85 3.6 0 4.27 2.37 4.27 5.46v6.28zM5.34 7.43a2.06 2.06 0 1 1 0-4.12 2.06 2.06 0 0 1 0 4.12zM7.12 20.45H3.56V9h3.56v11.45zM22.22 0H1.77C.79 0 0 .77 0 1.73v20.54C0 23.23.79 24 1.77 24h20.45c.98 0 1.78-.77 1.78-1.73V1.73C24 .77 23.2 0 22.22 0z"},
-	{"X", "https://x.com/northstar_example", "M18.24 2.25h3.31l-7.23 8.26 8.5 11.24h-6.66l-5.21-6.82-5.97 6.82H1.68l7.73-8.84L1.25 2.25h6.83l4.71 6.23zm-1.16 17.52h1.83L7.08 4.13H5.12z"},
-	{"YouTube", "https://www.youtube.com/@northstar-example", "M23.5 6.19a3.02 3.02 0 0 0-2.12-2.14C19.5 3.55 12 3.55 12 3.55s-7.5 0-9.38.5A3.02 3.02 0 0 0 .5 6.19C0 8.07 0 12 0 12s0 3.93.5 5.81a3.02 3.02 0 0 0 2.12 2.14c1.88.5 9.38.5 9.38.5s7.5 0 9.38-.5a3.02 3.02 0 0 0 2.12-2.14C24 15.93 24 12 24 12s0-3.93-.5-5.81zM9.55 15.57V8.43L15.82 12l-6.27 3.57z"},
-	{"Facebook", "https://www.facebook.com/northstar.example", "M24 12.07C24 5.41 18.63 0 12 0S0 5.4 0 12.07C0 18.1 4.39 23.1 10.13 24v-8.44H7.08v-3.49h3.04V9.41c0-3.02 1.8-4.7 4.54-4.7 1.31 0 2.68.24 2.68.24v2.97h-1.5c-1.5 0-1.96.93-1.96 1.89v2.26h3.32l-.53 3.5h-2.8V24C19.62 23.1 24 18.1 24 12.07z"},
-	{"RSS", "/feed/", "M6.18 15.64a2.18 2.18 0 0 1 2.18 2.18C8.36 19 7.38 20 6.18 20 5 20 4 19 4 17.82a2.18 2.18 0 0 1 2.18-2.18M4 4.44A15.56 15.56 0 0 1 19.56 20h-2.83A12.73 12.73 0 0 0 4 7.27V4.44m0 5.66a9.9 9.9 0 0 1 9.9 9.9h-2.83A7.07 7.07 0 0 0 4 12.93V10.1z"},
+// socialIcons are the footer's profile links; their icons come from the
+// theme's SVG sprite.
+var socialIcons = []struct{ name, href string }{
+	{"LinkedIn", "https://www.linkedin.com/company/northstar-network-example"},
+	{"X", "https://x.com/northstar_example"},
+	{"YouTube", "https://www.youtube.com/@northstar-example"},
+	{"Facebook", "https://www.facebook.com/northstar.example"},
 }
 
 func writeSocial(p *page) {
 	for _, sc := range socialIcons {
-		if sc.href[0] == '/' {
-			continue // the feed is linked from the footer's own column
-		}
-		fmt.Fprintf(p, "<li class=\"social-%s\"><a href=\"%s\" target=\"_blank\" rel=\"noopener\"><svg class=\"icon\" aria-hidden=\"true\" viewBox=\"0 0 24 24\"><path d=\"%s\"/></svg><span class=\"screen-reader-text\">%s</span></a></li>", termSlug(sc.name), sc.href, sc.path, sc.name)
+		fmt.Fprintf(p, "<li class=\"social-%s\"><a href=\"%s\" target=\"_blank\" rel=\"noopener\"><svg class=\"icon\" aria-hidden=\"true\"><use href=\"#icon-%s\"></use></svg><span class=\"screen-reader-text\">%s</span></a></li>", slugify(sc.name), sc.href, slugify(sc.name), sc.name)
 	}
 }
 
@@ -330,7 +329,7 @@ func (s *Site) writeFooter(p *page, base string) {
 	fmt.Fprintf(p, "\t<section id=\"search-2\" class=\"widget widget_search\"><form role=\"search\" method=\"get\" class=\"search-form\" action=\"%s/\"><label><span class=\"screen-reader-text\">Search for:</span><input type=\"search\" class=\"search-field\" placeholder=\"Search resources …\" value=\"\" name=\"s\"></label><input type=\"submit\" class=\"search-submit\" value=\"Search\"></form></section>\n", base)
 	p.s("\t<section id=\"categories-2\" class=\"widget widget_categories\">\n\t\t<h2 class=\"widget-title\">Resource types</h2>\n\t\t<ul>\n")
 	for t, name := range typeNames {
-		fmt.Fprintf(p, "\t\t\t<li class=\"cat-item cat-item-%d\"><a href=\"%s/resource-type/%s/\">%s</a> (%s)</li>\n", typeID(t), base, termSlug(name), name, thousands(s.typeCount[t]))
+		fmt.Fprintf(p, "\t\t\t<li class=\"cat-item cat-item-%d\"><a href=\"%s/resource-type/%s/\">%s</a> (%s)</li>\n", typeID(t), base, slugify(name), name, thousands(s.typeCount[t]))
 	}
 	p.s("\t\t</ul>\n\t</section>\n")
 	p.s("\t<section id=\"tag_cloud-2\" class=\"widget widget_tag_cloud\">\n\t\t<h2 class=\"widget-title\">Popular tags</h2>\n\t\t<div class=\"tagcloud\">")
@@ -351,7 +350,7 @@ func (s *Site) writeFooter(p *page, base string) {
 		if n == 1 {
 			items = "item"
 		}
-		fmt.Fprintf(p, "<a href=\"%s/tag/%s/\" class=\"tag-cloud-link tag-link-%d tag-link-position-%d\" style=\"font-size: %spt;\" aria-label=\"%s (%s %s)\">%s</a>\n\t\t", base, termSlug(name), tagID(t), t+1, strconv.FormatFloat(size, 'f', 3, 64), name, thousands(n), items, name)
+		fmt.Fprintf(p, "<a href=\"%s/tag/%s/\" class=\"tag-cloud-link tag-link-%d tag-link-position-%d\" style=\"font-size: %spt;\" aria-label=\"%s (%s %s)\">%s</a>\n\t\t", base, slugify(name), tagID(t), t+1, strconv.FormatFloat(size, 'f', 3, 64), name, thousands(n), items, name)
 	}
 	p.s("</div>\n\t</section>\n")
 	fmt.Fprintf(p, "\t<section id=\"ai1ec_agenda_widget-2\" class=\"widget widget_ai1ec_agenda_widget\">\n\t\t<h2 class=\"widget-title\">Upcoming events</h2>\n\t\t<div class=\"timely ai1ec-agenda-widget-view ai1ec-clearfix\"><p class=\"ai1ec-no-results\">There are no upcoming events.</p><div class=\"ai1ec-subscribe-buttons-widget\"><a class=\"ai1ec-btn ai1ec-btn-default ai1ec-btn-xs ai1ec-pull-right ai1ec-calendar-link\" href=\"%s/events/\">View Calendar <i class=\"ai1ec-fa ai1ec-fa-arrow-right\"></i></a></div></div>\n\t</section>\n", base)
@@ -366,14 +365,10 @@ func (s *Site) writeFooter(p *page, base string) {
 	}{
 		{"The network", [][2]string{{"/about/", "About us"}, {"/about/members/", "Members"}, {"/events/", "Events"}, {"/newsletter/", "Newsletter"}, {"/contact/", "Contact"}}},
 		{"Resources", nil},
-		{"Regions", nil},
 		{"Legal", [][2]string{{"/privacy-policy/", "Privacy policy"}, {"/cookie-policy/", "Cookie policy"}, {"/feed/", "RSS feed"}}},
 	}
-	for t, name := range typeNames {
-		cols[1].links = append(cols[1].links, [2]string{"/resource-type/" + termSlug(name) + "/", typeNames[t]})
-	}
-	for t := gGlobal; t < gSupplyChains; t++ {
-		cols[2].links = append(cols[2].links, [2]string{"/tag/" + termSlug(tagNames[t]) + "/", tagNames[t]})
+	for t := range typeNames {
+		cols[1].links = append(cols[1].links, [2]string{"/resource-type/" + typeSlugs[t] + "/", typeNames[t]})
 	}
 	for k, col := range cols {
 		fmt.Fprintf(p, "\t\t<section id=\"nav_menu-%d\" class=\"widget widget_nav_menu\"><h2 class=\"widget-title\">%s</h2><div class=\"menu-footer-%d-container\"><ul class=\"menu\">\n", k+2, col.title, k+1)

@@ -1,6 +1,7 @@
 package sitegen
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -52,9 +53,37 @@ func (r *rng) pct(p int) bool { return r.intn(100) < p }
 // it get distinct titles.
 var titleSpace = len(titlePatterns) * len(kinds) * len(topics) * len(sectors) * len(places)
 
-// titlePrime walks the title space in an order that looks random; it is a
-// prime that does not divide titleSpace, so idx -> key is a bijection.
+// titlePrime is a prime that does not divide titleSpace: idx*titlePrime
+// mod titleSpace is a bijection.
 const titlePrime = 1_000_003
+
+// titleParts picks the title pattern, kind, topic, sector and place of
+// publication idx: distinct indexes below titleSpace get distinct
+// combinations. The index is spread over the space by a multiplication,
+// then each part is shifted by a hash of the others, twice over (a
+// bijection too, since each step can be undone given the other parts),
+// so that neighbouring indexes share no visible pattern.
+func (s *Site) titleParts(idx int) (pattern, kind, topic, sector, place int) {
+	sizes := [5]uint64{uint64(len(titlePatterns)), uint64(len(kinds)), uint64(len(topics)), uint64(len(sectors)), uint64(len(places))}
+	key := (uint64(idx)*titlePrime + s.seed%uint64(titleSpace)) % uint64(titleSpace)
+	var d [5]uint64
+	for i := len(d) - 1; i >= 0; i-- {
+		d[i] = key % sizes[i]
+		key /= sizes[i]
+	}
+	for round := uint64(0); round < 2; round++ {
+		for i := range d {
+			var others uint64
+			for j := range d {
+				if j != i {
+					others = others*64 + d[j]
+				}
+			}
+			d[i] = (d[i] + mix(s.seed^round<<40^uint64(i)<<32^others)%sizes[i]) % sizes[i]
+		}
+	}
+	return int(d[0]), int(d[1]), int(d[2]), int(d[3]), int(d[4])
+}
 
 // Variants are the three page templates of the demo site: a classic theme
 // (rel="category tag" and .tags-links), a resource-library theme (type
@@ -92,7 +121,6 @@ type meta struct {
 	leak      int
 	leakStyle int // 0 <p>, 1 <div>, 2 <br>
 	extra     int
-	related   int // cards in the related block (3 or 4)
 	// offset and modAfter place the posting and last change of an
 	// original publication: seconds before the site's base time, and
 	// seconds after posting (0: never modified).
@@ -103,16 +131,7 @@ type meta struct {
 func (s *Site) meta(idx int) meta {
 	r := newRNG(s.seed, idx, streamMeta, 0)
 	m := meta{idx: idx, id: 1000 + 3*idx + r.intn(3)}
-	key := (uint64(idx)*titlePrime + s.seed%uint64(titleSpace)) % uint64(titleSpace)
-	m.place = int(key % uint64(len(places)))
-	key /= uint64(len(places))
-	m.sector = int(key % uint64(len(sectors)))
-	key /= uint64(len(sectors))
-	m.topic = int(key % uint64(len(topics)))
-	key /= uint64(len(topics))
-	m.kind = int(key % uint64(len(kinds)))
-	key /= uint64(len(kinds))
-	m.pattern = int(key)
+	m.pattern, m.kind, m.topic, m.sector, m.place = s.titleParts(idx)
 
 	switch v := r.intn(100); {
 	case v < 35:
@@ -128,7 +147,7 @@ func (s *Site) meta(idx int) meta {
 			break
 		}
 		t := r.intn(len(typeNames))
-		if !containsInt(m.types, t) {
+		if !slices.Contains(m.types, t) {
 			m.types = append(m.types, t)
 		}
 	}
@@ -138,7 +157,7 @@ func (s *Site) meta(idx int) meta {
 			m.tags = append(m.tags, gGlobal)
 		}
 		for _, t := range []int{places[m.place].tag, topics[m.topic].tag, sectors[m.sector].tag} {
-			if r.pct(70) && !containsInt(m.tags, t) {
+			if r.pct(70) && !slices.Contains(m.tags, t) {
 				m.tags = append(m.tags, t)
 			}
 		}
@@ -167,41 +186,93 @@ func (s *Site) meta(idx int) meta {
 	if r.pct(12) {
 		m.extra = 1 + r.intn(3)
 	}
-	m.related = 3 + r.intn(2)
 	day := int64(24 * 3600)
-	m.offset = int64(r.intn(8*365))*day - int64(8*3600+r.intn(10*3600))
+	// Posted on one of the 2,920 days before the base day, during office
+	// hours.
+	m.offset = int64(1+r.intn(8*365))*day - int64(8*3600+r.intn(10*3600))
 	if r.pct(40) {
 		m.modAfter = int64(1+r.intn(400))*day + int64(r.intn(8*3600))
 	}
 	return m
 }
 
-func containsInt(s []int, v int) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
+// slugOf is the slug of publication idx, without deriving the rest of
+// its metadata.
+func (s *Site) slugOf(idx int) string {
+	var m meta
+	m.pattern, m.kind, m.topic, m.sector, m.place = s.titleParts(idx)
+	return slugify(m.title())
 }
 
 // title is the publication's title as its author wrote it.
 func (m *meta) title() string {
-	k := kinds[m.kind].title
-	art := "A"
-	if strings.ContainsRune("AEIOU", rune(k[0])) {
-		art = "An"
+	var b strings.Builder
+	b.Grow(96)
+	p := titlePatterns[m.pattern]
+	for {
+		i := strings.IndexByte(p, '{')
+		if i < 0 {
+			b.WriteString(p)
+			return b.String()
+		}
+		b.WriteString(p[:i])
+		switch p[i+1] {
+		case 'T':
+			b.WriteString(topics[m.topic].title)
+		case 'S':
+			b.WriteString(sectors[m.sector].title)
+		case 'K':
+			b.WriteString(kinds[m.kind].title)
+		case 'P':
+			b.WriteString(places[m.place].text)
+		case 'B':
+			b.WriteString(places[m.place].bare)
+		case 'A':
+			if strings.IndexByte("AEIOU", kinds[m.kind].title[0]) >= 0 {
+				b.WriteString("An")
+			} else {
+				b.WriteString("A")
+			}
+		}
+		p = p[i+3:]
 	}
-	r := strings.NewReplacer(
-		"{T}", topics[m.topic].title, "{S}", sectors[m.sector].title, "{K}", k,
-		"{P}", places[m.place].text, "{B}", places[m.place].bare, "{A}", art)
-	return r.Replace(titlePatterns[m.pattern])
 }
 
 // slugify does what WordPress's sanitize_title does to a title: accents
 // removed, lower case, punctuation dropped, runs of spaces and hyphens
 // turned into one hyphen.
 func slugify(title string) string {
+	for i := 0; i < len(title); i++ {
+		if title[i] >= utf8.RuneSelf {
+			return slugifyUnicode(title)
+		}
+	}
+	b := make([]byte, 0, len(title))
+	dash := false
+	for i := 0; i < len(title); i++ {
+		c := title[i]
+		switch {
+		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
+			b = append(b, c)
+			dash = false
+		case c >= 'A' && c <= 'Z':
+			b = append(b, c+'a'-'A')
+			dash = false
+		case c == '\'':
+		default:
+			if !dash && len(b) > 0 {
+				b = append(b, '-')
+				dash = true
+			}
+		}
+	}
+	if dash {
+		b = b[:len(b)-1]
+	}
+	return string(b)
+}
+
+func slugifyUnicode(title string) string {
 	var b strings.Builder
 	dash := false
 	for _, r := range norm.NFD.String(title) {

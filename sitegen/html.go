@@ -1,7 +1,6 @@
 package sitegen
 
 import (
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -93,9 +92,18 @@ func (p *page) json(x string) {
 	p.b = append(p.b, '"')
 }
 
-// query writes x escaped for a URL query value, spaces as %20.
+// query writes x escaped for a URL query value (as url.QueryEscape
+// does, but spaces as %20).
 func (p *page) query(x string) {
-	p.s(strings.ReplaceAll(url.QueryEscape(x), "+", "%20"))
+	const hex = "0123456789ABCDEF"
+	for k := 0; k < len(x); k++ {
+		c := x[k]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~' {
+			p.b = append(p.b, c)
+		} else {
+			p.b = append(p.b, '%', hex[c>>4], hex[c&15])
+		}
+	}
 }
 
 // wpTime is how WordPress and Yoast write times: "+00:00", never "Z".

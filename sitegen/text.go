@@ -12,9 +12,9 @@ import (
 // 200 characters) and descriptions (150) never change with an edit.
 
 var openings = []string{
-	"{Topic} remains one of the most persistent problems facing {aud} with operations or suppliers in {place}.",
+	"Tackling {topic} remains one of the most persistent challenges facing {aud} with operations or suppliers in {place}.",
 	"Across {place}, workers in {sector} continue to face {risk} and {risk2}, often hidden several tiers below the brands that sell the final product.",
-	"Reports published over the past decade have shown how {topic} shapes the working lives of people employed in {sector} in {place}.",
+	"Reports published over the past decade have documented the effects of {topic} on the working lives of people employed in {sector} in {place}.",
 	"Companies sourcing from {sector} in {place} are under growing pressure from regulators, investors and customers to show how they address {topic}.",
 	"Little reliable data exists on {topic} in {sector}, even though the sector employs hundreds of thousands of workers in {place}.",
 	"Since new disclosure and due diligence laws came into force, {aud} have asked for practical help with {topic} in {sector}.",
@@ -101,10 +101,6 @@ func (f *fill) expand(b *strings.Builder, p string) {
 		j := strings.IndexByte(p[i:], '}') + i
 		b.WriteString(p[:i])
 		switch p[i+1 : j] {
-		case "Topic":
-			t := topics[f.m.topic].text
-			b.WriteString(strings.ToUpper(t[:1]))
-			b.WriteString(t[1:])
 		case "topic":
 			b.WriteString(topics[f.m.topic].text)
 		case "sector":
@@ -156,7 +152,8 @@ func (s *Site) summaryBase(m *meta, citeYear int) (page, clean string) {
 	var b strings.Builder
 	b.Grow(1024)
 	f.expand(&b, openings[r.intn(len(openings))])
-	order := make([]int, len(middles))
+	var buf [32]int
+	order := buf[:len(middles)]
 	for i := range order {
 		order[i] = i
 	}
@@ -164,16 +161,18 @@ func (s *Site) summaryBase(m *meta, citeYear int) (page, clean string) {
 		j := r.intn(i + 1)
 		order[i], order[j] = order[j], order[i]
 	}
+	words := countWords(b.String())
 	var one strings.Builder
+	one.Grow(256)
 	for _, mi := range order {
-		words := countWords(b.String())
 		enough := words >= minBaseWords && b.Len() >= minBaseChars
 		if enough && words+closingRoom/2 >= target {
 			break
 		}
 		one.Reset()
 		f.expand(&one, middles[mi])
-		if words+countWords(one.String())+closingRoom > maxWords {
+		n := countWords(one.String())
+		if words+n+closingRoom > maxWords {
 			if enough {
 				break
 			}
@@ -181,6 +180,7 @@ func (s *Site) summaryBase(m *meta, citeYear int) (page, clean string) {
 		}
 		b.WriteByte(' ')
 		b.WriteString(one.String())
+		words += n
 	}
 	clean = b.String()
 	br := newRNG(s.seed, m.idx, streamBreaks, 0)
@@ -194,13 +194,14 @@ func (s *Site) summaryBase(m *meta, citeYear int) (page, clean string) {
 	return insertBreaks(clean, &br, n), clean
 }
 
-// closing is the last sentence of version ver of the summary.
-func (s *Site) closing(m *meta, ver uint32) (page, clean string) {
-	r := newRNG(s.seed, m.idx, streamEdit, uint64(ver))
+// closing is the last sentence of the summary after edits edits.
+func (s *Site) closing(m *meta, edits uint32) (page, clean string) {
+	r := newRNG(s.seed, m.idx, streamEdit, uint64(edits))
 	f := newFill(m, &r, 2000)
-	first := int(newRNG(s.seed, m.idx, streamText, 1).next() % uint64(len(closings)))
+	fr := newRNG(s.seed, m.idx, streamText, 1)
+	first := fr.intn(len(closings))
 	var b strings.Builder
-	f.expand(&b, closings[(first+int(ver))%len(closings)])
+	f.expand(&b, closings[(first+int(edits))%len(closings)])
 	clean = b.String()
 	n := 0
 	if r.pct(25) {
@@ -209,10 +210,10 @@ func (s *Site) closing(m *meta, ver uint32) (page, clean string) {
 	return insertBreaks(clean, &r, n), clean
 }
 
-// summary is version ver of the publication's summary paragraph.
-func (s *Site) summary(m *meta, citeYear int, ver uint32) (page, clean string) {
+// summary is the publication's summary paragraph after edits edits.
+func (s *Site) summary(m *meta, citeYear int, edits uint32) (page, clean string) {
 	bp, bc := s.summaryBase(m, citeYear)
-	cp, cc := s.closing(m, ver)
+	cp, cc := s.closing(m, edits)
 	return bp + " " + cp, bc + " " + cc
 }
 
@@ -230,8 +231,11 @@ func insertBreaks(s string, r *rng, n int) string {
 		return s
 	}
 	type span struct{ i, j int }
-	var cands []span
-	isLetter := func(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= utf8.RuneSelf || c == '-' }
+	var buf [64]span
+	cands := buf[:0]
+	isLetter := func(c byte) bool {
+		return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= utf8.RuneSelf || c == '-'
+	}
 	for i := 0; i < len(s); {
 		if s[i] < 'a' || s[i] > 'z' || i > 0 && isLetter(s[i-1]) {
 			i++
@@ -241,13 +245,13 @@ func insertBreaks(s string, r *rng, n int) string {
 		for j < len(s) && s[j] >= 'a' && s[j] <= 'z' {
 			j++
 		}
-		if j-i >= 8 && (j == len(s) || !isLetter(s[j])) {
+		if j-i >= 8 && (j == len(s) || !isLetter(s[j])) && len(cands) < cap(cands) {
 			cands = append(cands, span{i, j})
 		}
 		i = j
 	}
-	lower := strings.ToLower(s)
-	var picked []span
+	var pbuf [4]span
+	picked := pbuf[:0]
 	for tries := 0; len(picked) < n && tries < 8 && len(cands) > 0; tries++ {
 		c := cands[r.intn(len(cands))]
 		dup := false
@@ -259,7 +263,7 @@ func insertBreaks(s string, r *rng, n int) string {
 		}
 		w := s[c.i:c.j]
 		at := 3 + r.intn(len(w)-5)
-		if notBreakRight[w[at:]] || strings.Contains(lower, w[:at]+"-"+w[at:]) {
+		if notBreakRight[w[at:]] || strings.Contains(s, w[:at]+"-"+w[at:]) {
 			continue
 		}
 		picked = append(picked, span{c.i, c.i + at})

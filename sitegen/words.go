@@ -235,12 +235,12 @@ var places = []place{
 // titlePatterns combine kind (K), topic (T), sector (S) and place: P is the
 // place with its article, B the bare place, A "A" or "An" before the kind.
 var titlePatterns = []string{
-	"{T} in {S}: {A} {K} for {B}",
+	"{T} in {S}: {A} {K} for {P}",
 	"{K} on {T} in {S} in {P}",
 	"{T} Across {S} in {P}: {K}",
 	"{B} {S}: {K} on {T}",
 	"{T} and {S} in {P}: {K}",
-	"Understanding {T} in {S}: {K} from {B}",
+	"Understanding {T} in {S}: {K} from {P}",
 }
 
 // publishers are the bodies named in citation lines; the site's own
