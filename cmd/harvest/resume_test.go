@@ -2,8 +2,10 @@ package main
 
 import (
 	"database/sql"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -14,6 +16,32 @@ import (
 	"harvest/demosite"
 	"harvest/store"
 )
+
+var (
+	buildOnce sync.Once
+	builtBin  string
+	buildErr  error
+)
+
+// buildHarvest builds the harvest binary once for the tests that kill it.
+func buildHarvest(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "harvest-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		builtBin = filepath.Join(dir, "harvest")
+		if out, err := exec.Command("go", "build", "-o", builtBin, ".").CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return builtBin
+}
 
 // slowSite serves the demo site slowly and counts the page requests it
 // answers, telling the test when a number of them have been served.
@@ -58,10 +86,7 @@ func TestResumeAfterKill(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the harvest binary")
 	}
-	bin := filepath.Join(t.TempDir(), "harvest")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildHarvest(t)
 	site := &slowSite{pages: map[string]int{}, at: 25, reach: make(chan struct{})}
 	srv := httptest.NewServer(site.wrap(demosite.Handler()))
 	t.Cleanup(srv.Close)
