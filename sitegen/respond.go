@@ -42,8 +42,8 @@ func (x *exchange) plain(status int, ctype, body string) {
 
 func (x *exchange) redirect(target string) {
 	x.w.Header().Set("Location", target)
-	x.w.WriteHeader(http.StatusMovedPermanently)
 	x.record(http.StatusMovedPermanently, 0)
+	x.w.WriteHeader(http.StatusMovedPermanently)
 }
 
 // notModified answers 304 when the request's validators match the page's;
@@ -54,8 +54,8 @@ func (x *exchange) notModified(etag string, lastMod int64) bool {
 	}
 	h := x.w.Header()
 	x.validators(h, etag, lastMod)
-	x.w.WriteHeader(http.StatusNotModified)
 	x.record(http.StatusNotModified, 0)
+	x.w.WriteHeader(http.StatusNotModified)
 	return true
 }
 
@@ -133,14 +133,16 @@ func (x *exchange) send(status int, ctype, etag string, lastMod int64, parts ...
 		h.Set("Content-Encoding", "gzip")
 	}
 	h.Set("Content-Length", strconv.Itoa(len(out)))
-	x.w.WriteHeader(status)
-	n := 0
-	if x.r.Method != http.MethodHead {
-		n, _ = x.w.Write(out)
+	if x.r.Method == http.MethodHead {
+		out = nil
 	}
-	x.record(status, n)
+	x.record(status, len(out))
+	x.w.WriteHeader(status)
+	x.w.Write(out)
 }
 
+// record counts the response. It is called before the response is
+// written, so that a client that has its response sees it counted.
 func (x *exchange) record(status, n int) {
 	dup := x.dup
 	if !x.counted {

@@ -23,13 +23,15 @@ type KindCounts struct {
 	OK          int64 // 200
 	NotModified int64 // 304
 	NotFound    int64 // 404
-	Bytes       int64 // body bytes sent (compressed size when gzipped)
+	Bytes       int64 // body bytes answered (compressed size when gzipped)
 	// Duplicates counts requests for a URL (path and query) that had
 	// been requested before since New or ResetCounts.
 	Duplicates int64
 }
 
 // Counts is what the site has served since New or the last ResetCounts.
+// A response is counted before it is written: a client holding a
+// response finds it counted.
 type Counts struct {
 	Total       KindCounts
 	Publication KindCounts // /resource/<slug>/
