@@ -20,8 +20,8 @@ var (
 	// authorsLabelOnly is the label alone, its value in the next element.
 	authorsLabelOnly = []string{"author", "authors", "author(s)", "auteur", "auteurs", "auteur(s)", "autor", "autoren", "autor(en)", "autores", "written by"}
 	// bylineRe is a "By X" line in the entry's header, or the "by X" of
-	// a "Posted on <date> by X" line.
-	bylineRe = regexp.MustCompile(`(?:^|\s)(?i:by)\s+(\p{Lu}.*)$`)
+	// a "Posted on <date> by X" line (and "par", "von", "por", "door").
+	bylineRe = regexp.MustCompile(`(?:^|\s)(?i:by|par|von|por|door)\s+(\p{Lu}.*)$`)
 	// bylineCutRe ends the names of a byline: a separator, "on <date>", a
 	// date or a time.
 	bylineCutRe = regexp.MustCompile(`(?i)\s*(?:[|·•—–]|\s-\s|\bon\s+\S|\bin\s+\p{Lu}|,?\s*\d{1,4}\b|\bposted\b|\bpublished\b).*$`)
@@ -236,7 +236,9 @@ func labelledAuthors(lines []line) []string {
 // else its text split as a list.
 func namesIn(v *html.Node) []string {
 	var items []string
-	for _, e := range elements(v, func(n *html.Node) bool { return n != v && (isLeaf(n) || isBlock(n) && firstElement(n, func(c *html.Node) bool { return c != n && isBlock(c) }) == nil) }) {
+	for _, e := range elements(v, func(n *html.Node) bool {
+		return n != v && (isLeaf(n) || isBlock(n) && firstElement(n, func(c *html.Node) bool { return c != n && isBlock(c) }) == nil)
+	}) {
 		if t := nodeText(e); t != "" {
 			items = append(items, t)
 		}
@@ -255,6 +257,15 @@ func namesIn(v *html.Node) []string {
 // byline.
 var bylineTokens = []string{"author", "author-name", "entry-author", "post-author", "byline-author", "p-author", "createdby", "article-author"}
 
+// authorSuffix reports whether a class of n ends in "-author" or
+// "_author" ("blog-meta-item--author"), comments' authors excepted.
+func authorSuffix(n *html.Node) bool {
+	return eachClass(n, func(c string) bool {
+		c = strings.ToLower(c)
+		return (strings.HasSuffix(c, "-author") || strings.HasSuffix(c, "_author")) && !strings.Contains(c, "comment")
+	})
+}
+
 // bylineAuthors reads the entry's byline: author links and elements, or
 // a "By X" line before the content's first paragraph.
 func (f *fields) bylineAuthors(lines []line) []string {
@@ -263,7 +274,7 @@ func (f *fields) bylineAuthors(lines []line) []string {
 		if n.Type != html.ElementNode {
 			return true
 		}
-		if hasRel(n, "author") || hasClass(n, bylineTokens...) || hasClass(n, "fn") && closest(n, func(a *html.Node) bool { return hasClass(a, "vcard") }) != nil {
+		if hasRel(n, "author") || hasClass(n, bylineTokens...) || authorSuffix(n) || hasClass(n, "fn") && closest(n, func(a *html.Node) bool { return hasClass(a, "vcard") }) != nil {
 			t, ok := boundedText(n, authorLimit*2)
 			if !ok {
 				return true // a block classed "author" holding a biography
@@ -277,10 +288,7 @@ func (f *fields) bylineAuthors(lines []line) []string {
 	if len(out) > 0 {
 		return out
 	}
-	for _, l := range lines {
-		if substantive(l, "") {
-			break
-		}
+	for _, l := range f.headerLines(lines) {
 		m := bylineRe.FindStringSubmatch(l.text)
 		if m == nil || utf8.RuneCountInString(l.text) > 160 {
 			continue

@@ -3,6 +3,7 @@ package extract
 import (
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -16,6 +17,16 @@ var (
 	publishedByRe  = regexp.MustCompile(`(?i)^(?:published|issued|produced)\s+by\s+(.+?)\.?$`)
 	downloadTextRe = regexp.MustCompile(`(?i)\b(?:download|t[ée]l[ée]charger|descargar|herunterladen|scarica)\b`)
 )
+
+// saysDownload reports whether a link's text says "Download" (or
+// "Télécharger", "Descargar", "Herunterladen", "Scarica").
+func saysDownload(t string) bool {
+	if !containsFold(t, "download") && !containsFold(t, "charger") && !containsFold(t, "descargar") &&
+		!containsFold(t, "herunterladen") && !containsFold(t, "scarica") {
+		return false
+	}
+	return downloadTextRe.MatchString(t)
+}
 
 // citation is what a line "<Title> - <Publisher>, <YYYY>" says.
 type citation struct {
@@ -44,7 +55,7 @@ func withoutDownloadLinks(l line) (string, bool) {
 	for i := len(l.links) - 1; i >= 0; i-- {
 		a := l.links[i]
 		lt := nodeText(a)
-		if !isDocumentLink(a) && !downloadTextRe.MatchString(lt) {
+		if !isDocumentLink(a) && !saysDownload(lt) {
 			continue
 		}
 		found = true
@@ -62,7 +73,7 @@ func withoutDownloadLinks(l line) (string, bool) {
 // title part that does not resemble title is accepted (the last such
 // dash is used).
 func parseCitation(text, title string, loose bool) (citation, bool) {
-	if utf8.RuneCountInString(text) > 600 {
+	if len(text) > 2400 || !endsWithYear(text) || utf8.RuneCountInString(text) > 600 {
 		return citation{}, false
 	}
 	var best, fallback citation
@@ -110,9 +121,25 @@ func parseCitation(text, title string, loose bool) (citation, bool) {
 	return citation{}, false
 }
 
+// endsWithYear is the cheap test before citationTailRe: the text ends
+// in four digits, or four digits and a full stop.
+func endsWithYear(s string) bool {
+	s = strings.TrimSuffix(s, ".")
+	if len(s) < 4 {
+		return false
+	}
+	for i := len(s) - 4; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // cleanPublisher normalises a publisher name and rejects what is not one.
 func cleanPublisher(s string) string {
-	s = strings.Trim(cleanText(s), " ,;:.-–—")
+	s = trimFullStop(strings.Trim(cleanText(s), " ,;:-–—"))
+	s = strings.TrimLeft(s, ".")
 	if utf8.RuneCountInString(s) < 2 || utf8.RuneCountInString(s) > publisherLimit || letters(s) == "" {
 		return ""
 	}
@@ -120,6 +147,23 @@ func cleanPublisher(s string) string {
 		return ""
 	}
 	return s
+}
+
+// trimFullStop removes a sentence's final full stop, but not the dot of
+// an abbreviation ending a name ("e.V.", "Inc.", "Ltd.", "S.A.").
+func trimFullStop(s string) string {
+	if !strings.HasSuffix(s, ".") {
+		return s
+	}
+	t := strings.TrimRight(s, ".")
+	last := t
+	if i := strings.LastIndexAny(t, " ,"); i >= 0 {
+		last = t[i+1:]
+	}
+	if strings.Contains(last, ".") || utf8.RuneCountInString(last) <= 3 && last != "" && unicode.IsUpper([]rune(last)[0]) {
+		return t + "."
+	}
+	return t
 }
 
 // labelledPublisher reads a "Publisher: X" line (or a "Publisher" label
@@ -140,7 +184,7 @@ func labelledPublisher(lines []line) (publisher, year string) {
 		if value == "" {
 			continue
 		}
-		value = strings.TrimRight(strings.TrimSpace(value), ".")
+		value = trimFullStop(strings.TrimSpace(value))
 		if m := citationTailRe.FindStringSubmatch(value); m != nil {
 			value, year = m[1], m[2]
 		}

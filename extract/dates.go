@@ -160,12 +160,31 @@ var dateInTextRe = regexp.MustCompile(`(?i)\b(?:\d{1,2}(?:st|nd|rd|th|er)?\.?\s+
 
 // dateInText returns the first date written inside s, or "".
 func dateInText(s string, order dateOrder) string {
+	if !hasYearDigits(s) {
+		return ""
+	}
 	for _, loc := range dateInTextRe.FindAllStringIndex(s, 4) {
 		if d := parseDateOrder(s[loc[0]:loc[1]], order); d != "" {
 			return d
 		}
 	}
 	return ""
+}
+
+// hasYearDigits reports whether s holds four digits in a row, which
+// every date dateInText finds has.
+func hasYearDigits(s string) bool {
+	run := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			if run++; run == 4 {
+				return true
+			}
+		} else {
+			run = 0
+		}
+	}
+	return false
 }
 
 // urlDateRe finds a date in a URL path: /2021/07/14/, /2021/07/, or a
@@ -250,32 +269,4 @@ func entryTimes(scope *html.Node) []timeInfo {
 		return false
 	})
 	return out
-}
-
-// choosePublished combines the dates found. full are candidate dates in
-// priority order (metadata first, then <time>, then "Date:" lines); each
-// may be a full date or a year. citeYear is the year of the page's
-// citation line. The first full date wins, except that when the citation
-// year differs from its year the citation year is kept: the document's
-// own year beats the date it was posted. With no full date, the citation
-// year, then any other year.
-func choosePublished(candidates []string, citeYear string) string {
-	full, yearOnly := "", ""
-	for _, c := range candidates {
-		switch {
-		case len(c) == 10 && full == "":
-			full = c
-		case len(c) == 4 && yearOnly == "":
-			yearOnly = c
-		}
-	}
-	switch {
-	case citeYear != "" && full != "" && full[:4] == citeYear:
-		return full
-	case citeYear != "":
-		return citeYear
-	case full != "":
-		return full
-	}
-	return yearOnly
 }

@@ -28,25 +28,26 @@ var (
 	errBinary = errors.New("body is binary, not HTML")
 )
 
-// decode converts body to valid UTF-8. The encoding comes from, in order:
+// decode converts body to valid UTF-8 (body itself when it is valid
+// UTF-8 already). The encoding comes from, in order:
 // a byte-order mark, the charset parameter of contentType, a <meta
 // charset> or http-equiv declaration in the first 64 KB, and otherwise
 // UTF-8 when the whole body is valid UTF-8, else windows-1252 (which also
 // covers ISO-8859-1, as browsers do). It returns the canonical name of the
 // encoding used.
-func decode(body []byte, contentType string) (string, string, error) {
+func decode(body []byte, contentType string) ([]byte, string, error) {
 	if len(bytes.TrimSpace(body)) == 0 {
-		return "", "", errEmpty
+		return nil, "", errEmpty
 	}
 	if err := checkMediaType(contentType); err != nil {
-		return "", "", err
+		return nil, "", err
 	}
 	e, name, certain := charset.DetermineEncoding(body, contentType)
 	if !certain {
 		e, name = sniffEncoding(body)
 	}
 	if name != "utf-16le" && name != "utf-16be" && looksBinary(body) {
-		return "", "", errBinary
+		return nil, "", errBinary
 	}
 	var out []byte
 	if name == "utf-8" || e == nil || e == encoding.Nop {
@@ -55,13 +56,14 @@ func decode(body []byte, contentType string) (string, string, error) {
 	} else {
 		b, err := e.NewDecoder().Bytes(body)
 		if err != nil {
-			return "", "", fmt.Errorf("decode %s: %w", name, err)
+			return nil, "", fmt.Errorf("decode %s: %w", name, err)
 		}
 		out = b
 	}
-	s := strings.ToValidUTF8(string(out), "\uFFFD")
-	s = strings.TrimPrefix(s, "\uFEFF")
-	return s, name, nil
+	if !utf8.Valid(out) {
+		out = bytes.ToValidUTF8(out, []byte("\uFFFD"))
+	}
+	return bytes.TrimPrefix(out, []byte("\uFEFF")), name, nil
 }
 
 // sniffEncoding is used when neither a BOM nor the Content-Type decides.
@@ -117,7 +119,7 @@ func parse(body []byte, contentType string) (*html.Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	root, err := html.Parse(strings.NewReader(s))
+	root, err := html.Parse(bytes.NewReader(s))
 	if err != nil {
 		return nil, fmt.Errorf("parse html: %w", err)
 	}

@@ -7,23 +7,24 @@ import (
 	"golang.org/x/net/html/atom"
 )
 
-// attr returns the value of the named attribute of n, or "".
+// attr returns the value of the named attribute of n, or "". name must
+// be lower case: the HTML parser lower-cases attribute names.
 func attr(n *html.Node, name string) string {
 	if n == nil {
 		return ""
 	}
-	for _, a := range n.Attr {
-		if a.Namespace == "" && strings.EqualFold(a.Key, name) {
+	for i := range n.Attr {
+		if a := &n.Attr[i]; a.Key == name && a.Namespace == "" {
 			return a.Val
 		}
 	}
 	return ""
 }
 
-// hasAttr reports whether n carries the named attribute.
+// hasAttr reports whether n carries the named (lower-case) attribute.
 func hasAttr(n *html.Node, name string) bool {
-	for _, a := range n.Attr {
-		if a.Namespace == "" && strings.EqualFold(a.Key, name) {
+	for i := range n.Attr {
+		if a := &n.Attr[i]; a.Key == name && a.Namespace == "" {
 			return true
 		}
 	}
@@ -35,16 +36,44 @@ func classes(n *html.Node) []string {
 	return strings.Fields(strings.ToLower(attr(n, "class")))
 }
 
-// hasClass reports whether n has one of the given class tokens.
+// eachClass calls fn with each class token of n as written (not
+// lower-cased) until fn returns true, and reports whether it did. It
+// does not allocate.
+func eachClass(n *html.Node, fn func(string) bool) bool {
+	c := attr(n, "class")
+	for c != "" {
+		i := 0
+		for i < len(c) && isSpaceByte(c[i]) {
+			i++
+		}
+		j := i
+		for j < len(c) && !isSpaceByte(c[j]) {
+			j++
+		}
+		if j > i && fn(c[i:j]) {
+			return true
+		}
+		c = c[j:]
+	}
+	return false
+}
+
+func isSpaceByte(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f' }
+
+// hasClass reports whether n has one of the given (lower-case) class
+// tokens, compared ignoring case.
 func hasClass(n *html.Node, names ...string) bool {
-	for _, c := range classes(n) {
+	if n == nil {
+		return false
+	}
+	return eachClass(n, func(c string) bool {
 		for _, name := range names {
-			if c == name {
+			if len(c) == len(name) && (c == name || strings.EqualFold(c, name)) {
 				return true
 			}
 		}
-	}
-	return false
+		return false
+	})
 }
 
 // relTokens returns the lower-cased tokens of the rel attribute of n.
@@ -229,44 +258,44 @@ func findBody(root *html.Node) *html.Node {
 	return root
 }
 
-// boundedText returns nodeText(n) when n's raw text is at most limit
-// bytes (after trimming), and false otherwise, without building the text
-// of large subtrees.
+// boundedText returns nodeText(n) when n's text is at most limit bytes
+// (after white space is normalised), and false otherwise, without
+// building the text of large subtrees: a first pass counts the text and
+// stops early.
 func boundedText(n *html.Node, limit int) (string, bool) {
-	var b strings.Builder
-	over := false
-	size := 0 // bytes of text without surrounding white space
-	var visit func(*html.Node)
-	visit = func(c *html.Node) {
-		if over {
-			return
-		}
-		switch c.Type {
-		case html.TextNode:
-			b.WriteString(c.Data)
-			if size += len(strings.TrimSpace(c.Data)); size > limit*2 {
-				over = true
+	size, over := 0, false // bytes of text without surrounding white space
+	var count func(*html.Node)
+	count = func(c *html.Node) {
+		for k := c.FirstChild; k != nil && !over; k = k.NextSibling {
+			switch k.Type {
+			case html.TextNode:
+				if size += len(strings.TrimSpace(k.Data)); size > limit*2 {
+					over = true
+				}
+			case html.ElementNode, html.DocumentNode:
+				count(k)
 			}
-			return
-		case html.CommentNode:
-			return
-		}
-		sep := isBlock(c) || isElement(c, atom.Br)
-		if sep {
-			b.WriteByte(' ')
-		}
-		for k := c.FirstChild; k != nil; k = k.NextSibling {
-			visit(k)
-		}
-		if sep {
-			b.WriteByte(' ')
 		}
 	}
-	visit(n)
+	if n.Type == html.TextNode {
+		size = len(strings.TrimSpace(n.Data))
+		over = size > limit*2
+	} else {
+		count(n)
+	}
 	if over {
 		return "", false
 	}
-	t := normSpace(b.String())
+	if size == 0 {
+		return "", true
+	}
+	if c := n.FirstChild; c != nil && c.NextSibling == nil && c.Type == html.TextNode {
+		if t := normSpace(c.Data); len(t) <= limit { // one text node: the common case
+			return t, true
+		}
+		return "", false
+	}
+	t := nodeText(n)
 	if len(t) > limit {
 		return "", false
 	}

@@ -25,7 +25,7 @@ func downloadsIn(scope *html.Node, r *resolver) []harvest.Download {
 			return false
 		}
 		text := nodeText(n)
-		if isDocumentExt(u) || isUploadPath(u) || downloadTextRe.MatchString(text) || hasAttr(n, "download") {
+		if isDocumentExt(u) || isUploadPath(u) || saysDownload(text) || hasAttr(n, "download") {
 			out = addDownload(out, newDownload(n, u, text))
 		}
 		return false

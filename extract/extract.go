@@ -1,5 +1,6 @@
 // Package extract turns one HTML page into a publication record. It is a
-// pure function over (page URL, body, rules): no I/O, no shared state.
+// pure function over (page URL, body, rules): no I/O, and no state shared
+// between calls but a cache of compiled source selectors.
 //
 // Page decodes the body (BOM, Content-Type charset, <meta charset> in the
 // first 64 KB, else UTF-8 when valid, else windows-1252), collects the
@@ -17,11 +18,14 @@
 // static page, page-id-N, is a publication only with a main heading, its
 // own text and a download), JSON-LD types (Article, Report,
 // ScholarlyArticle, CreativeWork, DigitalDocument, ... against
-// CollectionPage, ItemList, SearchResultsPage, Blog), the site's own
-// pages by URL slug or heading (about, contact, privacy-policy, ...: other),
-// og:type article,
-// archive-like URLs (/page/N/, /category/, /tag/, ?s=, ?paged=), and last
-// the page's shape: a main heading, a paragraph of its own (75
+// CollectionPage, ItemList, SearchResultsPage, Blog), a citation_title
+// meta (Google Scholar's guidelines put citation_* on the page of one
+// document only), the site's own pages by URL slug or heading (about,
+// contact, privacy-policy, ...: other), og:type article, archive-like
+// URLs (/page/N/, /category/, /tag/, ?s=, ?paged=), and last the page's
+// shape: a main heading (an h1, the one marked entry title, or on a page
+// without either the element repeating its <title>), a paragraph of its
+// own (75
 // characters or more) and a download (or citation_* / Dublin Core
 // metadata) make a publication; three or more teaser blocks make a
 // listing unless the page also has a main heading and a paragraph of its
@@ -42,42 +46,153 @@
 // and, on publication pages, repeated teaser blocks presenting other
 // pages (a linked title and/or a "Read More" link each).
 //
-// # Fields and their priorities
+// # Signals and why they rank as they do
 //
-// Every field takes the source's selector first when it matches, else:
-//   - Title: og:title, JSON-LD headline/name, the visible entry heading,
-//     <title>; a site-name prefix or suffix is removed only when it is the
-//     site's name (og:site_name, JSON-LD WebSite, the host name) or when
-//     the rest is exactly the visible heading. og:title is skipped when
-//     it is only the site name or shares no word with the heading.
-//   - Summary: the first substantive paragraph of the content (at least
-//     60 characters and 8 words; not a citation, download, share, byline,
-//     date or labelled line), unless the page description is longer and
-//     not cut short; cleaned of "Read More" and teaser ellipses, PDF
-//     hyphenation repaired, at most SummaryLimit characters.
-//   - Categories and tags: term links in the entry (rel="category tag",
-//     .cat-links, rel="tag", .tags-links, taxonomy links such as
-//     /resource-type/x/ in its header, meta or footer; a folder named for
-//     a category, type, collection or series makes a category, one named
-//     for a tag, keyword, topic, theme, subject or region a tag, even
-//     when rel="tag"), labelled lines ("Tags:", "Keywords:", "Topics:" make tags;
-//     "Categories:", "Type:", "Resource type:" categories; each term
-//     element read on its own, plain text split on , ; |), then
-//     article:section/article:tag and JSON-LD articleSection/keywords;
-//     de-duplicated ignoring case, first spelling kept; "Uncategorized"
-//     dropped. Only the entry is read: never related blocks or teasers.
-//   - Downloads: document links in the entry (by extension, by
-//     wp-content/uploads path, by "Download" text), then JSON-LD
-//     encodings and citation_pdf_url.
-//   - Publisher: the citation line "<Title> - <Publisher>, <YYYY>", a
-//     "Publisher: X" or "Published by X, <YYYY>." line, citation_publisher
-//     / DC.publisher, the JSON-LD publisher.
-//   - Published: metadata dates, the entry's <time> (published before
-//     updated), "Date:" lines; the year of the citation (or "Published
-//     by") line wins when it differs from the date's year (the document's
-//     own year beats its posting date); YYYY when only a year is known.
-//   - Language: <html lang>, og:locale, Content-Language, JSON-LD
-//     inLanguage, reduced to the primary subtag.
+// A page describes itself several times over: JSON-LD (schema.org
+// Article, Report, ScholarlyArticle, CreativeWork, DigitalDocument,
+// Dataset, WebPage, ...; @graph, top-level arrays, mainEntity, nested or
+// @id-referenced publisher and author objects), microdata (itemscope /
+// itemprop), Highwire / Google Scholar citation_* metas, Dublin Core
+// (DC.* and DCTERMS.*) and eprints.* metas, OpenGraph og:* and article:*
+// metas, Twitter cards, <meta name="description|keywords|author">, and
+// the visible page: the main heading, the entry's content block, its
+// <time> elements, term links, labelled lines ("Publisher:", "Date:",
+// "TAGS:", "Author(s):", "Type:"), the citation line "<Title> -
+// <Publisher>, <YYYY>" and the URL. Every field takes the first signal in
+// its order that has a usable value (after cleaning and the sanity checks
+// below), and Result.Sources records which signal that was. The orders
+// follow from what each signal is written for:
+//
+//   - Bibliographic metadata (citation_*, DC, eprints) is written for
+//     indexers and libraries about the document itself: exact title, one
+//     meta per author, the document's date, its language. Google Scholar
+//     only accepts it on the page of one document. It ranks first for
+//     title, authors, date, language and type.
+//   - JSON-LD and microdata are typed and structured, but generated by
+//     CMS plugins: the JSON-LD "author" of a WordPress post is often the
+//     account that posted it ("admin"), the publisher the site itself, the
+//     type Article for every post. They rank next, with account names
+//     rejected and generic types counted last.
+//   - OpenGraph and Twitter cards are written for sharing: usually right,
+//     sometimes a marketing variant, often a site-wide default image or
+//     description. They rank after the typed metadata.
+//   - The visible page is what a reader sees and the only signal on
+//     hand-written pages; for the fields metadata rarely carries
+//     (categories, tags, downloads, the summary) it ranks first, because
+//     metadata there is often site-wide (an SEO keywords list, a generic
+//     description). Only the entry is read, never related blocks,
+//     teasers, sidebars or footers.
+//
+// Where signals disagree the record keeps the best value by these rules,
+// field by field (a source's CSS selector, when set and matching, always
+// comes first, signal "rules"):
+//   - title: citation_title, DC.title, eprints.title, JSON-LD
+//     headline/name, microdata headline/name, og:title, twitter:title,
+//     the visible main heading, <title>. A site-name prefix or suffix
+//     joined by " – ", " | ", " - ", " :: ", " » " (and a few more) is
+//     removed only when it is the site's name (og:site_name,
+//     application-name, the JSON-LD WebSite or publisher, the site title
+//     in the page header, the host name) or when what remains is exactly
+//     the visible heading: a real title with a dash is never cut. A
+//     metadata title that is only the site name, or that shares no word
+//     with the visible heading (site-wide metadata), is skipped; one that
+//     the heading extends with a subtitle gives way to the heading.
+//   - summary: the first substantive paragraph of the content (at least
+//     60 characters and 8 words, a sentence, not a byline, date, citation,
+//     download, share or labelled line, not a reference to the work),
+//     unless a description is fuller (longer and not cut short). The
+//     description considered is the first of the bibliographic abstract,
+//     JSON-LD, microdata, og:description, meta description,
+//     twitter:description; one of which less than a third of the words
+//     occur in the title and paragraph is a site-wide blurb and is not
+//     used. The text is cleaned: "Abstract:" labels, "Read More" and
+//     teaser ellipses removed, boilerplate sentences ("Click here to
+//     download", "Share this", cookie and rights notices) dropped, PDF
+//     hyphenation repaired ("pro- tect" -> "protect", "pre- and post-"
+//     kept), a description cut mid-sentence cut back to its last full
+//     sentence, and anything longer than SummaryLimit cut at the last
+//     sentence end before the limit.
+//   - categories: term links and labelled lines of the entry
+//     (rel="category tag", .cat-links, Drupal field--name-field-<category
+//     or type>, Joomla category links, taxonomy folders such as
+//     /resource-type/x/, "Categories:", "Type:" lines), then
+//     article:section, JSON-LD articleSection and microdata
+//     articleSection or genre (a section named like a folder of the page's
+//     own URL, Hugo's "posts", is no category). "Uncategorized" dropped.
+//   - tags: term links and labelled lines of the entry (rel="tag",
+//     .tags-links, Drupal field--name-field-tags, Joomla and Hugo tag
+//     lists, "Tags:", "Keywords:" lines; adjacent term elements stay
+//     separate terms), then article:tag, JSON-LD keywords (list or
+//     string), microdata keywords, citation_keywords, DC.subject,
+//     eprints.keywords, and last <meta name="keywords"> on pages no CMS
+//     built (elsewhere it is one site-wide SEO list).
+//   - downloads: document links of the entry (by extension, by
+//     wp-content/uploads path, by "Download" text or attribute), then the
+//     files JSON-LD names (encoding, associatedMedia, distribution) and
+//     citation_pdf_url, de-duplicated by URL.
+//   - authors: citation_author, DC.creator, eprints.creators_name, an
+//     "Author(s):" line, JSON-LD author/creator, microdata author, the
+//     byline (rel=author, .author, "By X", "Posted on ... by X"), <meta
+//     name=author>, article:author. Account and role names ("admin",
+//     "Super User", "editor", login names), URLs and e-mail addresses are
+//     never names; "Surname, Initials" pairs are kept together.
+//   - publisher: the citation line, a "Publisher:" or "Published by X"
+//     line, citation_publisher or citation_technical_report_institution,
+//     DC.publisher, eprints.publisher, and last the JSON-LD or microdata
+//     publisher (on most sites the site itself).
+//   - published: bibliographic dates (citation_publication_date,
+//     DCTERMS.issued, DC.date, eprints.date) first; then the posting date
+//     (JSON-LD datePublished, article:published_time, microdata, the
+//     entry's <time> elements, "Date:"/"Published:" lines, a date in the
+//     entry's header or byline, the URL path /2021/07/14/). The document's
+//     own year (bibliographic, citation line, "Published by X, 2021")
+//     beats a posting date of another year. A date marked as an update is
+//     used only when nothing else dates the page. Deposit dates
+//     (DCTERMS.available, "Date Deposited"), "accessed/printed/generated
+//     on" dates (in effect the crawl date), copyright years and anything
+//     outside the entry are never read. Written dates may use English,
+//     French, German or Spanish month names; numeric dates are read day
+//     first or month first by the page's own unambiguous dates, else by
+//     its locale (en-US month first, others day first), else not at all.
+//   - language: citation_language, DC.language (the document's language,
+//     which on a repository can differ from the interface's), <html lang>,
+//     JSON-LD and microdata inLanguage, og:locale, Content-Language; the
+//     primary subtag.
+//   - image: the JSON-LD image of the publication's node, og:image,
+//     twitter:image, the microdata image, the entry's featured or cover
+//     image (the full-size file when it links to one); logos, default
+//     share images, placeholders and icons are skipped.
+//   - site_name: og:site_name, the JSON-LD WebSite name,
+//     application-name, the site title in the header, a part of <title>
+//     that names the site.
+//   - type: the kind of publication, lower case (report, guide, article,
+//     dataset, policy brief, working paper, ...): citation_* metas only
+//     one kind carries, DC.type and eprints types, a specific JSON-LD or
+//     microdata type (Report, Dataset, Thesis, ...), a "Type:" line, a
+//     category naming a kind, a series label ("Working Paper No. 3"), a
+//     kind in front of the title ("Report: ..."), and last a generic
+//     Article-family type. og:type never counts: it is "article" for every
+//     post.
+//
+// Signal names in Result.Sources: rules, json-ld, microdata,
+// citation_meta, dublin-core, eprints_meta, og, article_meta, twitter,
+// meta:description, meta:keywords, meta:author, meta:language,
+// meta:application-name, http-equiv, html-lang, title-tag, url-path,
+// citation-line, visible:h1, visible:content, visible:time,
+// visible:term-links, visible:labelled-line, visible:byline,
+// visible:date, visible:image, visible:site-title, visible:category,
+// visible:series-line. A field filled from several signals names them
+// joined by "+".
+//
+// # Speed
+//
+// The extractor parses each page once and works on the one tree. The
+// furniture tests on class and id tokens are hand-written (and memoised
+// per token) rather than regular expressions; every regular expression
+// is compiled once, at start-up, and the costly ones are guarded by cheap
+// substring tests; source selectors are compiled once and cached; text
+// is built only for the subtrees that need it (boundedText counts before
+// it builds). See BenchmarkPage and BenchmarkCorpus.
 package extract
 
 import (

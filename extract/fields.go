@@ -7,7 +7,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
@@ -25,13 +24,14 @@ type fields struct {
 	heading *html.Node
 	scope   *html.Node // the entry: the article holding the main heading
 	content *html.Node // the entry's own content block
-	doc     *goquery.Document
-	order   dateOrder // how the page writes numeric dates
+	order   dateOrder  // how the page writes numeric dates
+	// header caches headerLines for the lines starting at headerOf.
+	header   []line
+	headerOf *line
 }
 
 func newFields(root *html.Node, m *pageMeta, r *resolver, rules Rules, heading *html.Node) *fields {
 	f := &fields{root: root, body: findBody(root), meta: m, r: r, rules: rules, heading: heading}
-	f.doc = goquery.NewDocumentFromNode(root)
 	f.scope = entryScope(f.body, heading)
 	f.content = f.contentBlock()
 	return f
@@ -88,21 +88,40 @@ func (f *fields) contentBlock() *html.Node {
 
 // first returns the first match of a selector, or nil.
 func (f *fields) first(sel string) *html.Node {
-	if strings.TrimSpace(sel) == "" {
-		return nil
-	}
-	if s := f.doc.Find(sel); s.Length() > 0 {
-		return s.Get(0)
-	}
-	return nil
+	return selectFirst(f.root, sel)
 }
 
 // all returns every match of a selector.
 func (f *fields) all(sel string) []*html.Node {
-	if strings.TrimSpace(sel) == "" {
+	return selectAll(f.root, sel)
+}
+
+// headerLines returns the lines of the entry before its first
+// substantive paragraph (the heading, byline, meta and series lines),
+// computed once per page for the entry's lines.
+func (f *fields) headerLines(lines []line) []line {
+	if len(lines) == 0 {
 		return nil
 	}
-	return f.doc.Find(sel).Nodes
+	if f.headerOf != &lines[0] {
+		n := len(lines)
+		for i, l := range lines {
+			if substantive(l, "") {
+				n = i
+				break
+			}
+		}
+		f.header, f.headerOf = lines[:n:n], &lines[0]
+	}
+	return f.header
+}
+
+// headingText is the main heading's text, or "".
+func (f *fields) headingText() string {
+	if f.heading == nil {
+		return ""
+	}
+	return cleanText(nodeText(f.heading))
 }
 
 // wide is the part of the page searched for terms, dates and downloads:
@@ -247,9 +266,9 @@ func (f *fields) title(host string) (string, string) {
 // of: the bibliographic abstract (citation_abstract, DCTERMS.abstract,
 // DC.description, eprints.abstract), the JSON-LD description or abstract,
 // the microdata description, og:description, <meta name=description>,
-// twitter:description. A description sharing no word with the title and
-// the paragraph is a site-wide blurb and is not used when there is a
-// paragraph.
+// twitter:description. A description of which less than a third of the
+// words occur in the title and the paragraph is a site-wide blurb and is
+// not used when there is a paragraph.
 func (f *fields) summary(contentLines, wideLines []line, title string) (string, string) {
 	if n := f.first(f.rules.Summary); n != nil {
 		if s := cleanSummary(nodeText(n)); s != "" {
@@ -278,8 +297,8 @@ func (f *fields) summary(contentLines, wideLines []line, title string) (string, 
 			break
 		}
 	}
-	if para != "" && desc != "" && !overlaps(desc, title+" "+para) {
-		desc = ""
+	if para != "" && desc != "" && utf8.RuneCountInString(desc) > utf8.RuneCountInString(para) && !about(desc, title+" "+para) {
+		desc = "" // only a longer description can replace the paragraph: only then is this worth asking
 	}
 	s, fromDesc := chooseSummary(para, desc)
 	switch {
@@ -297,8 +316,8 @@ func (f *fields) summary(contentLines, wideLines []line, title string) (string, 
 // then, for categories, article:section, JSON-LD articleSection and
 // microdata articleSection or genre; for tags, article:tag, JSON-LD
 // keywords, microdata keywords, citation_keywords, DC.subject and
-// eprints.keywords, and last <meta name="keywords"> (last because many
-// sites put one site-wide SEO list there). Lists are de-duplicated
+// eprints.keywords, and last <meta name="keywords"> (last, and only on
+// pages no CMS built: many sites put one site-wide SEO list there). Lists are de-duplicated
 // ignoring case, first spelling kept; WordPress's default category
 // "Uncategorized" is dropped.
 func (f *fields) terms(lines []line) (cats, tags []string, catSrc, tagSrc string) {
@@ -353,7 +372,7 @@ func (f *fields) terms(lines []line) (cats, tags []string, catSrc, tagSrc string
 		{splitAll(m.all("citation_keywords", "citation_keyword")), sigCitation},
 		{splitAll(m.all("dc.subject", "dcterms.subject")), sigDublinCore},
 		{splitAll(m.all("eprints.keywords")), sigEPrints},
-		{splitAll(m.all("keywords")), sigMetaKw},
+		{f.pageKeywords(), sigMetaKw},
 	}
 	for _, c := range tagCands {
 		if tags = dedupeFold(nil, c.terms...); len(tags) > 0 {
@@ -364,9 +383,26 @@ func (f *fields) terms(lines []line) (cats, tags []string, catSrc, tagSrc string
 	return cats, tags, catSrc, tagSrc
 }
 
-// notSection drops section names that are a folder of the page's own URL
-// (Hugo's article:section "posts" for /posts/x/): the site's section, not
-// a category.
+// pageKeywords returns the terms of <meta name="keywords"> on a page
+// that no CMS built: WordPress SEO plugins, Drupal and Joomla modules and
+// site builders fill it with one site-wide list, so on a page that names
+// its generator, its site (og:site_name) or carries WordPress body
+// classes it is not read.
+func (f *fields) pageKeywords() []string {
+	m := f.meta
+	if m.first("generator", "og:site_name") != "" || len(m.bodyClasses) > 0 {
+		return nil
+	}
+	var out []string
+	for _, v := range m.all("keywords") {
+		out = append(out, splitTerms(v)...)
+	}
+	return out
+}
+
+// notSection drops section names that are a generic folder of the page's
+// own URL (Hugo's article:section "posts" for /posts/x/): the container
+// of every post, not a category. "Commentary" for /commentary/x/ stays.
 func (f *fields) notSection(terms []string) []string {
 	u, err := url.Parse(f.r.page)
 	if err != nil {
@@ -378,12 +414,16 @@ func (f *fields) notSection(terms []string) []string {
 	}
 	out := terms[:0:0]
 	for _, t := range terms {
-		if !folders[strings.ToLower(t)] {
+		if lt := strings.ToLower(t); !folders[lt] || !containerSections[lt] {
 			out = append(out, t)
 		}
 	}
 	return out
 }
+
+// containerSections are the names static site generators and CMSs give
+// the folder that holds every post: as a section they say nothing.
+var containerSections = set("posts", "post", "blog", "blogs", "articles", "article", "news", "pages", "page", "content", "entries", "stories", "items")
 
 // downloads: the source's selector, else the document links of the
 // entry; then the files JSON-LD names (encoding, associatedMedia,
@@ -495,14 +535,20 @@ var (
 	dateLabelRe = regexp.MustCompile(`(?i)^(?:date|published|published\s+on|posted\s+on|publication\s+date|date\s+published|date\s+of\s+publication|release\s+date|released|issued|date\s+issued|issue\s+date|year|publication\s+year|year\s+of\s+publication|datum|erscheinungsdatum|ver[öo]ffentlicht(?:\s+am)?|date\s+de\s+publication|publi[ée]\s+le|fecha(?:\s+de\s+publicaci[óo]n)?)\s*[:：]\s*(.+)$`)
 	// updatedLabelRe is a line labelling a later date: never the
 	// publication date when one exists.
-	updatedLabelRe = regexp.MustCompile(`(?i)^(?:last\s+)?(?:updated|modified|revised|reviewed)(?:\s+on)?\b|^(?:last\s+modified|last\s+update|page\s+last\s+(?:updated|reviewed)|mis\s+[àa]\s+jour|aktualisiert|zuletzt\s+ge[äa]ndert|actualizado)\b`)
+	updatedLabelRe = regexp.MustCompile(`(?i)^(?:(?:last\s+)?(?:updated|modified|revised|reviewed)(?:\s+on)?|last\s+modified|last\s+update|page\s+last\s+(?:updated|reviewed)|mis\s+[àa]\s+jour|aktualisiert|zuletzt\s+ge[äa]ndert|actualizado)\b`)
 	// otherDateLabelRe is a line whose date is not the publication's: a
 	// repository's deposit and availability dates, the date a page was
 	// accessed, printed or generated (the crawl date, in effect), a
 	// copyright notice.
-	otherDateLabelRe = regexp.MustCompile(`(?i)^(?:date\s+(?:deposited|accessioned|available|accepted|submitted|created)|deposited(?:\s+on)?|accessed(?:\s+on)?|retrieved(?:\s+on)?|printed(?:\s+on)?|generated(?:\s+on)?|downloaded(?:\s+on)?|today\b|submitted|accepted|©|copyright|\(c\))|©|\bcopyright\b|\ball rights reserved\b`)
+	otherDateLabelRe = regexp.MustCompile(`(?i)^(?:date\s+(?:deposited|accessioned|available|accepted|submitted|created)|deposited(?:\s+on)?|accessed(?:\s+on)?|retrieved(?:\s+on)?|printed(?:\s+on)?|generated(?:\s+on)?|downloaded(?:\s+on)?|today\b|submitted|accepted|\(c\))`)
 	yearRe           = regexp.MustCompile(`\b((?:18|19|20)\d{2})\b`)
 )
+
+// otherDate reports whether a line's date is not the publication's (see
+// otherDateLabelRe), or the line is a copyright or rights notice.
+func otherDate(s string) bool {
+	return strings.Contains(s, "©") || containsFold(s, "copyright") || containsFold(s, "rights reserved") || otherDateLabelRe.MatchString(s)
+}
 
 // dateLabelsOnly are date labels standing alone, their value on the next
 // line (<dt>Date</dt><dd>...</dd>, <th>Published</th><td>...</td>).
@@ -635,7 +681,7 @@ func (f *fields) labelledDates(lines []line) (published, updated []dateCand) {
 	}
 	for i, l := range lines {
 		switch {
-		case otherDateLabelRe.MatchString(l.text):
+		case otherDate(l.text):
 		case updatedLabelRe.MatchString(l.text):
 			if d := dateInText(l.text, f.order); d != "" {
 				updated = append(updated, dateCand{d, sigLabelled})
@@ -655,11 +701,8 @@ func (f *fields) labelledDates(lines []line) (published, updated []dateCand) {
 // substantive paragraph (the byline or meta line: "Posted on 3 March
 // 2021", "July 14, 2021 · 5 min read"), or "".
 func (f *fields) headerDate(lines []line) string {
-	for _, l := range lines {
-		if substantive(l, "") {
-			break
-		}
-		if utf8.RuneCountInString(l.text) > 160 || otherDateLabelRe.MatchString(l.text) || updatedLabelRe.MatchString(l.text) {
+	for _, l := range f.headerLines(lines) {
+		if utf8.RuneCountInString(l.text) > 160 || otherDate(l.text) || updatedLabelRe.MatchString(l.text) {
 			continue
 		}
 		if d := dateInText(l.text, f.order); d != "" {
@@ -678,6 +721,9 @@ var numericDateRe = regexp.MustCompile(`\b(\d{1,2})/(\d{1,2})/\d{4}\b`)
 // locale (en-US: month first; any other region or language: day first).
 func (f *fields) dateOrder(lines []line) dateOrder {
 	for _, l := range lines {
+		if strings.IndexByte(l.text, '/') < 0 {
+			continue
+		}
 		for _, m := range numericDateRe.FindAllStringSubmatch(l.text, -1) {
 			a, _ := strconv.Atoi(m[1])
 			b, _ := strconv.Atoi(m[2])

@@ -33,16 +33,18 @@ func TestStripSiteName(t *testing.T) {
 	}
 }
 
-func TestTitleOf(t *testing.T) {
+func TestTitle(t *testing.T) {
 	tests := []struct {
-		name, page, want string
+		name, page, want, src string
 	}{
-		{"og:title", `<meta property="og:title" content="The Report – Site"><meta property="og:site_name" content="Site"><h1>The Report</h1>`, "The Report"},
-		{"og:title is the site name", `<meta property="og:title" content="Site"><meta property="og:site_name" content="Site"><title>Site</title><h1 class="entry-title">The Report</h1>`, "The Report"},
-		{"og:title unrelated to heading", `<meta property="og:title" content="Welcome to our website"><h1>Wage Theft Survey</h1>`, "Wage Theft Survey"},
-		{"JSON-LD headline", `<script type="application/ld+json">{"@type":"Article","headline":"From JSON-LD"}</script><title>x</title>`, "From JSON-LD"},
-		{"title tag", `<title>Only &amp; Title | Site</title><meta property="og:site_name" content="Site">`, "Only & Title"},
-		{"whitespace", "<h1>  Spread\n   over\tlines </h1>", "Spread over lines"},
+		{"og:title", `<meta property="og:title" content="The Report – Site"><meta property="og:site_name" content="Site"><h1>The Report</h1>`, "The Report", sigOG},
+		{"og:title is the site name", `<meta property="og:title" content="Site"><meta property="og:site_name" content="Site"><title>Site</title><h1 class="entry-title">The Report</h1>`, "The Report", sigHeading},
+		{"og:title unrelated to heading", `<meta property="og:title" content="Welcome to our website"><h1>Wage Theft Survey</h1>`, "Wage Theft Survey", sigHeading},
+		{"JSON-LD headline", `<script type="application/ld+json">{"@type":"Article","headline":"From JSON-LD"}</script><title>x</title>`, "From JSON-LD", sigJSONLD},
+		{"citation_title first", `<meta name="citation_title" content="Exact Title: With Subtitle"><meta property="og:title" content="Exact Title"><h1>Exact Title: With Subtitle</h1>`, "Exact Title: With Subtitle", sigCitation},
+		{"heading adds a subtitle", `<meta property="og:title" content="Exact Title"><h1>Exact Title: With Subtitle</h1>`, "Exact Title: With Subtitle", sigHeading},
+		{"title tag", `<title>Only &amp; Title | Site</title><meta property="og:site_name" content="Site">`, "Only & Title", sigTitleTag},
+		{"whitespace", "<h1>  Spread\n   over\tlines </h1>", "Spread over lines", sigHeading},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -50,10 +52,13 @@ func TestTitleOf(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			m := readMeta(root)
-			h := findMainHeading(findBody(root))
-			if got := titleOf(m, h, "example.org"); got != tt.want {
-				t.Errorf("titleOf = %q, want %q", got, tt.want)
+			r, err := newResolver("https://example.org/x/", root)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := newFields(root, readMeta(root), r, Rules{}, findMainHeading(findBody(root)))
+			if got, src := f.title("example.org"); got != tt.want || src != tt.src {
+				t.Errorf("title = %q from %s, want %q from %s", got, src, tt.want, tt.src)
 			}
 		})
 	}
@@ -91,25 +96,41 @@ func TestParseDate(t *testing.T) {
 	}
 }
 
-func TestChoosePublished(t *testing.T) {
+// TestPublished runs small pages through Page: which date wins.
+func TestPublished(t *testing.T) {
+	const para = `<p>A paragraph long enough to be the summary of this publication, written for the test of dates.</p>`
 	tests := []struct {
-		name  string
-		cands []string
-		cite  string
-		want  string
+		name, head, body, url, want, src string
 	}{
-		{"first full date", []string{"", "2022-02-08", "2021-01-01"}, "", "2022-02-08"},
-		{"citation year differs", []string{"2022-02-08"}, "2021", "2021"},
-		{"citation year agrees", []string{"2021-11-30"}, "2021", "2021-11-30"},
-		{"citation year only", nil, "2019", "2019"},
-		{"year only", []string{"", "2018"}, "", "2018"},
-		{"full beats year", []string{"2018", "2018-05-01"}, "", "2018-05-01"},
-		{"nothing", []string{"", ""}, "", ""},
+		{"meta date", `<meta property="article:published_time" content="2022-02-08T10:00:00Z">`, para, "", "2022-02-08", sigArticleMeta},
+		{"citation line year differs", `<meta property="article:published_time" content="2022-02-08T10:00:00Z">`, para + `<p>The Title - Some Publisher, 2021 <a href="/t.pdf">DOWNLOAD</a></p>`, "", "2021", sigCiteLine},
+		{"citation line year agrees", `<meta property="article:published_time" content="2021-11-30T10:00:00Z">`, para + `<p>The Title - Some Publisher, 2021 <a href="/t.pdf">DOWNLOAD</a></p>`, "", "2021-11-30", sigArticleMeta},
+		{"bibliographic date first", `<meta name="citation_publication_date" content="2019/05/01"><meta property="article:published_time" content="2022-02-08T10:00:00Z">`, para, "", "2019-05-01", sigCitation},
+		{"bibliographic year beats another posting year", `<meta name="DCTERMS.issued" content="2019-11"><meta property="article:published_time" content="2022-02-08T10:00:00Z">`, para, "", "2019", sigDublinCore},
+		{"deposit date never", `<meta name="DCTERMS.available" content="2020-03-02">`, para, "", "", ""},
+		{"published before updated", ``, `<p>Last updated: 5 May 2023</p><p>Published: 2 March 2020</p>` + para, "", "2020-03-02", sigLabelled},
+		{"updated only as a last resort", ``, `<p>Last updated: 5 May 2023</p>` + para, "", "2023-05-05", sigLabelled},
+		{"printed-on date never", ``, para + `<p>Printed on 27 Nov 2026</p>`, "", "", ""},
+		{"url path", ``, para, "https://example.org/2018/04/22/x/", "2018-04-22", sigURLPath},
+		{"day first from the page's own dates", `<meta property="og:locale" content="en_US">`, `<p>Date: 04/06/2019</p><p>Review period: 15/03/2018 to 30/11/2018</p>` + para, "", "2019-06-04", sigLabelled},
+		{"month first by locale", `<meta property="og:locale" content="en_US">`, `<p>Date: 04/06/2019</p>` + para, "", "2019-04-06", sigLabelled},
+		{"ambiguous without locale", ``, `<p>Date: 04/06/2019</p>` + para, "", "2019", sigLabelled},
 	}
 	for _, tt := range tests {
-		if got := choosePublished(tt.cands, tt.cite); got != tt.want {
-			t.Errorf("%s: choosePublished = %q, want %q", tt.name, got, tt.want)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			u := tt.url
+			if u == "" {
+				u = "https://example.org/x/"
+			}
+			page := `<html><head>` + tt.head + `</head><body class="single"><article><h1>The Title</h1>` + tt.body + `</article></body></html>`
+			res, err := Page(u, []byte(page), "", Rules{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, src := res.Publication.Published, res.Sources["published"]; got != tt.want || src != tt.src {
+				t.Errorf("published = %q from %q, want %q from %q", got, src, tt.want, tt.src)
+			}
+		})
 	}
 }
 

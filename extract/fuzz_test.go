@@ -1,46 +1,11 @@
 package extract
 
 import (
-	"bytes"
 	"os"
 	"strings"
 	"testing"
 	"time"
 )
-
-// benchPage is a publication page of about 50 KB: the seed-shaped
-// fixture with a long related block.
-func benchPage(b testing.TB) []byte {
-	page := readFixture(b, "seed-resource")
-	i := bytes.Index(page, []byte("</section>"))
-	j := bytes.Index(page, []byte(`<section class="elementor-section`))
-	if i < 0 || j < 0 {
-		b.Fatal("seed-resource.html has changed shape")
-	}
-	block := page[j : i+len("</section>")]
-	var out bytes.Buffer
-	out.Write(page[:i+len("</section>")])
-	for out.Len() < 50<<10 {
-		out.Write(bytes.ReplaceAll(block, []byte("/resource/"), []byte("/resource/more-")))
-	}
-	out.Write(page[i+len("</section>"):])
-	return out.Bytes()
-}
-
-func BenchmarkPage(b *testing.B) {
-	page := benchPage(b)
-	b.SetBytes(int64(len(page)))
-	b.ReportAllocs()
-	for b.Loop() {
-		res, err := Page("https://coalition.example.org/resource/forced-labour-at-sea/", page, "text/html; charset=utf-8", Rules{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if res.Kind != KindPublication {
-			b.Fatalf("Kind = %s", res.Kind)
-		}
-	}
-}
 
 // TestBenchPage checks that the benchmark measures the real work.
 func TestBenchPage(t *testing.T) {

@@ -235,3 +235,23 @@ func TestAccuracy(t *testing.T) {
 		t.Errorf("accuracy report has %d misses, want %d (the known misses)", got, known)
 	}
 }
+
+// TestHoldout prints the accuracy report over testdata/holdout/: pages
+// written after the extractor's rules were settled, to measure how it
+// does on pages it was not tuned on (go test -v -run TestHoldout
+// ./extract). It checks nothing but that the report runs: the figures
+// are the point, and they go in the README.
+func TestHoldout(t *testing.T) {
+	a, err := EvaluateDir(os.DirFS(filepath.Join("testdata", "holdout")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := a.WriteText(&b, true); err != nil {
+		t.Fatal(err)
+	}
+	t.Log("\n" + b.String())
+	if a.Pages == 0 {
+		t.Error("no holdout pages")
+	}
+}

@@ -53,7 +53,7 @@ func stripElementRuns(n *html.Node, log *noiseLog) {
 				flush()
 			}
 		case c.Type == html.ElementNode:
-			if t, ok := boundedText(c, 64); ok && isIdentifier(t) {
+			if t, ok := soleText(c); ok && isIdentifier(t) {
 				run = append(run, c)
 				tokens = append(tokens, t)
 			} else {
@@ -63,6 +63,40 @@ func stripElementRuns(n *html.Node, log *noiseLog) {
 		c = next
 	}
 	flush()
+}
+
+// soleText returns the text of an element that holds nothing but one
+// short piece of text, possibly through a chain of single elements
+// (<li><a>post</a></li>), ignoring <br>s, comments and white space; ok
+// is false for anything else. It is the cheap test for an identifier
+// line.
+func soleText(n *html.Node) (string, bool) {
+	for depth := 0; depth < 8; depth++ {
+		var only *html.Node
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			switch {
+			case c.Type == html.CommentNode, isElement(c, atom.Br):
+				continue
+			case c.Type == html.TextNode && strings.TrimSpace(c.Data) == "":
+				continue
+			}
+			if only != nil {
+				return "", false
+			}
+			only = c
+		}
+		switch {
+		case only == nil:
+			return "", false
+		case only.Type == html.TextNode:
+			t := strings.TrimSpace(only.Data)
+			return t, len(t) <= 64
+		case only.Type != html.ElementNode:
+			return "", false
+		}
+		n = only
+	}
+	return "", false
 }
 
 // piece is part of one line of text: a text node segment or an inline
@@ -82,13 +116,19 @@ type textLine struct {
 // content of n, where lines are separated by <br> or newlines in text.
 func stripLineRuns(n *html.Node, log *noiseLog) {
 	hasText := false
+	breaks := 0 // line breaks among the direct content: a run needs several
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		if c.Type == html.TextNode && strings.TrimSpace(c.Data) != "" {
-			hasText = true
-			break
+		switch {
+		case c.Type == html.TextNode:
+			if strings.TrimSpace(c.Data) != "" {
+				hasText = true
+			}
+			breaks += strings.Count(c.Data, "\n")
+		case isElement(c, atom.Br):
+			breaks++
 		}
 	}
-	if !hasText {
+	if !hasText || breaks < MinIdentifierRun-1 {
 		return
 	}
 	var lines []textLine

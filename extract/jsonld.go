@@ -24,12 +24,17 @@ var listingTypes = map[string]bool{
 type jsonLD struct {
 	nodes []map[string]any
 	byID  map[string]map[string]any
+	// mainNode caches main(); mainDone says it was computed (nodes are
+	// all added before the first field is read).
+	mainNode map[string]any
+	mainDone bool
 }
 
 // add parses one JSON-LD script. JSON broken in the two ways CMS plugins
 // commonly break it (raw line breaks inside strings, trailing commas) is
 // repaired; anything else invalid is ignored.
 func (j *jsonLD) add(src string) {
+	j.mainDone = false
 	var v any
 	b := []byte(strings.TrimSpace(src))
 	if err := json.Unmarshal(b, &v); err != nil {
@@ -146,6 +151,13 @@ func hasType(n map[string]any, set map[string]bool) (string, bool) {
 // main returns the node describing the publication: the first node of a
 // publication type, else the first web page node.
 func (j *jsonLD) main() map[string]any {
+	if !j.mainDone {
+		j.mainNode, j.mainDone = j.findMain(), true
+	}
+	return j.mainNode
+}
+
+func (j *jsonLD) findMain() map[string]any {
 	for _, n := range j.nodes {
 		if _, ok := hasType(n, publicationTypes); ok {
 			return n

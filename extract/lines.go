@@ -28,6 +28,15 @@ func textLines(root *html.Node, skip func(*html.Node) bool) []line {
 	return b.lines
 }
 
+// plainLines is textLines without each line's links and leaves, for
+// callers that only read the text (cheaper).
+func plainLines(root *html.Node, skip func(*html.Node) bool) []line {
+	b := &lineBuilder{skip: skip, block: root, plain: true}
+	b.visit(root)
+	b.flush()
+	return b.lines
+}
+
 type lineBuilder struct {
 	lines  []line
 	cur    strings.Builder
@@ -35,6 +44,7 @@ type lineBuilder struct {
 	leaves []*html.Node
 	block  *html.Node
 	skip   func(*html.Node) bool
+	plain  bool // no links or leaves
 }
 
 func (b *lineBuilder) flush() {
@@ -75,7 +85,7 @@ func (b *lineBuilder) visit(n *html.Node) {
 		b.block = saved
 		return
 	}
-	if n.Type == html.ElementNode {
+	if n.Type == html.ElementNode && !b.plain {
 		if isLink(n) {
 			b.links = append(b.links, n)
 		}
@@ -88,21 +98,38 @@ func (b *lineBuilder) visit(n *html.Node) {
 	}
 }
 
-// isLeaf reports whether the inline element n holds text of its own and
-// no inline element child that holds text.
-func isLeaf(n *html.Node) bool {
-	hasText := false
+// hasText reports whether n holds any text other than white space.
+func hasText(n *html.Node) bool {
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		switch c.Type {
 		case html.TextNode:
 			if strings.TrimSpace(c.Data) != "" {
-				hasText = true
+				return true
 			}
 		case html.ElementNode:
-			if strings.TrimSpace(rawText(c)) != "" {
+			if hasText(c) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// isLeaf reports whether the inline element n holds text of its own and
+// no inline element child that holds text.
+func isLeaf(n *html.Node) bool {
+	own := false
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch c.Type {
+		case html.TextNode:
+			if strings.TrimSpace(c.Data) != "" {
+				own = true
+			}
+		case html.ElementNode:
+			if hasText(c) {
 				return false
 			}
 		}
 	}
-	return hasText
+	return own
 }

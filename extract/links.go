@@ -28,7 +28,7 @@ func collectLinks(root *html.Node, r *resolver) []string {
 			return true
 		}
 		u := r.href(n)
-		if u == "" || seen[u] || isFileURL(u) {
+		if u == "" || seen[u] || r.isFile(u) {
 			return true
 		}
 		seen[u] = true

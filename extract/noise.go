@@ -2,10 +2,8 @@ package extract
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
-	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -89,42 +87,14 @@ func counted(label string, blocks, items int, unit string) string {
 	return fmt.Sprintf("%ss (%d blocks, %d %s)", label, blocks, items, unit)
 }
 
-// Class and id tokens of page furniture. Tokens that WordPress derives
-// from a post's terms ("tag-social-protection", "category-related-news")
-// are ignored: they say what an article is about, not what it is.
-var (
-	sidebarRe     = regexp.MustCompile(`^(?:sidebar|sidebars|widget|widgets|widget-area|widget_area|site-sidebar)$|^widget_|^sidebar[-_]|[-_]sidebar$`)
-	commentsRe    = regexp.MustCompile(`^(?:comments|comment-respond|comments-area|comment-list|commentlist|comments-list|comment-form|comments-section|comments-wrapper|disqus_thread|respond)$`)
-	shareRe       = regexp.MustCompile(`^(?:sharedaddy|sharing|addtoany_share_save_container|a2a_kit|jp-post-flair|socials)$|^(?:sd-sharing|addtoany|a2a_|ssba|heateor|shareaholic|sharethis|swp_)|(?:^|[-_])(?:share|shares|sharing|social)(?:[-_]|$)`)
-	cookieRe      = regexp.MustCompile(`cookie|consent|gdpr|cmplz`)
-	breadcrumbRe  = regexp.MustCompile(`breadcrumb`)
-	paginationRe  = regexp.MustCompile(`^(?:pagination|pager|page-numbers|nav-links|wp-pagenavi|navigation|post-navigation|posts-navigation|paging-navigation|comment-navigation|nav-previous|nav-next|page-links)$|[-_]pagination$|^pagination[-_]`)
-	hiddenRe      = regexp.MustCompile(`^(?:screen-reader-text|sr-only|visually-hidden|screen-reader-only|elementor-screen-only|assistive-text)$`)
-	navRe         = regexp.MustCompile(`^(?:skip-link|skip-links|main-navigation|site-navigation|menu-toggle|mobile-menu|elementor-nav-menu)$`)
-	siteHeaderRe  = regexp.MustCompile(`^(?:site-header|masthead|header|elementor-location-header|site-branding|top-bar|topbar)$`)
-	siteFooterRe  = regexp.MustCompile(`^(?:site-footer|colophon|footer|elementor-location-footer|site-info)$`)
-	relatedRe     = regexp.MustCompile(`(?:^|[-_])related|relatedposts|^yarpp|^crp_`)
-	entryHeaderRe = regexp.MustCompile(`^(?:entry|page|post|article|node)-(?:header|footer|meta)$|^entry-meta$`)
-	termTokenRe   = regexp.MustCompile(`^(?:tag|category|type|format|status|post|postid|page-id|resource-type)-`)
-)
-
-// tokenMatch reports whether a class token or the id of n matches re.
-func tokenMatch(n *html.Node, re *regexp.Regexp) bool {
-	for _, c := range classes(n) {
-		if !termTokenRe.MatchString(c) && re.MatchString(c) {
-			return true
-		}
-	}
-	id := strings.ToLower(attr(n, "id"))
-	return id != "" && re.MatchString(id)
-}
-
 // contentTokens mark the element holding an entry's own content.
 var contentTokens = []string{
 	"entry-content", "post-content", "article-content", "article-body", "entry-body",
 	"post-body", "field--name-body", "node__content", "elementor-widget-theme-post-content",
 	"page-content", "single-content", "td-post-content", "the-content",
 }
+
+var contentTokenSet = set(contentTokens...)
 
 func isContentBlock(n *html.Node) bool {
 	return hasClass(n, contentTokens...) || strings.EqualFold(attr(n, "itemprop"), "articleBody")
@@ -146,84 +116,63 @@ type stripper struct {
 	root    *html.Node
 	heading *html.Node
 	log     *noiseLog
-	memo    map[string]tokenSet
+	memo    map[string]tokenSet // furniture per class token: tokens repeat on every teaser
+	// headingPath holds the heading and its ancestors, which are
+	// protected (filled on first use; the heading does not move).
+	headingPath map[*html.Node]bool
 }
 
 func (s *stripper) protected(n *html.Node) bool {
+	return s.protectedTok(n, s.tokens(n))
+}
+
+// protectedTok is protected for an element whose tokens are known.
+func (s *stripper) protectedTok(n *html.Node, tok tokenSet) bool {
 	switch n.DataAtom {
 	case atom.Html, atom.Head, atom.Body, atom.Main:
 		return true
 	}
-	if strings.EqualFold(attr(n, "role"), "main") || isContentBlock(n) {
+	if tok&tokContent != 0 || strings.EqualFold(attr(n, "itemprop"), "articleBody") || strings.EqualFold(attr(n, "role"), "main") {
 		return true
 	}
-	return s.heading != nil && contains(n, s.heading)
+	if s.heading == nil {
+		return false
+	}
+	if s.headingPath == nil {
+		s.headingPath = map[*html.Node]bool{}
+		for a := s.heading; a != nil; a = a.Parent {
+			s.headingPath[a] = true
+		}
+	}
+	return s.headingPath[n]
 }
 
-// tokenSet records which furniture patterns an element's class tokens
-// and id match.
-type tokenSet uint16
-
-const (
-	tokBreadcrumb tokenSet = 1 << iota
-	tokPagination
-	tokNav
-	tokSiteHeader
-	tokSiteFooter
-	tokSidebar
-	tokComments
-	tokShare
-	tokCookie
-	tokHidden
-	tokRelated
-	tokEntryHeader
-)
-
-var tokenPatterns = []struct {
-	bit tokenSet
-	re  *regexp.Regexp
-}{
-	{tokBreadcrumb, breadcrumbRe}, {tokPagination, paginationRe}, {tokNav, navRe},
-	{tokSiteHeader, siteHeaderRe}, {tokSiteFooter, siteFooterRe}, {tokSidebar, sidebarRe},
-	{tokComments, commentsRe}, {tokShare, shareRe}, {tokCookie, cookieRe},
-	{tokHidden, hiddenRe}, {tokRelated, relatedRe}, {tokEntryHeader, entryHeaderRe},
-}
-
-// tokens returns the patterns matched by n's class tokens (those derived
-// from a post's terms excepted) and id. Results per token are memoised
-// for the page: the same classes repeat on every teaser.
+// tokens is tokens(n) with a memo per class token.
 func (s *stripper) tokens(n *html.Node) tokenSet {
+	if s.memo == nil {
+		s.memo = make(map[string]tokenSet, 64)
+	}
 	var set tokenSet
-	match := func(tok string) tokenSet {
-		if v, ok := s.memo[tok]; ok {
-			return v
+	add := func(tok string) {
+		v, ok := s.memo[tok]
+		if !ok {
+			v = furniture(lowerASCII(tok))
+			s.memo[tok] = v
 		}
-		var v tokenSet
-		if !termTokenRe.MatchString(tok) {
-			for _, p := range tokenPatterns {
-				if p.re.MatchString(tok) {
-					v |= p.bit
-				}
-			}
-		}
-		if s.memo == nil {
-			s.memo = map[string]tokenSet{}
-		}
-		s.memo[tok] = v
-		return v
+		set |= v
 	}
-	for _, c := range classes(n) {
-		set |= match(c)
-	}
-	if id := strings.ToLower(attr(n, "id")); id != "" {
-		set |= match(id)
+	eachClass(n, func(c string) bool {
+		add(c)
+		return false
+	})
+	if id := attr(n, "id"); id != "" {
+		add(id)
 	}
 	return set
 }
 
 // classifyNoise returns the kind of noise n is, if any.
-func (s *stripper) classifyNoise(n *html.Node) (noiseKind, bool) {
-	tok := s.tokens(n)
+func (s *stripper) classifyNoise(n *html.Node, tok tokenSet) (noiseKind, bool) {
 	label := strings.ToLower(attr(n, "aria-label"))
 	if tok&tokBreadcrumb != 0 || strings.Contains(label, "breadcrumb") {
 		return noiseBreadcrumbs, true
@@ -283,19 +232,22 @@ func (s *stripper) classifyNoise(n *html.Node) (noiseKind, bool) {
 // and by a "Related resources"-style heading) and leaked identifier
 // lists.
 func (s *stripper) strip(rules Rules) {
-	if len(rules.Remove) > 0 {
-		doc := goquery.NewDocumentFromNode(s.root)
-		for _, sel := range rules.Remove {
-			if sel = strings.TrimSpace(sel); sel == "" {
-				continue
-			}
-			found := doc.Find(sel)
-			if found.Length() > 0 {
-				s.log.add(noiseRules, found.Length(), 0)
-				found.Remove()
+	for _, sel := range rules.Remove {
+		if found := selectAll(s.root, sel); len(found) > 0 {
+			s.log.add(noiseRules, len(found), 0)
+			for _, n := range found {
+				detach(n)
 			}
 		}
 	}
+	s.stripNoiseOnly()
+	s.stripRelatedHeadings()
+	stripIdentifierLists(s.root, s.log)
+}
+
+// stripNoiseOnly removes page furniture recognised by element, role,
+// class and id.
+func (s *stripper) stripNoiseOnly() {
 	var doomed []*html.Node
 	var kinds []noiseKind
 	walk(s.root, func(n *html.Node) bool {
@@ -310,10 +262,11 @@ func (s *stripper) strip(rules Rules) {
 		if n.DataAtom == atom.Head {
 			return false
 		}
-		if s.protected(n) {
+		tok := s.tokens(n)
+		if s.protectedTok(n, tok) {
 			return true
 		}
-		if k, ok := s.classifyNoise(n); ok {
+		if k, ok := s.classifyNoise(n, tok); ok {
 			doomed = append(doomed, n)
 			kinds = append(kinds, k)
 			return false
@@ -331,6 +284,4 @@ func (s *stripper) strip(rules Rules) {
 		}
 		detach(n)
 	}
-	s.stripRelatedHeadings()
-	stripIdentifierLists(s.root, s.log)
 }

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/PuerkitoBio/goquery"
-	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
 
 	"harvest"
@@ -53,15 +51,20 @@ func page(pageURL string, body []byte, contentType string, rules Rules) (*Result
 	}
 	meta := readMeta(root)
 	res := &Result{Links: collectLinks(root, r)}
-	itemPresent := rules.Item != "" && goquery.NewDocumentFromNode(root).Find(rules.Item).Length() > 0
+	itemPresent := selectFirst(root, rules.Item) != nil
 
 	bodyNode := findBody(root)
 	var log noiseLog
 	heading := findMainHeading(bodyNode)
+	if heading == nil {
+		heading = titleLine(bodyNode, meta.titleTag)
+	}
 	meta.micro = mainMicroItem(meta.items, heading, r)
 	(&stripper{root: root, heading: heading, log: &log}).strip(rules)
 	if !attached(root, heading) {
-		heading = findMainHeading(bodyNode)
+		if heading = findMainHeading(bodyNode); heading == nil {
+			heading = titleLine(bodyNode, meta.titleTag)
+		}
 	}
 	groups := findTeasers(bodyNode, r, heading)
 	sig := measure(bodyNode, r, heading, groups, meta)
@@ -120,7 +123,7 @@ func measure(body *html.Node, r *resolver, heading *html.Node, groups []*teaserG
 	}
 	units := unitSet(groups)
 	skip := func(n *html.Node) bool { return units[n] } // walks stop at a unit: its inside is skipped
-	for _, l := range textLines(body, skip) {
+	for _, l := range plainLines(body, skip) {
 		if summaryBlock(l) {
 			if n := utf8.RuneCountInString(l.text); n > sig.ownText {
 				sig.ownText = n
@@ -137,7 +140,7 @@ func measure(body *html.Node, r *resolver, heading *html.Node, groups []*teaserG
 		}
 		u := r.href(n)
 		if u != "" && !seen[u] && !mediaExts[extension(u)] &&
-			(isDocumentExt(u) || isUploadPath(u) || downloadTextRe.MatchString(nodeText(n))) {
+			(isDocumentExt(u) || isUploadPath(u) || saysDownload(nodeText(n))) {
 			seen[u] = true
 			sig.downloads++
 		}
@@ -166,7 +169,7 @@ func (r Rules) Validate() error {
 		if strings.TrimSpace(s.sel) == "" {
 			continue
 		}
-		if _, err := cascadia.ParseGroup(s.sel); err != nil {
+		if _, err := compileSelector(s.sel); err != nil {
 			return fmt.Errorf("%s selector %q: %w", s.name, s.sel, err)
 		}
 	}

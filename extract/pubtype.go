@@ -109,14 +109,16 @@ var typeLabelRe = regexp.MustCompile(`(?i)^(?:type|item\s+type|document\s+type|p
 //     conference paper, citation_inbook_title: chapter), then DC.type and
 //     eprints.type: bibliographic, stated for the document;
 //   - a specific JSON-LD or microdata type (Report, Dataset, Thesis,
-//     ScholarlyArticle, ...);
+//     Book, ...), or a microdata genre naming a kind;
 //   - a "Type:" line of the entry, then a category naming a kind
 //     ("Policy Briefs", "Guidance"), then a series label before the
-//     content ("Working paper 2017/4");
-//   - last, a generic Article-family JSON-LD or microdata type: Yoast
-//     and themes mark every post an Article, so it only counts when
-//     nothing more specific is said. og:type is never used: it is
-//     "article" for every post, and its vocabulary has no kinds.
+//     content ("Working paper 2017/4"), then a kind in front of the
+//     heading or <title> ("Report: ...");
+//   - last, a generic Article-family JSON-LD or microdata type (Article,
+//     BlogPosting, NewsArticle, ScholarlyArticle): Yoast and themes mark
+//     every post an Article, so it only counts when nothing more specific
+//     is said. og:type is never used: it is "article" for every post, and
+//     its vocabulary has no kinds.
 func (f *fields) pubType(lines []line, categories []string, title string) (string, string) {
 	m := f.meta
 	switch {
@@ -184,8 +186,14 @@ func (f *fields) pubType(lines []line, categories []string, title string) (strin
 	if k := categoryKind(categories, title); k != "" {
 		return k, sigCategory
 	}
-	if k := seriesKind(lines); k != "" {
+	if k := seriesKind(f.headerLines(lines)); k != "" {
 		return k, sigSeries
+	}
+	if k := titleKind(f.headingText()); k != "" {
+		return k, sigHeading
+	}
+	if k := titleKind(m.titleTag); k != "" {
+		return k, sigTitleTag
 	}
 	return generic, genericSrc
 }
@@ -216,17 +224,24 @@ func categoryKind(categories []string, title string) string {
 	return first
 }
 
+// titleKind reads a kind named in front of a title: "Report: Parcel
+// Delivery Under Pressure", "Handbook: Children at Airports".
+func titleKind(title string) string {
+	i := strings.IndexAny(title, ":：")
+	if i <= 0 || len(strings.Fields(title[:i])) > 3 {
+		return ""
+	}
+	return kindOf(title[:i])
+}
+
 // seriesRe is a series label: a kind of publication followed by its
 // number ("Working paper 2017/4", "Policy Brief No. 12", "Report #3").
 var seriesRe = regexp.MustCompile(`(?i)^(\p{L}[\p{L} ]{2,30}?)\s+(?:no\.?\s*|n[°º]\s*|#\s*)?\d[\d/.\-]*$`)
 
-// seriesKind reads the kind from a series label before the content's
-// first paragraph.
+// seriesKind reads the kind from a series label among the lines before
+// the content's first paragraph.
 func seriesKind(lines []line) string {
 	for _, l := range lines {
-		if substantive(l, "") {
-			break
-		}
 		if m := seriesRe.FindStringSubmatch(l.text); m != nil {
 			if k := kindOf(m[1]); k != "" {
 				return k

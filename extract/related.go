@@ -2,6 +2,7 @@ package extract
 
 import (
 	"regexp"
+	"strings"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -33,6 +34,44 @@ func isLink(n *html.Node) bool {
 // relatedHeadingRe matches headings that introduce other publications.
 var relatedHeadingRe = regexp.MustCompile(`(?i)^(?:(?:related|similar)(?:\s+(?:resources?|publications?|posts?|articles?|content|reading|items?|reports?|documents?|tools?|news|stories|links))?|you\s+(?:may|might)\s+also\s+(?:like|enjoy|be\s+interested\s+in)|more\s+(?:publications|resources|posts|articles|reports|like\s+this|on\s+this\s+topic)|see\s+also|further\s+reading|recommended(?:\s+(?:reading|resources|for\s+you))?|other\s+(?:publications|resources|reports))\s*[:.…]?$`)
 
+// relatedFirstWords are the first words of relatedHeadingRe.
+var relatedFirstWords = []string{"related", "similar", "you", "more", "see", "further", "recommended", "other"}
+
+// mayStartRelated is a cheap test before relatedHeadingRe: the first
+// word of n's text must be one a related-block heading starts with.
+func mayStartRelated(n *html.Node) bool {
+	for c := n.FirstChild; c != nil; {
+		switch c.Type {
+		case html.TextNode:
+			if t := strings.TrimSpace(c.Data); t != "" {
+				end := 0
+				for end < len(t) && end < 12 && (t[end]|0x20 >= 'a' && t[end]|0x20 <= 'z') {
+					end++
+				}
+				for _, w := range relatedFirstWords {
+					if strings.EqualFold(t[:end], w) {
+						return true
+					}
+				}
+				return false
+			}
+		case html.ElementNode:
+			if c.FirstChild != nil {
+				c = c.FirstChild
+				continue
+			}
+		}
+		for c.NextSibling == nil {
+			c = c.Parent
+			if c == n || c == nil {
+				return false
+			}
+		}
+		c = c.NextSibling
+	}
+	return false
+}
+
 // stripRelatedHeadings removes a "Related resources"-style heading with
 // the block that follows it: its following siblings up to the next
 // heading of the same or a higher level.
@@ -43,6 +82,9 @@ func (s *stripper) stripRelatedHeadings() {
 			return true
 		}
 		if !isHeading(n) && !isElement(n, atom.P, atom.Div, atom.Span, atom.Strong, atom.B) {
+			return true
+		}
+		if !mayStartRelated(n) {
 			return true
 		}
 		t, ok := boundedText(n, 60)

@@ -41,8 +41,14 @@ func substantive(l line, title string) bool {
 	if !summaryBlock(l) || notSummaryRe.MatchString(t) || parseDate(t) != "" {
 		return false
 	}
-	if title != "" && resembles(t, title) {
+	if utf8.RuneCountInString(t) < 120 && !strings.ContainsRune(".!?…\"”’)»:", lastRune(t)) {
+		return false // a short line that is no sentence: a byline, a label, a caption
+	}
+	if hasClass(l.block, "byline", "entry-meta", "post-meta", "meta", "author", "authors", "dateline", "kicker", "caption", "wp-caption-text") {
 		return false
+	}
+	if title != "" && len(t) <= 2*len(title)+50 && resembles(t, title) {
+		return false // a repeat of the title (a paragraph that long is none)
 	}
 	if _, dl := withoutDownloadLinks(l); dl {
 		return false
@@ -77,6 +83,31 @@ func firstParagraph(lines []line, title string) string {
 	return ""
 }
 
+// about reports whether a description is about the page: at least a
+// third of its words of four letters or more occur in ref (the title and
+// first paragraph). A site-wide blurb about the organisation is not.
+func about(desc, ref string) bool {
+	words := map[string]bool{}
+	for _, w := range strings.Fields(letters(ref)) {
+		if len(w) >= 4 {
+			words[w] = true
+		}
+	}
+	seen := map[string]bool{}
+	n, hit := 0, 0
+	for _, w := range strings.Fields(letters(desc)) {
+		if len(w) < 4 || seen[w] {
+			continue
+		}
+		seen[w] = true
+		n++
+		if words[w] {
+			hit++
+		}
+	}
+	return n > 0 && hit*3 >= n
+}
+
 // chooseSummary takes the content's first paragraph, or the page's
 // description when that is fuller: longer and not a teaser cut short.
 // With no paragraph, the description is used even when cut short, back
@@ -90,8 +121,8 @@ func chooseSummary(para, desc string) (string, bool) {
 	if para == "" {
 		return completeSentences(cleanSummary(desc)), true
 	}
-	if truncatedRe.MatchString(desc) {
-		return para, false
+	if utf8.RuneCountInString(desc) <= utf8.RuneCountInString(para) || truncatedRe.MatchString(desc) {
+		return para, false // cleaning only shortens: a shorter description cannot be fuller
 	}
 	if d := completeSentences(cleanSummary(desc)); utf8.RuneCountInString(d) > utf8.RuneCountInString(para) {
 		return d, true

@@ -44,7 +44,7 @@ func findTeasers(body *html.Node, r *resolver, heading *html.Node) []*teaserGrou
 			return true
 		}
 		u := r.href(n)
-		if u == "" || u == r.page || isFileURL(u) {
+		if u == "" || u == r.page || r.isFile(u) {
 			return false
 		}
 		switch {
@@ -56,22 +56,27 @@ func findTeasers(body *html.Node, r *resolver, heading *html.Node) []*teaserGrou
 		return false
 	})
 	const mixed = "\x00"
-	marks := map[*html.Node]string{}
+	marks := make(map[*html.Node]string, 4*len(anchors))
 	for _, an := range anchors {
+	climb:
 		for p := an.a.Parent; p != nil; p = p.Parent {
 			switch marks[p] {
 			case "":
 				marks[p] = an.target
 			case an.target, mixed:
+				break climb // the ancestors above already know this target
 			default:
 				marks[p] = mixed
 			}
 		}
 	}
+	holdsHeading := map[*html.Node]bool{} // the heading and its ancestors
+	for a := heading; a != nil; a = a.Parent {
+		holdsHeading[a] = true
+	}
 	stop := func(p *html.Node) bool {
-		return p == nil || p == body || p.Type != html.ElementNode ||
-			isElement(p, atom.Main, atom.Body, atom.Html) || strings.EqualFold(attr(p, "role"), "main") ||
-			(heading != nil && contains(p, heading))
+		return p == nil || p == body || p.Type != html.ElementNode || holdsHeading[p] ||
+			isElement(p, atom.Main, atom.Body, atom.Html) || strings.EqualFold(attr(p, "role"), "main")
 	}
 	groups := map[*html.Node]*teaserGroup{}
 	var order []*html.Node
@@ -83,7 +88,7 @@ func findTeasers(body *html.Node, r *resolver, heading *html.Node) []*teaserGrou
 		for p := unit.Parent; !stop(p) && marks[p] == an.target; p = p.Parent {
 			unit = p
 		}
-		if unit.Parent == nil || (heading != nil && contains(unit, heading)) {
+		if unit.Parent == nil || holdsHeading[unit] {
 			continue
 		}
 		g := groups[unit.Parent]
@@ -129,10 +134,10 @@ func isTitleLink(a *html.Node) bool {
 		if isHeading(p) {
 			return true
 		}
-		for _, c := range classes(p) {
-			if strings.Contains(c, "title") && !strings.Contains(c, "subtitle") {
-				return true
-			}
+		if eachClass(p, func(c string) bool {
+			return containsFold(c, "title") && !containsFold(c, "subtitle")
+		}) {
+			return true
 		}
 	}
 	return false
@@ -154,10 +159,10 @@ func isRowLink(a *html.Node) bool {
 // isReadMoreLink reports whether a is a "Read More"-style link, by its
 // class or its text.
 func isReadMoreLink(a *html.Node) bool {
-	for _, c := range classes(a) {
-		if strings.Contains(c, "more-link") || strings.Contains(c, "read-more") || strings.Contains(c, "readmore") {
-			return true
-		}
+	if eachClass(a, func(c string) bool {
+		return containsFold(c, "more-link") || containsFold(c, "read-more") || containsFold(c, "readmore")
+	}) {
+		return true
 	}
 	t, ok := boundedText(a, 100)
 	return ok && t != "" && readMoreRe.MatchString(t)

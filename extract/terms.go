@@ -12,7 +12,7 @@ import (
 // Labels that introduce a term list in the page's own text (English,
 // with the common French, German and Spanish forms).
 const (
-	tagLabels = `(?:tags?|keywords?|topics?|themes?|subjects?|mots[- ]cl[ée]s|[ée]tiquettes|th[èe]mes|schlagw[öo]rter|stichw[öo]rter|themen|etiquetas|palabras\s+clave|temas)`
+	tagLabels = `(?:tags?|tagged(?:\s+with)?|labels?|keywords?|topics?|themes?|subjects?|mots[- ]cl[ée]s|[ée]tiquettes|th[èe]mes|schlagw[öo]rter|stichw[öo]rter|themen|etiquetas|palabras\s+clave|temas)`
 	catLabels = `(?:categories|category|types?|resource\s+types?|document\s+types?|publication\s+types?|cat[ée]gories?|type\s+de\s+(?:document|ressource|publication)|kategorien?|publikationstyp|categor[íi]as?|tipo(?:\s+de\s+(?:documento|recurso|publicaci[óo]n))?)`
 )
 
@@ -32,7 +32,6 @@ var (
 var (
 	categoryFolderRe = regexp.MustCompile(`^(?:[a-z0-9]+[-_])*(?:category|categories|cat|type|types|collection|collections|series|format|formats)$`)
 	tagFolderRe      = regexp.MustCompile(`^(?:[a-z0-9]+[-_])*(?:tag|tags|keyword|keywords|topic|topics|theme|themes|subject|subjects|region|regions|country|countries|location|locations|issue|issues)$`)
-	metaRegionRe     = regexp.MustCompile(`meta|terms|taxonom|categor|tags|entry-header|entry-footer|post-info|resource-type`)
 )
 
 type termKind int
@@ -122,7 +121,7 @@ func linkTermKind(a, scope *html.Node, u string) termKind {
 		return notTerm
 	}
 	for p := a.Parent; p != nil && p != scope.Parent; p = p.Parent {
-		if isElement(p, atom.Header, atom.Footer) || tokenMatch(p, metaRegionRe) {
+		if isElement(p, atom.Header, atom.Footer) || tokenMatch(p, tokMetaRegion) {
 			return folder
 		}
 	}
@@ -165,6 +164,9 @@ func termsInMarkup(scope *html.Node, lines []line, r *resolver) markupTerms {
 	}
 	nc, nt := len(cats), len(tags)
 	for i, l := range lines {
+		if c := strings.IndexAny(l.text, ":："); (c < 0 || c > 48) && len(l.text) > 48 {
+			continue // no label: labels are short and end in a colon, or stand alone
+		}
 		switch {
 		case tagsLabelRe.MatchString(l.text) && !tagsLabelOnlyRe.MatchString(l.text):
 			tags = append(tags, lineTerms(l, tagsLabelRe)...)

@@ -26,6 +26,9 @@ const (
 // spaces and trims the ends. It drops soft hyphens, zero-width characters,
 // byte-order marks and control characters, and replaces invalid UTF-8.
 func normSpace(s string) string {
+	if isNormal(s) {
+		return s
+	}
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
@@ -51,6 +54,26 @@ func normSpace(s string) string {
 	return b.String()
 }
 
+// isNormal reports whether normSpace would return s unchanged: printable
+// ASCII, single spaces, no space at either end.
+func isNormal(s string) bool {
+	if s == "" {
+		return true
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	prev := byte(0)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c >= 0x7f || c == ' ' && prev == ' ' {
+			return false
+		}
+		prev = c
+	}
+	return true
+}
+
 var entityRe = regexp.MustCompile(`&(#[0-9]{2,7}|#[xX][0-9a-fA-F]{2,6}|[a-zA-Z][a-zA-Z0-9]{1,31});`)
 
 // cleanText normalises white space and decodes character references that
@@ -71,30 +94,81 @@ var suspendedNext = map[string]bool{
 	"et": true, "ou": true, "y": true, "o": true, "e": true, "ni": true,
 }
 
-var hyphenBreakRe = regexp.MustCompile(`(\p{L}+)-[ ]+(\p{Ll}+)`)
-
 // repairHyphenation joins words that a PDF line break split ("pro- tect"
-// becomes "protect"). It keeps suspended hyphens ("pre- and post-war",
-// the next word being a conjunction), and keeps the hyphen when the
-// hyphenated compound appears elsewhere in the text ("long- term" becomes
-// "long-term" when "long-term" is used elsewhere). A capitalised second
-// part ("Anti- Trafficking") is left as it is. s must be space-normalised.
+// becomes "protect"): a letter run, "-", spaces and a lower-case run. It
+// keeps suspended hyphens ("pre- and post-war", the next word being a
+// conjunction), and keeps the hyphen when the hyphenated compound appears
+// elsewhere in the text ("long- term" becomes "long-term" when
+// "long-term" is used elsewhere). A capitalised second part ("Anti-
+// Trafficking") is left as it is. s must be space-normalised.
 func repairHyphenation(s string) string {
 	if !strings.Contains(s, "- ") {
 		return s
 	}
-	lower := strings.ToLower(s)
-	return hyphenBreakRe.ReplaceAllStringFunc(s, func(m string) string {
-		sub := hyphenBreakRe.FindStringSubmatch(m)
-		left, right := sub[1], sub[2]
-		if suspendedNext[right] {
-			return m
+	var b strings.Builder
+	lower := ""
+	seen := map[string]bool{} // compounds looked up: whether "left-right" is used elsewhere
+	last, i := 0, 0           // s[:last] is written (or unchanged); the search resumes at i
+	for {
+		k := strings.Index(s[i:], "- ")
+		if k < 0 {
+			break
 		}
-		if strings.Contains(lower, strings.ToLower(left+"-"+right)) {
-			return left + "-" + right
+		h := i + k
+		ls := h
+		for ls > last {
+			r, size := utf8.DecodeLastRuneInString(s[last:ls])
+			if !unicode.IsLetter(r) {
+				break
+			}
+			ls -= size
 		}
-		return left + right
-	})
+		j := h + 1
+		for j < len(s) && s[j] == ' ' {
+			j++
+		}
+		re := j
+		for re < len(s) {
+			r, size := utf8.DecodeRuneInString(s[re:])
+			if !unicode.IsLower(r) {
+				break
+			}
+			re += size
+		}
+		if ls == h || re == j {
+			i = h + 1
+			continue
+		}
+		left, right := s[ls:h], s[j:re]
+		var repl string
+		switch {
+		case suspendedNext[right]:
+			repl = s[ls:re]
+		default:
+			if lower == "" {
+				lower = strings.ToLower(s)
+			}
+			compound := strings.ToLower(left + "-" + right)
+			used, ok := seen[compound]
+			if !ok {
+				used = strings.Contains(lower, compound)
+				seen[compound] = used
+			}
+			if used {
+				repl = left + "-" + right
+			} else {
+				repl = left + right
+			}
+		}
+		b.WriteString(s[last:ls])
+		b.WriteString(repl)
+		last, i = re, re
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
 var (
@@ -114,26 +188,59 @@ func stripTeaser(s string) (string, bool) {
 	truncated := false
 	for {
 		t := s
-		if start := tailMatch(readMoreTailRe, s); start >= 0 {
-			if tail := s[start:]; strings.Contains(tail, "..") || strings.Contains(tail, "…") {
-				truncated = true
+		if mayEndInReadMore(s) {
+			if start := tailMatch(readMoreTailRe, s); start >= 0 {
+				if tail := s[start:]; strings.Contains(tail, "..") || strings.Contains(tail, "…") {
+					truncated = true
+				}
+				t = strings.TrimSpace(s[:start])
 			}
-			t = strings.TrimSpace(s[:start])
 		}
-		if start := tailMatch(ellipsisTailRe, t); start >= 0 {
-			truncated = true
-			t = strings.TrimSpace(t[:start])
+		if mayEndInEllipsis(t) {
+			if start := tailMatch(ellipsisTailRe, t); start >= 0 {
+				truncated = true
+				t = strings.TrimSpace(t[:start])
+			}
 		}
 		if t == s {
 			break
 		}
 		s = t
 	}
-	if ellipsisBracketRe.MatchString(s) {
+	if strings.IndexByte(s, '[') >= 0 && ellipsisBracketRe.MatchString(s) {
 		truncated = true
 		s = normSpace(ellipsisBracketRe.ReplaceAllString(s, ""))
 	}
 	return s, truncated
+}
+
+// mayEndInReadMore is a cheap test before readMoreTailRe: the words it
+// looks for must be in the last few hundred bytes.
+func mayEndInReadMore(s string) bool {
+	tail := s
+	if len(tail) > 400 {
+		tail = tail[len(tail)-400:]
+	}
+	return containsFold(tail, "read more") || containsFold(tail, "continue reading") ||
+		containsFold(tail, "read the rest") || containsFold(tail, "read full")
+}
+
+// mayEndInEllipsis is a cheap test before ellipsisTailRe.
+func mayEndInEllipsis(s string) bool {
+	s = strings.TrimRight(s, " ")
+	return strings.HasSuffix(s, "…") || strings.HasSuffix(s, "..") || strings.HasSuffix(s, "]")
+}
+
+// containsFold reports whether s contains the lower-case ASCII word sub,
+// ignoring the case of s.
+func containsFold(s, sub string) bool {
+	n := len(sub)
+	for i := 0; i+n <= len(s); i++ {
+		if s[i]|0x20 == sub[0] && strings.EqualFold(s[i:i+n], sub) {
+			return true
+		}
+	}
+	return false
 }
 
 // tailMatch returns where an end-anchored re matches in the last few
@@ -180,10 +287,10 @@ func lastSentenceEnd(rs []rune) int {
 // capText cuts s to at most limit runes, at the last sentence end before
 // the limit or, failing that, at the last space.
 func capText(s string, limit int) string {
-	rs := []rune(s)
-	if len(rs) <= limit {
+	if len(s) <= limit || utf8.RuneCountInString(s) <= limit {
 		return s
 	}
+	rs := []rune(s)
 	rs = rs[:limit]
 	if end := lastSentenceEnd(rs); end > limit/3 {
 		return strings.TrimSpace(string(rs[:end]))
@@ -222,6 +329,7 @@ func cleanSummary(s string) string {
 	if truncated {
 		s = cutToSentence(s)
 	}
+	s = capText(s, 2*SummaryLimit) // the rest is cut anyway: bound the work below
 	s = dropBoilerplate(s)
 	s = repairHyphenation(s)
 	return capText(s, SummaryLimit)
@@ -230,20 +338,53 @@ func cleanSummary(s string) string {
 // summaryLabelRe is a label in front of an abstract ("Abstract: ...").
 var summaryLabelRe = regexp.MustCompile(`(?i)^(?:abstract|summary|executive\s+summary|r[ée]sum[ée]|zusammenfassung|kurzfassung|resumen|description)\s*[:：—–-]\s*`)
 
-// boilerplateRe matches a sentence that is page furniture rather than
-// description: calls to click, share, download, subscribe or follow,
-// cookie notices, rights notices.
-var boilerplateRe = regexp.MustCompile(`(?i)^(?:(?:please\s+)?(?:click|tap)\s+(?:here|below|the\s+link)|(?:you\s+can\s+)?download\s+(?:the|this|our|it|a|now|here|full|pdf)\b|download\s*[.!]?$|share\s+(?:this|on|via)\b|print\s+(?:this|page)\b|subscribe\s+(?:to|now|here)\b|sign\s+up\b|follow\s+us\b|read\s+(?:more|the\s+full)\b|skip\s+to\b)|\bclick\s+here\b|\b(?:we|this\s+(?:web)?site)\s+uses?\s+cookies\b|\baccept\s+(?:all\s+)?cookies\b|\bcookie\s+(?:policy|settings|preferences)\b|\ball\s+rights\s+reserved\b`)
+// Boilerplate sentences are page furniture rather than description:
+// calls to click, share, download, subscribe or follow
+// (boilerplateStartRe, at a sentence's start), cookie notices and rights
+// notices (boilerplateAnyRe, anywhere). boilerplateWords are the words
+// one of them needs: a text holding none is not searched.
+var (
+	boilerplateStartRe = regexp.MustCompile(`(?i)^(?:(?:please\s+)?(?:click|tap)\s+(?:here|below|the\s+link)|(?:you\s+can\s+)?download\s+(?:the|this|our|it|a|now|here|full|pdf)\b|download\s*[.!]?$|share\s+(?:this|on|via)\b|print\s+(?:this|page)\b|subscribe\s+(?:to|now|here)\b|sign\s+up\b|follow\s+us\b|read\s+(?:more|the\s+full)\b|skip\s+to\b)`)
+	boilerplateAnyRe   = regexp.MustCompile(`(?i)\bclick\s+here\b|\b(?:we|this\s+(?:web)?site)\s+uses?\s+cookies\b|\baccept\s+(?:all\s+)?cookies\b|\bcookie\s+(?:policy|settings|preferences)\b|\ball\s+rights\s+reserved\b`)
+	boilerplateWords   = []string{"click", "tap ", "download", "share", "print", "subscribe", "sign up", "follow us", "read more", "read the full", "skip to", "cookie", "rights reserved"}
+)
+
+// boilerplateFirst are the first words of boilerplateStartRe.
+var boilerplateFirst = set("please", "click", "tap", "you", "download", "share", "print", "subscribe", "sign", "follow", "read", "skip")
+
+// isBoilerplate reports whether one sentence is boilerplate.
+func isBoilerplate(sentence string) bool {
+	first := sentence
+	if i := strings.IndexByte(first, ' '); i >= 0 {
+		first = first[:i]
+	}
+	if boilerplateFirst[strings.ToLower(strings.TrimRight(first, ".!"))] && boilerplateStartRe.MatchString(sentence) {
+		return true
+	}
+	lower := strings.ToLower(sentence)
+	if !strings.Contains(lower, "click here") && !strings.Contains(lower, "cookie") && !strings.Contains(lower, "rights reserved") {
+		return false
+	}
+	return boilerplateAnyRe.MatchString(sentence)
+}
 
 // dropBoilerplate removes boilerplate sentences from a text.
 func dropBoilerplate(s string) string {
-	if !boilerplateRe.MatchString(s) && !strings.Contains(s, ". ") && !strings.Contains(s, "! ") && !strings.Contains(s, "? ") {
-		return s // one sentence, not boilerplate
+	found := false
+	lower := strings.ToLower(s)
+	for _, w := range boilerplateWords {
+		if strings.Contains(lower, w) {
+			found = true
+			break
+		}
+	}
+	if !found {
+		return s
 	}
 	parts := sentences(s)
 	kept := parts[:0]
 	for _, p := range parts {
-		if !boilerplateRe.MatchString(p) {
+		if !isBoilerplate(p) {
 			kept = append(kept, p)
 		}
 	}
@@ -308,15 +449,31 @@ func cleanTerm(s string) string {
 	return s
 }
 
-// identRe is the shape of a CMS identifier: lower-case ASCII words
-// joined with "_" or "-" ("post", "nav_menu_item", "acf-field-group").
-var identRe = regexp.MustCompile(`^[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*$`)
-
 // isIdentifier reports whether s (trimmed) is a single identifier-like
-// token of at most 64 characters.
+// token of at most 64 characters: the shape of a CMS identifier,
+// lower-case ASCII words joined with "_" or "-" ("post", "nav_menu_item",
+// "acf-field-group"), that is [a-z][a-z0-9]*([_-][a-z0-9]+)*.
 func isIdentifier(s string) bool {
 	s = strings.TrimSpace(s)
-	return len(s) >= 2 && len(s) <= 64 && identRe.MatchString(s)
+	if len(s) < 2 || len(s) > 64 || s[0] < 'a' || s[0] > 'z' {
+		return false
+	}
+	joiner := false // the previous byte was "_" or "-"
+	for i := 1; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
+			joiner = false
+		case c == '_' || c == '-':
+			if joiner {
+				return false
+			}
+			joiner = true
+		default:
+			return false
+		}
+	}
+	return !joiner
 }
 
 // MinIdentifierRun is the shortest run of identifier lines treated as a

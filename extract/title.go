@@ -2,7 +2,6 @@ package extract
 
 import (
 	"strings"
-	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -89,9 +88,13 @@ func findMainHeading(body *html.Node) *html.Node {
 		if n.DataAtom == atom.Nav || isElement(n, atom.Script, atom.Style, atom.Template) {
 			return false
 		}
+		candidate := isHeading(n) || n.DataAtom == atom.Div || n.DataAtom == atom.Span
+		if !candidate {
+			return true
+		}
 		marked := hasClass(n, headingTokens...) || strings.EqualFold(attr(n, "itemprop"), "headline") ||
 			headingLevel(n) > 0 && headingLevel(n) <= 3 && hasClass(n.Parent, headerWrapTokens...)
-		if marked && (isHeading(n) || n.DataAtom == atom.Div || n.DataAtom == atom.Span) {
+		if marked {
 			titled = append(titled, n)
 		}
 		if n.DataAtom != atom.H1 || notHeading(n) {
@@ -118,6 +121,69 @@ func findMainHeading(body *html.Node) *html.Node {
 	return nil
 }
 
+// titleLine finds the visible title of a page without heading markup:
+// the first paragraph-like element whose text is the page's <title>, or
+// one side of it when <title> joins two parts with a separator.
+func titleLine(body *html.Node, titleTag string) *html.Node {
+	title := cleanText(titleTag)
+	if title == "" {
+		return nil
+	}
+	parts := []string{title}
+	for _, sep := range titleSeparators {
+		if i := strings.Index(title, sep); i > 0 {
+			parts = append(parts, title[:i], title[i+len(sep):])
+		}
+		if i := strings.LastIndex(title, sep); i > 0 {
+			parts = append(parts, title[:i], title[i+len(sep):])
+		}
+	}
+	minLen, maxLen := len(title), 0
+	partLetters := make([]string, len(parts))
+	for i, p := range parts {
+		partLetters[i] = letters(p)
+		minLen, maxLen = min(minLen, len(p)), max(maxLen, len(p))
+	}
+	var found *html.Node
+	walk(body, func(n *html.Node) bool {
+		if found != nil || n.Type != html.ElementNode {
+			return found == nil
+		}
+		if isElement(n, atom.Nav, atom.Header, atom.Footer, atom.Aside, atom.Script, atom.Style, atom.Template, atom.Title, atom.A) {
+			return false
+		}
+		switch strings.ToLower(attr(n, "role")) {
+		case "banner", "contentinfo", "navigation", "complementary":
+			return false
+		}
+		if tokenMatch(n, tokSiteHeader|tokSiteFooter|tokSidebar) || hasClass(n, "site-title", "site-name", "logo") {
+			return false
+		}
+		if !isHeading(n) && !isElement(n, atom.P, atom.Div, atom.Strong, atom.B, atom.Span, atom.Font, atom.Center) {
+			return true
+		}
+		t, ok := boundedText(n, titleLimit)
+		if !ok || t == "" {
+			return true
+		}
+		if len(t) < minLen/2 || len(t) > maxLen*2 {
+			return true // too short or too long to be one of the parts
+		}
+		lt := letters(t)
+		for _, p := range partLetters {
+			if len(p) >= 8 && lt == p {
+				found = n
+				return false
+			}
+		}
+		return true
+	})
+	if found != nil && notHeading(found) {
+		return nil
+	}
+	return found
+}
+
 // notHeading reports whether a heading candidate is in fact a site title,
 // a logo or empty.
 func notHeading(n *html.Node) bool {
@@ -129,48 +195,9 @@ func notHeading(n *html.Node) bool {
 	}
 	return closest(n, func(a *html.Node) bool {
 		return a.DataAtom == atom.Nav || strings.EqualFold(attr(a, "role"), "banner") ||
-			(a.DataAtom == atom.Header && !insideEntry(a) && !tokenMatch(a, entryHeaderRe)) ||
-			tokenMatch(a, siteHeaderRe) && !insideEntry(a)
+			(a.DataAtom == atom.Header && !insideEntry(a) && !tokenMatch(a, tokEntryHeader)) ||
+			tokenMatch(a, tokSiteHeader) && !insideEntry(a)
 	}) != nil
-}
-
-// titleOf chooses the page's title: og:title, the JSON-LD headline or
-// name, the visible entry heading, then <title>, each without a site
-// name. og:title is skipped when it is only the site name, or when a
-// visible heading exists and og:title shares nothing with it (a site that
-// gives every page the same og:title).
-func titleOf(m *pageMeta, heading *html.Node, host string) string {
-	names := m.siteNames()
-	var visible string
-	if heading != nil {
-		visible = cleanText(nodeText(heading))
-	}
-	accept := func(t string) string {
-		t = stripSiteName(t, names, host, visible)
-		if t == "" || isSiteName(t, names, host) || utf8.RuneCountInString(t) > titleLimit {
-			return ""
-		}
-		return t
-	}
-	if t := accept(m.first("og:title")); t != "" {
-		if visible == "" || resembles(t, visible) || overlaps(t, visible) {
-			return t
-		}
-	}
-	for _, key := range []string{"headline", "name"} {
-		if t := accept(m.ld.str(key)); t != "" {
-			if visible == "" || resembles(t, visible) || overlaps(t, visible) {
-				return t
-			}
-		}
-	}
-	if t := accept(visible); t != "" {
-		return t
-	}
-	if t := accept(m.titleTag); t != "" {
-		return t
-	}
-	return accept(m.first("twitter:title", "citation_title", "dc.title", "dcterms.title"))
 }
 
 // overlaps reports whether two titles share at least one word of four

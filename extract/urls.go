@@ -44,17 +44,35 @@ var mediaExts = map[string]bool{
 	"css": true, "js": true, "woff": true, "woff2": true, "ttf": true, "eot": true,
 }
 
-// extension returns the lower-case extension of the path of u, or "".
-func extension(u string) string {
-	p, err := url.Parse(u)
-	if err != nil {
+// urlPath returns the path of the URL or reference u as written (not
+// unescaped): after the scheme and host, before the query or fragment.
+func urlPath(u string) string {
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		u = u[:i]
+	}
+	if i := strings.Index(u, "://"); i >= 0 {
+		u = u[i+3:]
+		if j := strings.IndexByte(u, '/'); j >= 0 {
+			return u[j:]
+		}
 		return ""
 	}
-	ext := path.Ext(p.Path)
+	return u
+}
+
+// extension returns the lower-case extension of the path of u, or "".
+func extension(u string) string {
+	p := urlPath(u)
+	if strings.IndexByte(p, '%') >= 0 {
+		if pu, err := url.Parse(u); err == nil {
+			p = pu.Path
+		}
+	}
+	ext := path.Ext(p)
 	if len(ext) < 2 || len(ext) > 6 {
 		return ""
 	}
-	return strings.ToLower(ext[1:])
+	return lowerASCII(ext[1:])
 }
 
 // isDocumentExt reports whether u names a document by its extension.
@@ -65,8 +83,7 @@ func isDocumentExt(u string) bool {
 
 // isUploadPath reports whether u is a file in a WordPress uploads folder.
 func isUploadPath(u string) bool {
-	p, err := url.Parse(u)
-	return err == nil && strings.Contains(strings.ToLower(p.Path), "/wp-content/uploads/")
+	return containsFold(urlPath(u), "/wp-content/uploads/")
 }
 
 // isFileURL reports whether u points at a file (document, image, media,
@@ -93,6 +110,21 @@ type resolver struct {
 	base  *url.URL
 	page  string            // the normalised page URL
 	cache map[string]string // resolved references: links are read several times
+	files map[string]bool   // isFileURL of resolved URLs
+}
+
+// isFile is isFileURL(u), memoised: every link is asked about several
+// times.
+func (r *resolver) isFile(u string) bool {
+	v, ok := r.files[u]
+	if !ok {
+		if r.files == nil {
+			r.files = make(map[string]bool, 64)
+		}
+		v = isFileURL(u)
+		r.files[u] = v
+	}
+	return v
 }
 
 // newResolver takes the page URL and the document; a <base href> is
