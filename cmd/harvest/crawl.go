@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -41,6 +42,7 @@ on the start URLs' hosts, follows listing and pagination links, reads the
 sitemaps and uses the generic extractor.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			softMemoryLimit()
 			cfg, err := f.loadConfig(cmd)
 			if err != nil {
 				return err
@@ -240,6 +242,18 @@ func catalogueFlag(cmd *cobra.Command, db, configPath string) (string, error) {
 		}
 	}
 	return path, exitIfMissing(path)
+}
+
+// defaultMemoryLimit is the soft memory limit of a crawl when GOMEMLIMIT
+// does not set one: the garbage collector works harder as the heap nears
+// it, so that a long crawl's footprint stays flat instead of doubling its
+// live heap. It is not a cap: a crawl that needs more gets more.
+const defaultMemoryLimit = 120 << 20
+
+func softMemoryLimit() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
 }
 
 // exitIfMissing is used by commands that read an existing catalogue.

@@ -50,6 +50,7 @@ the daemon.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
+			softMemoryLimit()
 			cfg, err := config.Load(configPath)
 			if err != nil {
 				return err
