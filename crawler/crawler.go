@@ -661,9 +661,13 @@ func (r *run) readPage(ctx context.Context, t task, final string, resp *colly.Re
 			inScope = append(inScope, l)
 		}
 	}
-	if r.opts.MaxDepth == 0 || t.depth < r.opts.MaxDepth {
-		for _, l := range inScope {
-			r.enqueue(l, t.depth+1, "")
+	for _, l := range inScope {
+		depth := t.depth + 1
+		if res.Kind != extract.KindPublication && samePagination(final, l) {
+			depth = t.depth // the next page of a listing is no deeper
+		}
+		if r.opts.MaxDepth == 0 || depth <= r.opts.MaxDepth {
+			r.enqueue(l, depth, "")
 		}
 	}
 	r.log.Debug("page_read", "url", final, "kind", res.Kind, "reason", res.Reason, "links", len(res.Links))

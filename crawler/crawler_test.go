@@ -384,3 +384,62 @@ func TestQueryPermutationTrap(t *testing.T) {
 		t.Errorf("Stopped = %q, want complete (the trap is cut, not the crawl)", stats.Stopped)
 	}
 }
+
+func TestSamePagination(t *testing.T) {
+	tests := []struct {
+		from, to string
+		want     bool
+	}{
+		{"http://x.org/resources/", "http://x.org/resources/page/2/", true},
+		{"http://x.org/resources/page/2/", "http://x.org/resources/page/3/", true},
+		{"http://x.org/resources/page/3/", "http://x.org/resources/", false}, // no marker on the target: an ordinary link
+		{"http://x.org/publications/", "http://x.org/publications/?paged=2", true},
+		{"http://x.org/list?cat=4&page=2", "http://x.org/list?cat=4&page=3", true},
+		{"http://x.org/list?cat=4&page=2", "http://x.org/list?cat=5&page=3", false},
+		{"http://x.org/resources/", "http://x.org/resource/a-report/", false},
+		{"http://x.org/tag/global/", "http://x.org/resources/page/2/", false},
+	}
+	for _, tt := range tests {
+		if got := samePagination(tt.from, tt.to); got != tt.want {
+			t.Errorf("samePagination(%q, %q) = %v, want %v", tt.from, tt.to, got, tt.want)
+		}
+	}
+}
+
+// TestDeepPaginationWithinDepth: a listing paginated far beyond the depth
+// limit is followed to its end, and its items are found.
+func TestDeepPaginationWithinDepth(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		var n int
+		switch {
+		case r.URL.Path == "/list/":
+			n = 1
+		case strings.HasPrefix(r.URL.Path, "/list/page/"):
+			fmt.Sscanf(strings.TrimPrefix(r.URL.Path, "/list/page/"), "%d", &n)
+		case strings.HasPrefix(r.URL.Path, "/item/"):
+			fmt.Fprintf(w, publicationPage, strings.Trim(strings.TrimPrefix(r.URL.Path, "/item/"), "/"))
+			return
+		default:
+			http.NotFound(w, r)
+			return
+		}
+		fmt.Fprintf(w, `<html><body class="archive paged"><h1>List</h1><a href="/item/i%d/">item %d</a>`, n, n)
+		if n < 30 {
+			fmt.Fprintf(w, ` <a href="/list/page/%d/">Next</a>`, n+1)
+		}
+		fmt.Fprint(w, `</body></html>`)
+	}))
+	t.Cleanup(srv.Close)
+	opts := options(srv.URL)
+	opts.StartURLs = []string{srv.URL + "/list/"}
+	opts.Sitemaps = false
+	opts.MaxDepth = 3
+	var c collect
+	if _, err := Run(t.Context(), opts, &c); err != nil {
+		t.Fatal(err)
+	}
+	if len(c.found) != 30 {
+		t.Errorf("found %d items of a 30-page listing with max depth 3, want 30", len(c.found))
+	}
+}

@@ -195,3 +195,22 @@ func (l *linkSet) first(raw string) bool {
 	l.seen[raw] = struct{}{}
 	return true
 }
+
+// pageMarker matches what a paginated listing adds to its URL: a
+// /page/N/ segment, or a page, paged, pg, start or offset parameter.
+var pageMarker = regexp.MustCompile(`(?i)/page/\d+/?$|/page/\d+/|([?&])(page|paged|pg|start|offset)=\d+`)
+
+// samePagination reports whether to is a page of the same listing as from
+// (the next or an earlier page): following pagination is not a hop deeper
+// into the site, so a long listing is not cut by the depth limit.
+func samePagination(from, to string) bool {
+	if !pageMarker.MatchString(to) {
+		return false
+	}
+	strip := func(s string) string {
+		s = pageMarker.ReplaceAllString(s, "$1")
+		s = strings.TrimRight(strings.TrimRight(s, "&?"), "/")
+		return s
+	}
+	return strip(from) == strip(to)
+}
