@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"harvest/internal/tinypdf"
 )
 
 // robots is Yoast's robots.txt: admin and members' area disallowed, the
@@ -115,47 +117,10 @@ func (s *site) document(p string) (func(http.ResponseWriter), bool) {
 	return func(w http.ResponseWriter) {
 		w.Header().Set("Content-Type", mediaType(p))
 		if mediaType(p) == "application/pdf" {
-			w.Write(tinyPDF(title))
+			w.Write(tinypdf.New(title))
 			return
 		}
 		// The end-of-central-directory record of an archive with no entries.
 		w.Write([]byte("PK\x05\x06" + strings.Repeat("\x00", 18)))
 	}, true
-}
-
-// tinyPDF is a one-page PDF showing title, with a correct xref table.
-func tinyPDF(title string) []byte {
-	var t strings.Builder
-	for _, r := range title {
-		switch {
-		case r == '(' || r == ')' || r == '\\':
-			t.WriteString(`\` + string(r))
-		case r < 0x20 || r > 0x7e:
-			t.WriteByte('?')
-		default:
-			t.WriteRune(r)
-		}
-	}
-	content := "BT /F1 14 Tf 56 780 Td (" + t.String() + ") Tj ET"
-	objs := []string{
-		"<< /Type /Catalog /Pages 2 0 R >>",
-		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content), content),
-	}
-	var b strings.Builder
-	b.WriteString("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-	offsets := make([]int, len(objs))
-	for i, o := range objs {
-		offsets[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
-	for _, off := range offsets {
-		fmt.Fprintf(&b, "%010d 00000 n \n", off)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
-	return []byte(b.String())
 }

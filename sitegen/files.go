@@ -1,13 +1,14 @@
 package sitegen
 
 import (
-	"fmt"
 	"hash/crc32"
 	"net/http"
 	"path"
 	"strconv"
 	"strings"
 	"time"
+
+	"harvest/internal/tinypdf"
 )
 
 // robots.txt, sitemaps, the feed, the documents behind DOWNLOAD links and
@@ -218,7 +219,7 @@ func (s *Site) document(p string) func(*exchange) {
 				return func(x *exchange) {
 					body := []byte("PK\x05\x06" + strings.Repeat("\x00", 18)) // an empty ZIP archive
 					if d.mediaType == mtPDF {
-						body = tinyPDF(b.title)
+						body = tinypdf.New(b.title)
 					}
 					x.send(http.StatusOK, d.mediaType, strconv.FormatUint(hashBytes(body), 16), st.posted, part{raw: body})
 				}
@@ -226,43 +227,6 @@ func (s *Site) document(p string) func(*exchange) {
 		}
 	}
 	return nil
-}
-
-// tinyPDF is a one-page PDF showing title, with a correct xref table.
-func tinyPDF(title string) []byte {
-	var t strings.Builder
-	for _, r := range title {
-		switch {
-		case r == '(' || r == ')' || r == '\\':
-			t.WriteString(`\` + string(r))
-		case r < 0x20 || r > 0x7e:
-			t.WriteByte('?')
-		default:
-			t.WriteRune(r)
-		}
-	}
-	content := "BT /F1 14 Tf 56 780 Td (" + t.String() + ") Tj ET"
-	objs := []string{
-		"<< /Type /Catalog /Pages 2 0 R >>",
-		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content), content),
-	}
-	var b strings.Builder
-	b.WriteString("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-	offsets := make([]int, len(objs))
-	for i, o := range objs {
-		offsets[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
-	for _, off := range offsets {
-		fmt.Fprintf(&b, "%010d 00000 n \n", off)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, xref)
-	return []byte(b.String())
 }
 
 // asset answers the stylesheets, scripts and images the pages refer to
