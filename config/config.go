@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -33,8 +34,13 @@ const (
 	// DefaultRemovedAfter is how many complete runs in a row must miss a
 	// publication before it is marked removed.
 	DefaultRemovedAfter = 2
-	DefaultUserAgent    = "harvest/0.1 (+https://github.com/harvest-catalogue/harvest; publication metadata harvester)"
-	DefaultDB           = "harvest.db"
+	// DefaultMaxRemovalsPercent and DefaultMinRemovals make the default
+	// removal guard: one run may mark at most 10 % of a source's active
+	// publications removed, and at least 5.
+	DefaultMaxRemovalsPercent = 10
+	DefaultMinRemovals        = 5
+	DefaultUserAgent          = "harvest/0.1 (+https://github.com/harvest-catalogue/harvest; publication metadata harvester)"
+	DefaultDB                 = "harvest.db"
 )
 
 // Config is a validated configuration file.
@@ -59,8 +65,42 @@ type Crawl struct {
 	MaxFileSize int64
 	// Retries is how often a fetch that may pass (5xx, 429, a broken
 	// connection) is tried again, with exponential backoff.
-	Retries   int
-	UserAgent string
+	Retries int
+	// MaxPagination bounds the pages followed in one pagination sequence
+	// of a listing (0: the crawler's default, 2000).
+	MaxPagination int
+	UserAgent     string
+}
+
+// RemovalLimit is the most publications one run of a source may mark
+// removed (like rsync's --max-delete): past it, the run removes nothing.
+type RemovalLimit struct {
+	// Count, when Percent is 0, is the limit itself (0: a run removes
+	// nothing without confirmation).
+	Count int
+	// Percent, when set, makes the limit that share of the source's
+	// active publications, and at least DefaultMinRemovals.
+	Percent float64
+}
+
+// DefaultRemovalLimit is 10 % of the active publications, at least 5.
+var DefaultRemovalLimit = RemovalLimit{Percent: DefaultMaxRemovalsPercent}
+
+// Limit is the most publications a run may remove from a source with
+// active publications.
+func (l RemovalLimit) Limit(active int) int {
+	if l.Percent <= 0 {
+		return l.Count
+	}
+	n := int(math.Ceil(float64(active) * l.Percent / 100))
+	return max(n, DefaultMinRemovals)
+}
+
+func (l RemovalLimit) String() string {
+	if l.Percent > 0 {
+		return strconv.FormatFloat(l.Percent, 'f', -1, 64) + "%"
+	}
+	return strconv.Itoa(l.Count)
 }
 
 // Source is one configured site.
@@ -83,6 +123,8 @@ type Source struct {
 	// RemovedAfter is how many complete runs in a row must miss a
 	// publication before it is marked removed.
 	RemovedAfter int
+	// MaxRemovals guards against a run that would remove too much.
+	MaxRemovals RemovalLimit
 	// AllowPrivateNetworks lets the crawl reach private, loopback and
 	// link-local addresses other than its start hosts'.
 	AllowPrivateNetworks bool
@@ -133,6 +175,8 @@ type rawCrawl struct {
 	MaxFileSize string `yaml:"max_file_size"`
 	UserAgent   string `yaml:"user_agent"`
 	Retries     *int   `yaml:"retries"`
+	// MaxPagination is max_pagination.
+	MaxPagination *int `yaml:"max_pagination"`
 }
 
 type rawSrc struct {
@@ -150,6 +194,7 @@ type rawSrc struct {
 	MirrorFiles    bool      `yaml:"mirror_files"`
 	MirrorDir      string    `yaml:"mirror_dir"`
 	RemovedAfter   *int      `yaml:"removed_after"`
+	MaxRemovals    string    `yaml:"max_removals"`
 	AllowPrivate   bool      `yaml:"allow_private_networks"`
 	rawCrawl       `yaml:",inline"`
 }
@@ -314,6 +359,9 @@ func (v *validator) crawl(prefix string, r rawCrawl, base Crawl) Crawl {
 	if r.Retries != nil {
 		c.Retries = v.positive(prefix+".retries", *r.Retries, 0, 10)
 	}
+	if r.MaxPagination != nil {
+		c.MaxPagination = v.positive(prefix+".max_pagination", *r.MaxPagination, 1, 1<<20)
+	}
 	if r.MaxBodySize != "" {
 		n, err := ParseSize(r.MaxBodySize)
 		if err != nil {
@@ -405,6 +453,14 @@ func (v *validator) source(prefix string, r rawSrc, defaults Crawl, seen map[str
 	if r.RemovedAfter != nil {
 		s.RemovedAfter = v.positive(prefix+".removed_after", *r.RemovedAfter, 1, 1000)
 	}
+	s.MaxRemovals = DefaultRemovalLimit
+	if r.MaxRemovals != "" {
+		l, err := ParseRemovalLimit(r.MaxRemovals)
+		if err != nil {
+			v.fail(prefix+".max_removals", "%v", err)
+		}
+		s.MaxRemovals = l
+	}
 	if r.Sitemaps != nil {
 		s.Sitemaps = *r.Sitemaps
 	}
@@ -479,6 +535,24 @@ func (v *validator) regexps(field string, pats []string) []*regexp.Regexp {
 		out = append(out, re)
 	}
 	return out
+}
+
+// ParseRemovalLimit reads a removal limit: a count ("25", "0") or a
+// percentage of the active publications ("10%", at least 5).
+func ParseRemovalLimit(s string) (RemovalLimit, error) {
+	t := strings.TrimSpace(s)
+	if p, ok := strings.CutSuffix(t, "%"); ok {
+		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || f <= 0 || f > 100 {
+			return RemovalLimit{}, fmt.Errorf("invalid limit %q (want a count such as 25, or a percentage above 0 and up to 100%% such as 10%%)", s)
+		}
+		return RemovalLimit{Percent: f}, nil
+	}
+	n, err := strconv.Atoi(t)
+	if err != nil || n < 0 {
+		return RemovalLimit{}, fmt.Errorf("invalid limit %q (want a count such as 25, or a percentage above 0 and up to 100%% such as 10%%)", s)
+	}
+	return RemovalLimit{Count: n}, nil
 }
 
 // ParseSize reads a byte count such as 10485760, 512KB, 10MB or 1GB.

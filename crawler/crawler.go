@@ -15,6 +15,8 @@ import (
 	"net/url"
 	"regexp"
 	"runtime"
+	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -32,8 +34,11 @@ type Options struct {
 	// Source names the source; it is copied into every publication.
 	Source    string
 	StartURLs []string
-	// AllowedDomains are the hosts the run may visit; empty means the
-	// start URLs' hosts.
+	// AllowedDomains are hosts the run may visit besides the start URLs'
+	// own. A leading "www." is ignored; a loopback start URL's host also
+	// allows the other loopback names (localhost, 127.0.0.1, ::1); a
+	// start URL that redirects to another host (http to https, apex to
+	// www, a new domain) allows that host.
 	AllowedDomains []string
 	// Include, when not empty, limits discovery to matching URLs (start
 	// URLs are always fetched); Exclude removes matching URLs.
@@ -51,7 +56,12 @@ type Options struct {
 	// MaxPages bounds the pages fetched (0: no bound); MaxDepth the link
 	// hops from a start URL (0: no bound).
 	MaxPages, MaxDepth int
-	Timeout            time.Duration
+	// MaxPagination bounds the pages followed in one pagination sequence
+	// of a listing (0: DefaultMaxPagination). A sequence also ends after
+	// barrenPages pages in a row that bring no link its earlier pages
+	// did not have.
+	MaxPagination int
+	Timeout       time.Duration
 	// MaxBodySize: larger responses are refused, never truncated.
 	MaxBodySize int64
 	UserAgent   string
@@ -130,10 +140,38 @@ type Stats struct {
 	NotModified, SkippedLastmod, Gone int
 	Retries                           int // fetches tried again
 	PeakGoroutines                    int // the most goroutines seen in the process during the run
-	Errors                            int // failed fetches (transport, 5xx, other 4xx) and unreadable pages
-	Queued                            int // URLs waiting
-	Stopped                           string
+	Errors                            int // failed fetches (transport, 5xx, other 4xx), unreadable pages, pages whose handling panicked
+	// StartsFailed counts the start URLs that could not be fetched and
+	// read (unreachable, robots.txt unavailable or disallowing, 4xx,
+	// 5xx); they are in Errors too. When every start URL failed, the run
+	// failed with ErrUnreachable.
+	StartsFailed int
+	// PaginationStopped counts the pagination sequences no longer
+	// followed (pages bringing nothing new, or MaxPagination reached).
+	PaginationStopped int
+	// Offsite lists the hosts outside the run's that most links of some
+	// pages pointed to, most such pages first: a sign that the site lives
+	// under another name (see Options.AllowedDomains).
+	Offsite []OffsiteHost
+	Queued  int // URLs waiting
+	Stopped string
 }
+
+// OffsiteHost is a host outside the run that most links of Pages pages
+// pointed to.
+type OffsiteHost struct {
+	Host  string
+	Pages int
+}
+
+// DefaultMaxPagination is the default bound of one pagination sequence.
+const DefaultMaxPagination = 2000
+
+// ErrUnreachable is wrapped by Run's error when the run never reached the
+// site: every start URL failed (connection refused, DNS, TLS, timeout,
+// robots.txt unavailable, 4xx or 5xx). Such a run says nothing about the
+// site's publications.
+var ErrUnreachable = errors.New("site unreachable")
 
 // ErrTooLarge is reported for a response over the size cap.
 var ErrTooLarge = errors.New("response exceeds the size limit")
@@ -143,14 +181,24 @@ var errAlreadyFetched = errors.New("redirect target already queued or fetched")
 // Run crawls one source once. It returns the counts and, when the run
 // could not go on (the sink failed, the context was cancelled), an error.
 // Pages that fail are logged, counted and skipped.
+//
+// A run whose context is cancelled stops with StopCancelled and an error
+// wrapping context.Canceled, whatever else failed on the way out; a run
+// that never reached the site stops with StopFailed and an error wrapping
+// ErrUnreachable.
 func Run(ctx context.Context, opts Options, sink Sink) (Stats, error) {
+	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	r, err := newRun(ctx, opts, sink)
 	if err != nil {
+		if parent.Err() != nil {
+			return Stats{Stopped: StopCancelled}, fmt.Errorf("crawl %s: %w", opts.Source, context.Cause(parent))
+		}
 		return Stats{Stopped: StopFailed}, err
 	}
 	r.stop = cancel
+	r.parent = parent
 	return r.run(ctx)
 }
 
@@ -163,14 +211,23 @@ type run struct {
 	robots   *robots
 	scope    *scope
 	frontier *frontier
-	gate     hostGate
+	polite   *politeness
 	variants queryVariants
 	links    linkSet
+	pages    paginations
+	// starts are the keys of the start URLs; startsOK counts those
+	// fetched and read (or done in the run resumed); startErr is the
+	// first start URL's failure.
+	starts   map[string]bool
+	startsOK int
+	startErr error
+	offsite  map[string]int
 
-	mu    sync.Mutex
-	stats Stats
-	fatal error
-	stop  context.CancelFunc
+	mu     sync.Mutex
+	stats  Stats
+	fatal  error
+	stop   context.CancelFunc
+	parent context.Context // the caller's context: its end is a cancel, not a failure
 }
 
 func newRun(ctx context.Context, opts Options, sink Sink) (*run, error) {
@@ -195,17 +252,25 @@ func newRun(ctx context.Context, opts Options, sink Sink) (*run, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	hosts := opts.AllowedDomains
+	if opts.MaxPagination <= 0 {
+		opts.MaxPagination = DefaultMaxPagination
+	}
+	hosts := slices.Clone(opts.AllowedDomains)
 	var starts []string
+	startKeys := map[string]bool{}
 	for _, s := range opts.StartURLs {
-		n, err := urlnorm.Normalize(s)
+		n, key, err := urlnorm.NormalizeKey(s)
 		if err != nil {
 			return nil, fmt.Errorf("crawl: start URL: %w", err)
 		}
 		starts = append(starts, n)
-		if len(opts.AllowedDomains) == 0 {
-			u, _ := url.Parse(n)
-			hosts = append(hosts, u.Hostname())
+		startKeys[key] = true
+		u, _ := url.Parse(n)
+		hosts = append(hosts, u.Hostname())
+		if loopbackName(u.Hostname()) {
+			// localhost and 127.0.0.1 are one host: a local site's
+			// links often name the other.
+			hosts = append(hosts, loopbackNames...)
 		}
 	}
 	opts.StartURLs = starts
@@ -215,6 +280,9 @@ func newRun(ctx context.Context, opts Options, sink Sink) (*run, error) {
 		log:      opts.Logger.With("source", opts.Source),
 		scope:    newScope(hosts, opts.Include, opts.Exclude),
 		frontier: newFrontier(opts.MaxPages),
+		starts:   startKeys,
+		offsite:  map[string]int{},
+		pages:    paginations{max: opts.MaxPagination},
 	}
 	dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
 	if !opts.AllowPrivateNetworks {
@@ -241,24 +309,29 @@ func newRun(ctx context.Context, opts Options, sink Sink) (*run, error) {
 			kind = taskSitemap
 		}
 		r.frontier.restore(task{key: e.Key, url: e.URL, depth: e.Depth, kind: kind, optional: e.Optional, lastmod: e.Lastmod}, e.Done)
+		if e.Done && !e.Sitemap && startKeys[e.Key] {
+			r.startsOK++ // the interrupted run reached it
+		}
 	}
-	r.client = &http.Client{Transport: transport, Timeout: opts.Timeout}
-	r.robots = newRobots(r.client, opts.UserAgent, r.log)
 	if opts.Retries < 0 {
 		opts.Retries = 0
 	}
 	if opts.RetryBase <= 0 {
 		opts.RetryBase = DefaultRetryBase
 	}
+	r.client = &http.Client{Transport: transport, Timeout: opts.Timeout}
+	r.robots = newRobots(r.client, opts.UserAgent, r.log)
+	r.robots.retries, r.robots.retryBase = opts.Retries, opts.RetryBase
+	r.polite = newPoliteness(opts.Delay, opts.Concurrency, r.robots.delay)
 	r.opts = opts
-	r.c = r.collector(ctx, transport, hosts)
+	r.c = r.collector(ctx, transport)
 	return r, nil
 }
 
 // collector builds the colly collector. Fields are set after
 // NewCollector so that COLLY_* environment variables cannot override
 // them.
-func (r *run) collector(ctx context.Context, transport http.RoundTripper, hosts []string) *colly.Collector {
+func (r *run) collector(ctx context.Context, transport http.RoundTripper) *colly.Collector {
 	c := colly.NewCollector()
 	c.UserAgent = r.opts.UserAgent
 	c.AllowURLRevisit = true // the frontier decides what is fetched
@@ -267,11 +340,9 @@ func (r *run) collector(ctx context.Context, transport http.RoundTripper, hosts 
 	c.MaxDepth = 0
 	c.Async = false
 	c.Context = ctx
-	var allowed []string
-	for _, h := range hosts {
-		allowed = append(allowed, h, "www."+strings.TrimPrefix(h, "www."), strings.TrimPrefix(h, "www."))
-	}
-	c.AllowedDomains = allowed
+	// No AllowedDomains: the run's scope decides which hosts are visited
+	// (it grows when a start URL redirects to another host), and every
+	// URL passes it before it is queued.
 	c.WithTransport(transport)
 	c.SetRequestTimeout(r.opts.Timeout)
 	c.SetRedirectHandler(r.checkRedirect)
@@ -313,7 +384,14 @@ func (r *run) checkRedirect(req *http.Request, via []*http.Request) error {
 		return fmt.Errorf("stopped after %d redirects", len(via))
 	}
 	if !r.scope.hostAllowed(req.URL) {
-		return fmt.Errorf("redirect to %s leaves the source", req.URL)
+		from, _ := urlnorm.Key(via[0].URL.String())
+		if !r.starts[from] {
+			return fmt.Errorf("redirect to %s leaves the source", req.URL)
+		}
+		// A start URL that redirects to another host (http to https, apex
+		// to www, a new domain) says where the site lives: crawl it.
+		r.scope.addHost(req.URL.Hostname())
+		r.log.Info("host_alias", "start_url", via[0].URL.String(), "host", req.URL.Hostname())
 	}
 	if !r.robots.allowed(req.Context(), req.URL) {
 		return fmt.Errorf("redirect to %s: disallowed by robots.txt", req.URL)
@@ -353,12 +431,14 @@ func (r *run) run(ctx context.Context) (Stats, error) {
 				if !ok {
 					return
 				}
-				r.do(ctx, t)
+				out := r.handle(ctx, t)
 				r.sampleGoroutines()
-				if ctx.Err() == nil {
-					// A task cut short by cancellation is not done: a
-					// resumed run fetches it again.
+				if out == outcomeDone && ctx.Err() == nil {
 					r.frontier.done(t)
+				} else {
+					// A task that failed or was cut short by cancellation
+					// is not done: a resumed run fetches it again.
+					r.frontier.release(t)
 				}
 				r.progress()
 			}
@@ -372,13 +452,23 @@ func (r *run) run(ctx context.Context) (Stats, error) {
 	defer r.mu.Unlock()
 	queued, capped := r.frontier.state()
 	r.stats.Queued = queued
+	r.stats.Offsite = r.offsiteHosts()
+	r.stats.PaginationStopped = r.pages.stoppedCount()
 	switch {
+	case r.parent.Err() != nil:
+		// A cancel is a cancel, whatever failed on the way out (a write
+		// cut short, a request abandoned).
+		if r.fatal != nil && !errors.Is(r.fatal, context.Canceled) {
+			r.log.Warn("run_cancelled_with_error", "err", r.fatal)
+		}
+		r.stats.Stopped = StopCancelled
+		return r.stats, fmt.Errorf("crawl %s: %w", r.opts.Source, context.Cause(r.parent))
 	case r.fatal != nil:
 		r.stats.Stopped = StopFailed
 		return r.stats, r.fatal
-	case ctx.Err() != nil:
-		r.stats.Stopped = StopCancelled
-		return r.stats, fmt.Errorf("crawl %s: %w", r.opts.Source, ctx.Err())
+	case r.startsOK == 0 && r.startErr != nil:
+		r.stats.Stopped = StopFailed
+		return r.stats, fmt.Errorf("%w: %v", ErrUnreachable, r.startErr)
 	case capped:
 		r.stats.Stopped = StopMaxPages
 	default:
@@ -387,32 +477,62 @@ func (r *run) run(ctx context.Context) (Stats, error) {
 	return r.stats, nil
 }
 
-// seed queues the start URLs and, where asked, the sitemaps, and sets the
-// per-host politeness from robots.txt.
+// outcome is how the handling of one task ended.
+type outcome int
+
+const (
+	// outcomeDone: the task has its answer (read, unchanged, gone,
+	// skipped for a reason that will not change by asking again).
+	outcomeDone outcome = iota
+	// outcomeFailed: it may pass next time (transport error, 5xx,
+	// unreadable page, a panic, the sink failing); never journaled done.
+	outcomeFailed
+	// outcomeCancelled: cut short by the run's end.
+	outcomeCancelled
+)
+
+// handle does t, turning a panic anywhere in its handling (colly, the
+// extractor, the sink, the store) into the failure of that page alone.
+func (r *run) handle(ctx context.Context, t task) (out outcome) {
+	defer func() {
+		if p := recover(); p != nil {
+			r.log.Error("page_panicked", "url", t.url, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			r.failed(t, 0, fmt.Errorf("panic: %v", p))
+			out = outcomeFailed
+		}
+	}()
+	return r.do(ctx, t)
+}
+
+// seed queues the start URLs and, where asked, the sitemaps of their
+// hosts. Each host's robots.txt is read on first use, by the host's
+// politeness slot and by the robots check of its first URL.
 func (r *run) seed(ctx context.Context) {
 	origins := map[string]*url.URL{}
+	var order []string
 	for _, s := range r.opts.StartURLs {
 		u, _ := url.Parse(s)
-		origins[u.Scheme+"://"+u.Host] = u
+		origin := u.Scheme + "://" + u.Host
+		if _, ok := origins[origin]; !ok {
+			origins[origin] = u
+			order = append(order, origin)
+		}
 		key, _ := urlnorm.Key(s)
 		r.frontier.push(key, task{url: s, kind: taskPage})
 	}
-	var rules []*colly.LimitRule
-	for origin, u := range origins {
+	if !r.opts.Sitemaps {
+		return
+	}
+	for _, origin := range order {
+		u := origins[origin]
 		e := r.robots.entry(ctx, u)
-		delay := r.opts.Delay
-		if e.delay > delay {
-			delay = e.delay
+		e.mu.Lock()
+		sitemaps, unavailable := e.sitemaps, e.unavailable
+		e.mu.Unlock()
+		if unavailable != nil {
+			continue // the start URLs of this host fail and say why
 		}
-		parallel := r.opts.Concurrency
-		if delay > 0 {
-			parallel = 1
-		}
-		rules = append(rules, &colly.LimitRule{DomainGlob: u.Host, Delay: delay, Parallelism: parallel})
-		if !r.opts.Sitemaps {
-			continue
-		}
-		for _, sm := range e.sitemaps {
+		for _, sm := range sitemaps {
 			if ref, err := url.Parse(sm); err == nil {
 				r.pushSitemap(u.ResolveReference(ref).String(), false)
 			}
@@ -420,14 +540,6 @@ func (r *run) seed(ctx context.Context) {
 		for _, p := range []string{"/sitemap_index.xml", "/sitemap.xml", "/wp-sitemap.xml"} {
 			r.pushSitemap(origin+p, true)
 		}
-	}
-	parallel := r.opts.Concurrency
-	if r.opts.Delay > 0 {
-		parallel = 1
-	}
-	rules = append(rules, &colly.LimitRule{DomainGlob: "*", Delay: r.opts.Delay, Parallelism: parallel})
-	if err := r.c.Limits(rules); err != nil {
-		r.log.Warn("limit_rules", "err", err)
 	}
 }
 
@@ -445,30 +557,53 @@ func (r *run) pushSitemap(raw string, optional bool) {
 }
 
 // do fetches one task and reads it.
-func (r *run) do(ctx context.Context, t task) {
+func (r *run) do(ctx context.Context, t task) outcome {
+	start := t.kind == taskPage && r.starts[t.key]
+	out := r.fetchAndRead(ctx, t, start)
+	if start && out == outcomeDone {
+		r.mu.Lock()
+		r.startsOK++
+		r.mu.Unlock()
+	}
+	return out
+}
+
+func (r *run) fetchAndRead(ctx context.Context, t task, start bool) outcome {
+	// Catalogue calls get a context that a cancel does not cut: what was
+	// fetched is saved, and a cancel is never reported as a failed write.
+	db := context.WithoutCancel(ctx)
 	u, err := url.Parse(t.url)
 	if err != nil {
 		r.failed(t, 0, err)
-		return
+		return outcomeFailed
 	}
-	if !r.robots.allowed(ctx, u) {
+	allowed, err := r.robots.check(ctx, u)
+	switch {
+	case ctx.Err() != nil:
+		return outcomeCancelled
+	case err != nil:
+		r.failedStart(t, start, 0, err)
+		return outcomeFailed
+	case !allowed && start:
+		r.failedStart(t, start, 0, fmt.Errorf("robots.txt of %s disallows %s for this User-Agent", u.Host, t.url))
+		return outcomeDone
+	case !allowed:
 		r.skipped(t, "disallowed by robots.txt")
-		return
+		return outcomeDone
 	}
 	var (
 		mem   Remembered
 		known bool
 	)
 	if t.kind == taskPage && r.opts.Memory != nil {
-		if mem, known, err = r.opts.Memory.Recall(ctx, t.url); err != nil {
+		if mem, known, err = r.opts.Memory.Recall(db, t.url); err != nil {
 			r.fail(fmt.Errorf("recall %s: %w", t.url, err))
-			return
+			return outcomeFailed
 		}
 		if known && t.lastmod != "" {
 			if lm, ok := lastmodTime(t.lastmod); ok && !lm.After(mem.Fetched) {
 				r.count(func(s *Stats) { s.SkippedLastmod++ })
-				r.unchanged(ctx, t, mem)
-				return
+				return r.unchanged(db, t, mem)
 			}
 		}
 	}
@@ -481,49 +616,60 @@ func (r *run) do(ctx context.Context, t task) {
 			hdr.Set("If-Modified-Since", mem.LastModified)
 		}
 	}
-	resp, status, skip, err := r.fetchRetrying(ctx, t, u.Host, hdr)
+	resp, status, skip, err := r.fetchRetrying(ctx, t, u, hdr)
 	switch {
 	case ctx.Err() != nil:
-		return
+		return outcomeCancelled
 	case known && status == http.StatusNotModified:
 		r.count(func(s *Stats) { s.NotModified++ })
-		r.unchanged(ctx, t, mem)
-		return
+		return r.unchanged(db, t, mem)
+	case start && (status >= 400 || err != nil):
+		if err == nil {
+			err = fmt.Errorf("answered %d %s", status, http.StatusText(status))
+		}
+		r.failedStart(t, start, status, err)
+		return outcomeFailed
 	case t.kind == taskPage && (status == http.StatusNotFound || status == http.StatusGone):
 		r.log.Info("page_gone", "url", t.url, "status", status)
 		r.count(func(s *Stats) { s.Gone++ })
-		if err := r.sink.Gone(ctx, t.url, status); err != nil {
+		if err := r.sink.Gone(db, t.url, status); err != nil {
 			r.fail(fmt.Errorf("record %s gone: %w", t.url, err))
+			return outcomeFailed
 		}
-		return
+		return outcomeDone
 	case t.optional && (skip != "" || status == http.StatusNotFound || status == http.StatusGone):
 		// A guessed sitemap location that is not there is no news.
 		r.log.Debug("sitemap_absent", "url", t.url, "status", status, "reason", skip)
-		return
+		return outcomeDone
+	case skip != "" && start && !strings.HasPrefix(skip, "redirect target"):
+		r.failedStart(t, start, status, errors.New(skip))
+		return outcomeDone
 	case skip != "":
 		r.skipped(t, skip)
-		return
+		return outcomeDone
 	case err != nil:
 		r.failed(t, status, err)
-		return
+		return outcomeFailed
 	}
 	final := resp.Request.URL.String()
 	if t.kind == taskSitemap {
-		r.readSitemap(t, final, resp.Body)
-		return
+		return r.readSitemap(t, final, resp.Body)
 	}
-	r.readPage(ctx, t, final, resp)
+	return r.readPage(ctx, t, final, resp)
 }
 
 // fetchRetrying fetches t, retrying what may pass with exponential
 // backoff and jitter, and waiting as long as a 429 or 503 with
-// Retry-After asks (for the whole host).
-func (r *run) fetchRetrying(ctx context.Context, t task, host string, hdr http.Header) (*colly.Response, int, string, error) {
+// Retry-After asks (for the whole host). Every attempt waits for the
+// host's politeness slot.
+func (r *run) fetchRetrying(ctx context.Context, t task, u *url.URL, hdr http.Header) (*colly.Response, int, string, error) {
 	for attempt := 0; ; attempt++ {
-		if err := r.gate.wait(ctx, host); err != nil {
+		release, err := r.polite.acquire(ctx, u)
+		if err != nil {
 			return nil, 0, "", err
 		}
 		f := r.fetchOnce(t, hdr)
+		release()
 		resp, status, skip, err := f.resp, f.status, f.skip, f.err
 		if skip != "" || !retryable(status, err) || attempt >= r.opts.Retries || ctx.Err() != nil {
 			return resp, status, skip, err
@@ -534,7 +680,7 @@ func (r *run) fetchRetrying(ctx context.Context, t task, host string, hdr http.H
 				return resp, status, skip, fmt.Errorf("%w (Retry-After %s is longer than harvest waits)", err, ra)
 			}
 			wait = ra
-			r.gate.pause(host, time.Now().Add(ra))
+			r.polite.pause(ctx, u, time.Now().Add(ra))
 		}
 		r.log.Info("page_retry", "url", t.url, "status", status, "err", err, "attempt", attempt+1, "wait", wait)
 		r.count(func(s *Stats) { s.Retries++ })
@@ -546,7 +692,7 @@ func (r *run) fetchRetrying(ctx context.Context, t task, host string, hdr http.H
 
 // unchanged handles a remembered page that has not changed: the sink is
 // told, and its remembered links are queued as if it had been read.
-func (r *run) unchanged(ctx context.Context, t task, mem Remembered) {
+func (r *run) unchanged(ctx context.Context, t task, mem Remembered) outcome {
 	if r.opts.MaxDepth == 0 || t.depth < r.opts.MaxDepth {
 		for _, l := range mem.Links {
 			r.enqueue(l, t.depth+1, "")
@@ -554,7 +700,9 @@ func (r *run) unchanged(ctx context.Context, t task, mem Remembered) {
 	}
 	if err := r.sink.Unchanged(ctx, t.url); err != nil {
 		r.fail(fmt.Errorf("record %s unchanged: %w", t.url, err))
+		return outcomeFailed
 	}
+	return outcomeDone
 }
 
 // fail stops the run: something the run cannot go on without failed.
@@ -615,15 +763,15 @@ func (r *run) response(cctx *colly.Context, err error) (resp *colly.Response, st
 	return resp, resp.StatusCode, "", nil
 }
 
-func (r *run) readSitemap(t task, final string, body []byte) {
+func (r *run) readSitemap(t task, final string, body []byte) outcome {
 	pages, sitemaps, err := parseSitemap(body)
 	if err != nil && len(pages)+len(sitemaps) == 0 {
 		if t.optional {
 			r.log.Debug("sitemap_unreadable", "url", final, "err", err)
-			return
+			return outcomeDone
 		}
 		r.failed(t, 0, err)
-		return
+		return outcomeFailed
 	}
 	r.count(func(s *Stats) { s.Sitemaps++ })
 	for _, sm := range sitemaps {
@@ -633,18 +781,25 @@ func (r *run) readSitemap(t task, final string, body []byte) {
 		r.enqueue(p.Loc, 1, p.LastMod)
 	}
 	r.log.Debug("sitemap_read", "url", final, "pages", len(pages), "sitemaps", len(sitemaps))
+	return outcomeDone
 }
 
-func (r *run) readPage(ctx context.Context, t task, final string, resp *colly.Response) {
+func (r *run) readPage(ctx context.Context, t task, final string, resp *colly.Response) outcome {
+	db := context.WithoutCancel(ctx)
+	start := r.starts[t.key]
 	ct := resp.Headers.Get("Content-Type")
 	if !looksHTML(ct, resp.Body) {
-		r.skipped(t, "not HTML ("+ct+")")
-		return
+		if start {
+			r.failedStart(t, start, resp.StatusCode, fmt.Errorf("not an HTML page (%s)", ct))
+		} else {
+			r.skipped(t, "not HTML ("+ct+")")
+		}
+		return outcomeDone
 	}
 	res, err := extract.Page(final, resp.Body, extractContentType(htmlContentType(ct)), r.opts.Rules)
 	if err != nil {
-		r.failed(t, resp.StatusCode, fmt.Errorf("extract: %w", err))
-		return
+		r.failedStart(t, start, resp.StatusCode, fmt.Errorf("extract: %w", err))
+		return outcomeFailed
 	}
 	r.count(func(s *Stats) {
 		s.Pages++
@@ -655,31 +810,18 @@ func (r *run) readPage(ctx context.Context, t task, final string, resp *colly.Re
 			s.Others++
 		}
 	})
-	var inScope []string
-	for _, l := range res.Links {
-		if r.inScope(l) {
-			inScope = append(inScope, l)
-		}
-	}
-	for _, l := range inScope {
-		depth := t.depth + 1
-		if res.Kind != extract.KindPublication && samePagination(final, l) {
-			depth = t.depth // the next page of a listing is no deeper
-		}
-		if r.opts.MaxDepth == 0 || depth <= r.opts.MaxDepth {
-			r.enqueue(l, depth, "")
-		}
-	}
+	inScope := r.follow(t, final, res)
 	r.log.Debug("page_read", "url", final, "kind", res.Kind, "reason", res.Reason, "links", len(res.Links))
 	if res.Kind != extract.KindPublication {
 		etag, lastMod := resp.Headers.Get("ETag"), resp.Headers.Get("Last-Modified")
 		if r.opts.Memory != nil && (etag != "" || lastMod != "") {
 			m := Remembered{ETag: etag, LastModified: lastMod, Fetched: time.Now().UTC(), Links: inScope}
-			if err := r.opts.Memory.Remember(ctx, final, m); err != nil {
+			if err := r.opts.Memory.Remember(db, final, m); err != nil {
 				r.fail(fmt.Errorf("remember %s: %w", final, err))
+				return outcomeFailed
 			}
 		}
-		return
+		return outcomeDone
 	}
 	p := res.Publication
 	p.Source = r.opts.Source
@@ -689,18 +831,109 @@ func (r *run) readPage(ctx context.Context, t task, final string, resp *colly.Re
 	if r.opts.Files != nil {
 		r.mirrorFiles(ctx, &p)
 		if ctx.Err() != nil {
-			return
+			return outcomeCancelled
 		}
 	}
 	f := Found{
 		Publication: p, URL: final, Noise: res.Noise, Links: inScope,
 		ETag: resp.Headers.Get("ETag"), LastModified: resp.Headers.Get("Last-Modified"),
 	}
-	if err := r.sink.Publication(ctx, f); err != nil {
+	if err := r.sink.Publication(db, f); err != nil {
 		r.fail(fmt.Errorf("save %s: %w", final, err))
-		return
+		return outcomeFailed
 	}
 	r.count(func(s *Stats) { s.Publications++ })
+	return outcomeDone
+}
+
+// follow queues the in-scope links of a page read and returns them. The
+// next pages of a listing are followed while the listing's pages bring
+// new links, up to MaxPagination pages (see paginations); they are not a
+// hop deeper. It also notes when most of the page's links go to one
+// host outside the run.
+func (r *run) follow(t task, final string, res *extract.Result) []string {
+	var inScope, pagination, other []string
+	for _, l := range res.Links {
+		if !r.inScope(l) {
+			continue
+		}
+		inScope = append(inScope, l)
+		if res.Kind != extract.KindPublication && samePagination(final, l) {
+			pagination = append(pagination, l)
+		} else {
+			other = append(other, l)
+		}
+	}
+	r.noteOffsite(res.Links)
+	if r.opts.MaxDepth == 0 || t.depth+1 <= r.opts.MaxDepth {
+		for _, l := range other {
+			r.enqueue(l, t.depth+1, "")
+		}
+	}
+	if len(pagination) == 0 {
+		return inScope
+	}
+	seq := paginationKey(final)
+	follow, ended := r.pages.read(seq, other)
+	for _, l := range pagination {
+		if !follow {
+			break
+		}
+		if follow, ended = r.pages.room(seq); follow && r.enqueue(l, t.depth, "") {
+			r.pages.queued(seq)
+		}
+	}
+	if ended != "" {
+		r.log.Info("pagination_stopped", "listing", seq, "at", final, "reason", ended)
+	}
+	return inScope
+}
+
+// offsiteShare is the share of a page's links that one host outside the
+// run must have for the page to count toward that host's hint.
+const offsiteShare = 0.5
+
+// noteOffsite counts the page toward a host outside the run when most of
+// its web links point there.
+func (r *run) noteOffsite(links []string) {
+	web := 0
+	hosts := map[string]int{}
+	for _, l := range links {
+		u, err := url.Parse(l)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			continue
+		}
+		web++
+		if !r.scope.hostAllowed(u) {
+			hosts[u.Host]++
+		}
+	}
+	for h, n := range hosts {
+		if web >= 3 && float64(n) > offsiteShare*float64(web) {
+			r.mu.Lock()
+			r.offsite[h]++
+			r.mu.Unlock()
+		}
+	}
+}
+
+// offsiteHosts lists the hosts noteOffsite counted, most pages first (at
+// most three). r.mu is held.
+func (r *run) offsiteHosts() []OffsiteHost {
+	var out []OffsiteHost
+	for h, n := range r.offsite {
+		out = append(out, OffsiteHost{Host: h, Pages: n})
+	}
+	slices.SortFunc(out, func(a, b OffsiteHost) int {
+		if a.Pages != b.Pages {
+			return b.Pages - a.Pages
+		}
+		return strings.Compare(a.Host, b.Host)
+	})
+	if len(out) > 3 {
+		out = out[:3]
+	}
+	return out
 }
 
 // inScope reports whether a discovered URL may be queued.
@@ -709,27 +942,27 @@ func (r *run) inScope(raw string) bool {
 	return err == nil && r.scope.why(u) == ""
 }
 
-// enqueue queues a discovered URL when it is in scope. lastmod is the
-// sitemap's, when a sitemap listed it.
-func (r *run) enqueue(raw string, depth int, lastmod string) {
+// enqueue queues a discovered URL when it is in scope, and reports
+// whether it was new. lastmod is the sitemap's, when a sitemap listed it.
+func (r *run) enqueue(raw string, depth int, lastmod string) bool {
 	// Pages link the same URLs again and again (menus, tag clouds,
 	// related blocks): a link already handled is done with at once.
 	if lastmod == "" && !r.links.first(raw) {
-		return
+		return false
 	}
 	n, key, err := urlnorm.NormalizeKey(raw)
 	if err != nil {
-		return
+		return false
 	}
 	u, err := url.Parse(n)
 	if err != nil || r.scope.why(u) != "" {
-		return
+		return false
 	}
 	if u.RawQuery != "" && !r.variants.allow(u.Scheme+"://"+u.Host+u.Path, key) {
 		r.log.Debug("url_skipped", "url", n, "reason", "too many query variants of one path")
-		return
+		return false
 	}
-	r.frontier.push(key, task{url: n, depth: depth, kind: taskPage, lastmod: lastmod})
+	return r.frontier.push(key, task{url: n, depth: depth, kind: taskPage, lastmod: lastmod})
 }
 
 // extractContentType tells the extractor how the body is encoded. Colly
@@ -796,6 +1029,21 @@ func (r *run) skipped(t task, why string) {
 func (r *run) failed(t task, status int, err error) {
 	r.log.Warn("page_failed", "url", t.url, "status", status, "err", err)
 	r.count(func(s *Stats) { s.Errors++ })
+}
+
+// failedStart is failed, for a task that may be a start URL: a start URL
+// that fails is noted, and when none was reached the run failed.
+func (r *run) failedStart(t task, start bool, status int, err error) {
+	r.failed(t, status, err)
+	if !start {
+		return
+	}
+	r.mu.Lock()
+	r.stats.StartsFailed++
+	if r.startErr == nil {
+		r.startErr = fmt.Errorf("%s: %w", t.url, err)
+	}
+	r.mu.Unlock()
 }
 
 func (r *run) progress() {

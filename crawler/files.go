@@ -9,7 +9,7 @@ import (
 
 // Files mirrors download files. When Options.Files is set, the crawler
 // hands it each download of a publication that robots.txt allows, one at
-// a time with the source's delay between them, before the publication
+// a time and at the file host's pace (see politeness), before the publication
 // goes to the sink; Mirror fills the download's SHA256, Size and
 // LocalPath.
 type Files interface {
@@ -29,17 +29,17 @@ func (r *run) mirrorFiles(ctx context.Context, p *harvest.Publication) {
 			r.log.Info("file_skipped", "url", d.URL, "reason", "disallowed by robots.txt")
 			continue
 		}
-		if err := r.gate.wait(ctx, u.Host); err != nil {
+		release, err := r.polite.acquire(ctx, u)
+		if err != nil {
 			return
 		}
-		if err := r.opts.Files.Mirror(ctx, d); err != nil {
+		err = r.opts.Files.Mirror(ctx, d)
+		release()
+		if err != nil {
 			if ctx.Err() != nil {
 				return
 			}
 			r.log.Warn("file_failed", "url", d.URL, "err", err)
-		}
-		if sleep(ctx, r.opts.Delay) != nil {
-			return
 		}
 	}
 }

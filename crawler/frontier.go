@@ -205,6 +205,15 @@ func (f *frontier) done(t task) {
 	f.mu.Unlock()
 }
 
+// release finishes a task handed out by next without marking it done: it
+// failed or was cut short, and a resumed run fetches it again.
+func (f *frontier) release(t task) {
+	f.mu.Lock()
+	f.inFlight--
+	f.cond.Broadcast()
+	f.mu.Unlock()
+}
+
 // state reports the queue length and whether the page budget cut the
 // crawl short.
 func (f *frontier) state() (queued int, capped bool) {

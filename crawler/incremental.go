@@ -2,6 +2,8 @@ package crawler
 
 import (
 	"context"
+	"fmt"
+	"runtime/debug"
 	"strings"
 	"time"
 )
@@ -67,7 +69,12 @@ const journalEvery = 200 * time.Millisecond
 
 // flushJournal writes the frontier's changes until ctx ends, then once
 // more. A journal that cannot be written stops the run.
+//
+// The writes get a context that a cancel does not cut: a cancelled run's
+// journal is written to its end, so that the next run resumes it, and a
+// cancel is never reported as a failed write.
 func (r *run) flushJournal(ctx context.Context, stop <-chan struct{}) {
+	ctx = context.WithoutCancel(ctx)
 	t := time.NewTicker(journalEvery)
 	defer t.Stop()
 	for {
@@ -75,7 +82,7 @@ func (r *run) flushJournal(ctx context.Context, stop <-chan struct{}) {
 		case <-t.C:
 			r.writeJournal(ctx)
 		case <-stop:
-			r.writeJournal(context.WithoutCancel(ctx))
+			r.writeJournal(ctx)
 			return
 		}
 	}
@@ -86,6 +93,12 @@ func (r *run) writeJournal(ctx context.Context) {
 	if len(ops) == 0 {
 		return
 	}
+	defer func() {
+		if p := recover(); p != nil {
+			r.log.Error("journal_panicked", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			r.fail(fmt.Errorf("write the frontier journal: panic: %v", p))
+		}
+	}()
 	if err := r.opts.Journal.Write(ctx, ops); err != nil {
 		r.fail(err)
 	}

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 )
@@ -69,32 +68,6 @@ func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 		return d, true
 	}
 	return 0, false
-}
-
-// hostGate holds requests to a host that asked harvest to wait
-// (429 or 503 with Retry-After).
-type hostGate struct {
-	mu    sync.Mutex
-	until map[string]time.Time
-}
-
-func (g *hostGate) pause(host string, until time.Time) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.until == nil {
-		g.until = map[string]time.Time{}
-	}
-	if until.After(g.until[host]) {
-		g.until[host] = until
-	}
-}
-
-// wait blocks until host may be asked again, or ctx ends.
-func (g *hostGate) wait(ctx context.Context, host string) error {
-	g.mu.Lock()
-	until := g.until[host]
-	g.mu.Unlock()
-	return sleep(ctx, time.Until(until))
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

@@ -24,6 +24,11 @@ type robots struct {
 	client    *http.Client
 	userAgent string
 	log       *slog.Logger
+	// retries and retryBase: a robots.txt that fails in a way that may
+	// pass (5xx, a broken connection) is asked again this many times,
+	// with backoff, before the host counts as unavailable.
+	retries   int
+	retryBase time.Duration
 
 	mu    sync.Mutex
 	hosts map[string]*robotsEntry
@@ -37,6 +42,8 @@ type robotsEntry struct {
 	// retryAt is set when robots.txt could not be had (5xx, unreachable):
 	// everything is disallowed until then, and it is asked for again.
 	retryAt time.Time
+	// unavailable says why robots.txt could not be had (nil when it was).
+	unavailable error
 }
 
 // robotsRetry is how long a host whose robots.txt failed stays
@@ -44,7 +51,7 @@ type robotsEntry struct {
 var robotsRetry = time.Minute
 
 func newRobots(client *http.Client, userAgent string, log *slog.Logger) *robots {
-	return &robots{client: client, userAgent: userAgent, log: log, hosts: map[string]*robotsEntry{}}
+	return &robots{client: client, userAgent: userAgent, log: log, hosts: map[string]*robotsEntry{}, retryBase: DefaultRetryBase}
 }
 
 // entry returns the host's rules, fetching them on first use.
@@ -62,12 +69,16 @@ func (r *robots) entry(ctx context.Context, u *url.URL) *robotsEntry {
 	if e.data != nil && (e.retryAt.IsZero() || time.Now().Before(e.retryAt)) {
 		return e
 	}
-	data, status, err := r.fetch(ctx, origin+"/robots.txt")
-	e.retryAt = time.Time{}
+	data, status, err := r.fetchRetrying(ctx, origin+"/robots.txt")
+	e.retryAt, e.unavailable = time.Time{}, nil
 	if err != nil || status >= 500 {
 		// RFC 9309: unreachable or a server error disallows everything
 		// for now; ask again later.
 		r.log.Warn("robots_unavailable", "url", origin+"/robots.txt", "status", status, "err", err, "retry_in", robotsRetry)
+		if err == nil {
+			err = fmt.Errorf("%s/robots.txt answered %d %s", origin, status, http.StatusText(status))
+		}
+		e.unavailable = err
 		data, _ = robotstxt.FromStatusAndBytes(http.StatusServiceUnavailable, nil)
 		e.retryAt = time.Now().Add(robotsRetry)
 	}
@@ -77,6 +88,20 @@ func (r *robots) entry(ctx context.Context, u *url.URL) *robotsEntry {
 		e.delay = g.CrawlDelay
 	}
 	return e
+}
+
+// fetchRetrying fetches robots.txt, trying again what may pass (a 5xx,
+// a broken or refused connection) with the run's retry policy.
+func (r *robots) fetchRetrying(ctx context.Context, robotsURL string) (*robotstxt.RobotsData, int, error) {
+	for attempt := 0; ; attempt++ {
+		data, status, err := r.fetch(ctx, robotsURL)
+		if (err == nil && status < 500) || attempt >= r.retries || ctx.Err() != nil || !retryable(status, err) {
+			return data, status, err
+		}
+		if sleep(ctx, backoff(r.retryBase, attempt)) != nil {
+			return data, status, err
+		}
+	}
 }
 
 func (r *robots) fetch(ctx context.Context, robotsURL string) (*robotstxt.RobotsData, int, error) {
@@ -103,7 +128,21 @@ func (r *robots) fetch(ctx context.Context, robotsURL string) (*robotstxt.Robots
 
 // allowed reports whether robots.txt lets harvest fetch u.
 func (r *robots) allowed(ctx context.Context, u *url.URL) bool {
+	ok, err := r.check(ctx, u)
+	return ok && err == nil
+}
+
+// check reports whether robots.txt lets harvest fetch u. When robots.txt
+// could not be had (unreachable, 5xx), u may not be fetched and the error
+// says why: that is a failure to reach the site, not the site's refusal.
+func (r *robots) check(ctx context.Context, u *url.URL) (bool, error) {
 	e := r.entry(ctx, u)
+	e.mu.Lock()
+	unavailable, data := e.unavailable, e.data
+	e.mu.Unlock()
+	if unavailable != nil {
+		return false, fmt.Errorf("robots.txt unavailable: %w", unavailable)
+	}
 	p := u.EscapedPath()
 	if p == "" {
 		p = "/"
@@ -111,5 +150,13 @@ func (r *robots) allowed(ctx context.Context, u *url.URL) bool {
 	if u.RawQuery != "" {
 		p += "?" + u.RawQuery
 	}
-	return e.data.TestAgent(p, r.userAgent)
+	return data.TestAgent(p, r.userAgent), nil
+}
+
+// delay is the Crawl-delay robots.txt asks of harvest on u's host.
+func (r *robots) delay(ctx context.Context, u *url.URL) time.Duration {
+	e := r.entry(ctx, u)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.delay
 }

@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -56,6 +57,7 @@ func repeatedSegments(p string) bool {
 
 // scope decides which discovered URLs a run may queue.
 type scope struct {
+	hostsMu sync.RWMutex
 	hosts   map[string]bool
 	include []*regexp.Regexp
 	exclude []*regexp.Regexp
@@ -81,7 +83,31 @@ func newScope(hosts []string, include, exclude []*regexp.Regexp) *scope {
 // hostAllowed reports whether u is on one of the run's hosts (a leading
 // "www." is ignored, the port is not).
 func (s *scope) hostAllowed(u *url.URL) bool {
-	return s.hosts[strings.ToLower(strings.TrimPrefix(u.Hostname(), "www."))]
+	return s.hostNameAllowed(u.Hostname())
+}
+
+func (s *scope) hostNameAllowed(host string) bool {
+	s.hostsMu.RLock()
+	defer s.hostsMu.RUnlock()
+	return s.hosts[strings.ToLower(strings.TrimPrefix(host, "www."))]
+}
+
+// addHost lets the run visit host too (a start URL redirected there).
+func (s *scope) addHost(host string) {
+	s.hostsMu.Lock()
+	s.hosts[strings.ToLower(strings.TrimPrefix(host, "www."))] = true
+	s.hostsMu.Unlock()
+	s.mu.Lock()
+	s.decided = nil // earlier "off-site" decisions may be wrong now
+	s.mu.Unlock()
+}
+
+// loopbackNames are the names of this machine's loopback interface: for a
+// crawl of a local site they are one host.
+var loopbackNames = []string{"localhost", "127.0.0.1", "::1"}
+
+func loopbackName(host string) bool {
+	return slices.Contains(loopbackNames, strings.ToLower(host))
 }
 
 // why returns "" when u may be queued, else the reason it may not.
@@ -204,13 +230,12 @@ var pageMarker = regexp.MustCompile(`(?i)/page/\d+/?$|/page/\d+/|([?&])(page|pag
 // (the next or an earlier page): following pagination is not a hop deeper
 // into the site, so a long listing is not cut by the depth limit.
 func samePagination(from, to string) bool {
-	if !pageMarker.MatchString(to) {
-		return false
-	}
-	strip := func(s string) string {
-		s = pageMarker.ReplaceAllString(s, "$1")
-		s = strings.TrimRight(strings.TrimRight(s, "&?"), "/")
-		return s
-	}
-	return strip(from) == strip(to)
+	return pageMarker.MatchString(to) && paginationKey(from) == paginationKey(to)
+}
+
+// paginationKey names the pagination sequence a listing URL belongs to:
+// the URL without its page marker.
+func paginationKey(u string) string {
+	u = pageMarker.ReplaceAllString(u, "$1")
+	return strings.TrimRight(strings.TrimRight(u, "&?"), "/")
 }

@@ -8,11 +8,13 @@
 package lockfile
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofrs/flock"
 )
@@ -61,6 +63,24 @@ func Acquire(path string) (*Lock, error) {
 		return nil, errors.Join(fmt.Errorf("lock %s: write pid: %w", path, err), f.Unlock())
 	}
 	return &Lock{f: f}, nil
+}
+
+// AcquireWait takes the lock at path, waiting (polling every interval)
+// while another process holds it, until ctx ends.
+func AcquireWait(ctx context.Context, path string, every time.Duration) (*Lock, error) {
+	for {
+		l, err := Acquire(path)
+		if !errors.Is(err, ErrHeld) {
+			return l, err
+		}
+		t := time.NewTimer(every)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, fmt.Errorf("wait for %w: %w", err, context.Cause(ctx))
+		case <-t.C:
+		}
+	}
 }
 
 // Holder returns the PID written in the lock file at path (the current

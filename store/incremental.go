@@ -197,49 +197,141 @@ func (db *DB) MarkGone(ctx context.Context, source, url string, at time.Time) (b
 // did not see has missed one more run, and those that have now missed
 // threshold runs in a row are marked removed at the given time. It
 // returns how many were removed. Only a run that covered the whole site
-// may call it.
+// may call it. It is Remove with a sweep and no limit.
 //
 // The run saw the records in seen; a run that resumed an interrupted one
 // also passes when that crawl began (since), and every record last seen
 // after it counts as seen too (the interrupted process's list is gone).
 func (db *DB) SweepMissed(ctx context.Context, source string, seen []int64, since time.Time, threshold int, at time.Time) (int, error) {
-	if threshold < 1 {
-		threshold = 1
+	res, err := db.Remove(ctx, source, RemovalPlan{Sweep: true, Seen: seen, Since: since, Threshold: threshold, At: at})
+	return res.Removed, err
+}
+
+// RemovalPlan is what one run asks the catalogue to mark removed when it
+// ends.
+type RemovalPlan struct {
+	// Gone are the URLs that answered 404 or 410 during the run: the
+	// records whose own (or canonical) URL they are go.
+	Gone []string
+	// Sweep is set for a run that covered the whole site: every active
+	// record it did not see (Seen, or, for a run that resumed an
+	// interrupted one, last seen at or after Since) has missed one more
+	// run, and those that have missed Threshold runs in a row go.
+	Sweep     bool
+	Seen      []int64
+	Since     time.Time
+	Threshold int
+	// Limit, when set, is the most records the run may remove, given how
+	// many of the source's publications are active. Past it the run
+	// removes nothing (the misses are still counted).
+	Limit func(active int) int
+	At    time.Time
+}
+
+// RemovalResult says what Remove did.
+type RemovalResult struct {
+	Removed int
+	// Held is how many records the run would have removed when that was
+	// over its Limit (then Removed is 0); Active and Limit are the
+	// figures it was held by.
+	Held, Active, Limit int
+}
+
+// Remove carries out a run's removals in one transaction: all of them, or
+// none when they are more than the plan's limit. Records are never
+// deleted: a removed record seen again is active again.
+func (db *DB) Remove(ctx context.Context, source string, plan RemovalPlan) (RemovalResult, error) {
+	var res RemovalResult
+	fail := func(err error) (RemovalResult, error) {
+		return RemovalResult{}, fmt.Errorf("remove publications of %s: %w", source, err)
+	}
+	threshold := max(plan.Threshold, 1)
+	seen := plan.Seen
+	if seen == nil {
+		seen = []int64{}
 	}
 	ids, err := jsonText(seen)
 	if err != nil {
-		return 0, fmt.Errorf("sweep %s: %w", source, err)
+		return fail(err)
 	}
-	if seen == nil {
-		ids = "[]"
+	keys := []string{}
+	for _, u := range plan.Gone {
+		if k, err := urlnorm.Key(u); err == nil {
+			keys = append(keys, k)
+		}
+	}
+	goneKeys, err := jsonText(keys)
+	if err != nil {
+		return fail(err)
 	}
 	sinceText := "9999-12-31T23:59:59Z" // no time-based sighting
-	if !since.IsZero() {
-		sinceText = formatTime(since)
+	if !plan.Since.IsZero() {
+		sinceText = formatTime(plan.Since)
 	}
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
-		return 0, fmt.Errorf("sweep %s: %w", source, err)
+		return fail(err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `UPDATE publications SET missed_runs = missed_runs + 1
-		WHERE source = ? AND status = 'active' AND last_seen < ?
-		AND id NOT IN (SELECT value FROM json_each(?))`, source, sinceText, ids); err != nil {
-		return 0, fmt.Errorf("sweep %s: %w", source, err)
+	if plan.Sweep {
+		if _, err := tx.ExecContext(ctx, `UPDATE publications SET missed_runs = missed_runs + 1
+			WHERE source = ? AND status = 'active' AND last_seen < ?
+			AND id NOT IN (SELECT value FROM json_each(?))`, source, sinceText, ids); err != nil {
+			return fail(err)
+		}
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE publications
-		SET status = 'removed', removed_at = ?, last_changed = ?
-		WHERE source = ? AND status = 'active' AND missed_runs >= ?`,
-		formatTime(at), formatTime(at), source, threshold)
-	if err != nil {
-		return 0, fmt.Errorf("sweep %s: %w", source, err)
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM publications WHERE source = ? AND status = 'active'`,
+		source).Scan(&res.Active); err != nil {
+		return fail(err)
 	}
-	n, err := res.RowsAffected()
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM publications
+		WHERE source = ? AND status = 'active' AND (
+			url_key IN (SELECT value FROM json_each(?)) OR canonical_key IN (SELECT value FROM json_each(?))
+			OR (? AND missed_runs >= ?))`, source, goneKeys, goneKeys, plan.Sweep, threshold)
 	if err != nil {
-		return 0, fmt.Errorf("sweep %s: %w", source, err)
+		return fail(err)
+	}
+	var doomed []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return fail(err)
+		}
+		doomed = append(doomed, id)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return fail(err)
+	}
+	if plan.Limit != nil {
+		res.Limit = plan.Limit(res.Active)
+		if len(doomed) > res.Limit {
+			res.Held = len(doomed)
+			if err := tx.Commit(); err != nil {
+				return fail(err)
+			}
+			return res, nil
+		}
+	}
+	if len(doomed) > 0 {
+		list, err := jsonText(doomed)
+		if err != nil {
+			return fail(err)
+		}
+		at := formatTime(plan.At)
+		r, err := tx.ExecContext(ctx, `UPDATE publications SET status = 'removed', removed_at = ?, last_changed = ?
+			WHERE id IN (SELECT value FROM json_each(?))`, at, at, list)
+		if err != nil {
+			return fail(err)
+		}
+		n, err := r.RowsAffected()
+		if err != nil {
+			return fail(err)
+		}
+		res.Removed = int(n)
 	}
 	if err := tx.Commit(); err != nil {
-		return 0, fmt.Errorf("sweep %s: %w", source, err)
+		return fail(err)
 	}
-	return int(n), nil
+	return res, nil
 }

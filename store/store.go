@@ -93,6 +93,9 @@ func dsn(abs, params string) string {
 	return u.String()
 }
 
+// Path is the catalogue file's path, as given to Open.
+func (db *DB) Path() string { return db.path }
+
 // Close closes both pools.
 func (db *DB) Close() error {
 	err := errors.Join(db.read.Close(), db.write.Close())

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -24,6 +25,7 @@ type catalogueSink struct {
 	run   *store.Run
 	noise map[string]int
 	seen  map[int64]struct{} // records this run found
+	gone  []string           // pages that answered 404 or 410
 	// touches are unchanged pages not yet written; flushMu keeps their
 	// writes in order.
 	touches []string
@@ -121,18 +123,23 @@ func (c *catalogueSink) flushTouches(ctx context.Context) error {
 	return nil
 }
 
-func (c *catalogueSink) Gone(ctx context.Context, url string, _ int) error {
-	defer c.timed(time.Now())
-	removed, err := c.db.MarkGone(ctx, c.source, url, time.Now().UTC())
-	if err != nil {
-		return err
-	}
-	if removed {
-		c.mu.Lock()
-		c.run.Removed++
-		c.mu.Unlock()
-	}
+// Gone notes a page that answered 404 or 410. The record it is the URL of
+// is removed when the run ends, with the run's other removals and under
+// the same guard (see harvester.endRun), not at once: a site that answers
+// 404 everywhere (broken permalinks, a misconfigured server) must not
+// empty the catalogue page by page.
+func (c *catalogueSink) Gone(_ context.Context, url string, _ int) error {
+	c.mu.Lock()
+	c.gone = append(c.gone, url)
+	c.mu.Unlock()
 	return nil
+}
+
+// goneURLs lists the pages that answered 404 or 410.
+func (c *catalogueSink) goneURLs() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.gone)
 }
 
 func (c *catalogueSink) Recall(ctx context.Context, url string) (crawler.Remembered, bool, error) {

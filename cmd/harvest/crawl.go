@@ -29,6 +29,12 @@ type crawlFlags struct {
 	maxDepth    int
 	userAgent   string
 	quiet       bool
+	// maxPagination, allowDomains, confirmRemovals and wait are crawl's
+	// own (not demo's).
+	maxPagination   int
+	allowDomains    []string
+	confirmRemovals bool
+	wait            bool
 }
 
 func newCrawlCmd(a *app) *cobra.Command {
@@ -56,7 +62,8 @@ sitemaps and uses the generic extractor.`,
 				return err
 			}
 			defer db.Close()
-			h := &harvester{db: db, log: a.log, out: a.errOut, progress: !f.quiet && isTerminal(a.errOut)}
+			h := &harvester{db: db, log: a.log, out: a.errOut, progress: !f.quiet && isTerminal(a.errOut),
+				confirmRemovals: f.confirmRemovals, waitLock: f.wait}
 			if err := h.configure(cmd.Context(), sources); err != nil {
 				return err
 			}
@@ -71,6 +78,10 @@ sitemaps and uses the generic extractor.`,
 	fl.StringVar(&f.configPath, "config", "config.yaml", "configuration file (ignored with --url unless given explicitly)")
 	fl.StringArrayVar(&f.sources, "source", nil, "crawl only this configured source (repeatable)")
 	fl.StringArrayVar(&f.urls, "url", nil, "harvest this site without configuration (repeatable)")
+	fl.StringArrayVar(&f.allowDomains, "allow-domain", nil, "also crawl this host (repeatable; adds to the sources' allowed_domains)")
+	fl.IntVar(&f.maxPagination, "max-pagination", 0, "pages followed in one listing's pagination at most (default 2000)")
+	fl.BoolVar(&f.confirmRemovals, "confirm-removals", false, "let this run mark more publications removed than max_removals allows")
+	fl.BoolVar(&f.wait, "wait", false, "wait for a run of the same source (another crawl, a schedule) to end instead of exiting")
 	f.addCommon(cmd)
 	return cmd
 }
@@ -145,6 +156,7 @@ func (f *crawlFlags) runOptions(cmd *cobra.Command, cfg *config.Config, a *app) 
 	var opts []crawler.Options
 	for i := range sources {
 		f.override(cmd, &sources[i].Crawl)
+		sources[i].AllowedDomains = append(sources[i].AllowedDomains, f.allowDomains...)
 		opts = append(opts, sourceOptions(sources[i], a))
 	}
 	return sources, opts, nil
@@ -162,6 +174,13 @@ func (f *crawlFlags) check() error {
 		return usageError("--max-depth %d: must not be negative", f.maxDepth)
 	case strings.TrimSpace(f.userAgent) == "":
 		return usageError("--user-agent must not be empty")
+	case f.maxPagination < 0:
+		return usageError("--max-pagination %d: must not be negative", f.maxPagination)
+	}
+	for _, d := range f.allowDomains {
+		if strings.TrimSpace(d) == "" || strings.ContainsAny(d, "/ ") {
+			return usageError("--allow-domain %q: want a host name such as www.example.org", d)
+		}
 	}
 	return nil
 }
@@ -185,6 +204,9 @@ func (f *crawlFlags) override(cmd *cobra.Command, c *config.Crawl) {
 	if fl.Changed("user-agent") {
 		c.UserAgent = f.userAgent
 	}
+	if fl.Changed("max-pagination") {
+		c.MaxPagination = f.maxPagination
+	}
 }
 
 var nonName = regexp.MustCompile(`[^A-Za-z0-9_.-]+`)
@@ -193,7 +215,7 @@ var nonName = regexp.MustCompile(`[^A-Za-z0-9_.-]+`)
 // first URL's host, staying on the start URLs' hosts, with the
 // configuration's defaults (or the built-in ones).
 func adhocSource(urls []string, cfg *config.Config) (config.Source, error) {
-	s := config.Source{Sitemaps: true}
+	s := config.Source{Sitemaps: true, MaxRemovals: config.DefaultRemovalLimit, RemovedAfter: config.DefaultRemovedAfter}
 	if cfg != nil {
 		s.Crawl = cfg.Defaults
 	} else {
@@ -222,7 +244,7 @@ func sourceOptions(s config.Source, a *app) crawler.Options {
 		Source: s.Name, StartURLs: s.StartURLs, AllowedDomains: s.AllowedDomains,
 		Include: s.Include, Exclude: s.Exclude, Sitemaps: s.Sitemaps,
 		Rules: rulesFor(s),
-		Delay: s.Delay, Concurrency: s.Concurrency, MaxPages: s.MaxPages, MaxDepth: s.MaxDepth,
+		Delay: s.Delay, Concurrency: s.Concurrency, MaxPages: s.MaxPages, MaxDepth: s.MaxDepth, MaxPagination: s.MaxPagination,
 		Timeout: s.Timeout, MaxBodySize: s.MaxBodySize, UserAgent: s.UserAgent,
 		Retries: s.Retries, AllowPrivateNetworks: s.AllowPrivateNetworks, Logger: a.log,
 	}

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -12,12 +13,42 @@ import (
 	_ "time/tzdata" // schedules name IANA zones; do not depend on the host's database
 )
 
+// signalCause is the cause of a context cancelled by a signal.
+type signalCause struct{ sig os.Signal }
+
+func (s signalCause) Error() string { return "stopped by " + s.sig.String() }
+
+// exitCode is the exit status for err: 0 without one; 128 + the signal's
+// number when a signal cancelled the command (130 for SIGINT, 143 for
+// SIGTERM), as shells do; 1 for every other failure.
+func exitCode(ctx context.Context, err error) int {
+	if err == nil {
+		return 0
+	}
+	var sc signalCause
+	if errors.Is(err, context.Canceled) && errors.As(context.Cause(ctx), &sc) {
+		if n, ok := sc.sig.(syscall.Signal); ok {
+			return 128 + int(n)
+		}
+	}
+	return 1
+}
+
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		s := <-sigs
+		// A second signal ends the process at once (the catalogue is
+		// safe even then: every write is a transaction).
+		signal.Stop(sigs)
+		cancel(signalCause{s})
+	}()
 	err := newRootCmd().ExecuteContext(ctx)
-	stop()
+	signal.Stop(sigs)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "harvest:", err)
-		os.Exit(1)
 	}
+	os.Exit(exitCode(ctx, err))
 }

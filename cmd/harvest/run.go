@@ -14,6 +14,7 @@ import (
 
 	"harvest/config"
 	"harvest/crawler"
+	"harvest/lockfile"
 	"harvest/store"
 )
 
@@ -25,18 +26,28 @@ type harvester struct {
 	progress bool
 	// removedAfterRuns maps a source to the number of complete runs in a
 	// row that must miss a publication before it is marked removed
-	// (default config.DefaultRemovedAfter).
+	// (default config.DefaultRemovedAfter); maxRemovals to its removal
+	// guard (default config.DefaultRemovalLimit).
 	removedAfterRuns map[string]int
+	maxRemovals      map[string]config.RemovalLimit
+	// confirmRemovals lifts the removal guard for these runs
+	// (--confirm-removals).
+	confirmRemovals bool
+	// waitLock makes a run wait for another run of its source to end
+	// instead of failing (--wait).
+	waitLock bool
 	// files maps a source that mirrors its download files to its mirror.
 	files map[string]crawler.Files
 }
 
 // configure takes the per-source settings that are not the crawler's:
-// removal after missed runs and file mirroring.
+// removal after missed runs, the removal guard and file mirroring.
 func (h *harvester) configure(ctx context.Context, sources []config.Source) error {
 	h.removedAfterRuns, h.files = map[string]int{}, map[string]crawler.Files{}
+	h.maxRemovals = map[string]config.RemovalLimit{}
 	for _, s := range sources {
 		h.removedAfterRuns[s.Name] = s.RemovedAfter
+		h.maxRemovals[s.Name] = s.MaxRemovals
 		m, err := newMirror(ctx, s, h.db, h.log)
 		if err != nil {
 			return err
@@ -55,6 +66,13 @@ func (h *harvester) removedAfter(source string) int {
 	return config.DefaultRemovedAfter
 }
 
+func (h *harvester) removalLimit(source string) config.RemovalLimit {
+	if l, ok := h.maxRemovals[source]; ok {
+		return l
+	}
+	return config.DefaultRemovalLimit
+}
+
 // report is what one source's run did.
 type report struct {
 	Source   string
@@ -63,16 +81,30 @@ type report struct {
 	Duration time.Duration
 	// Noise counts the pages from which each kind of noise was stripped.
 	Noise map[string]int
+	// Held is set when the removal guard kept the run from removing
+	// anything; Hints say what the user may want to do.
+	Held  store.RemovalResult
+	Hints []string
 }
 
 func (r report) summary() string {
 	s := r.Stats
-	return fmt.Sprintf("%s: %s in %s — %d pages (%d publications, %d listings, %d other), %d sitemaps, "+
+	line := fmt.Sprintf("%s: %s in %s — %d pages (%d publications, %d listings, %d other), %d sitemaps, "+
 		"%d not modified, %d skipped by lastmod, %d gone; "+
 		"catalogue: %d new, %d changed, %d unchanged, %d duplicates merged, %d removed; %d skipped, %d errors",
 		r.Source, s.Stopped, r.Duration.Round(time.Millisecond), s.Pages, s.Publications, s.Listings, s.Others,
 		s.Sitemaps, s.NotModified, s.SkippedLastmod, s.Gone,
 		r.Run.New, r.Run.Changed, r.Run.Unchanged, r.Run.Duplicates, r.Run.Removed, s.Skipped, s.Errors)
+	if r.Run.Status != "" && r.Run.Status != store.RunOK {
+		line += fmt.Sprintf("\n  run %d %s", r.Run.ID, r.Run.Status)
+		if r.Run.Note != "" {
+			line += ": " + r.Run.Note
+		}
+	}
+	for _, h := range r.Hints {
+		line += "\n  " + h
+	}
+	return line
 }
 
 // crawl runs each source in turn. A source whose run fails does not stop
@@ -93,10 +125,62 @@ func (h *harvester) crawl(ctx context.Context, sources []crawler.Options) ([]rep
 	return reports, errors.Join(errs...)
 }
 
+// cancelledError is a run stopped by a cancel (SIGINT, SIGTERM, the
+// daemon stopping): not a failure. It matches context.Canceled.
+type cancelledError struct {
+	source string
+	runID  int64
+}
+
+func (e *cancelledError) Error() string {
+	return fmt.Sprintf("%s: run %d cancelled; the next crawl of %s resumes it", e.source, e.runID, e.source)
+}
+
+func (e *cancelledError) Unwrap() error { return context.Canceled }
+
+// sourceLockPath is the lock that keeps one run of a source at a time on
+// one catalogue, whichever command starts it.
+func sourceLockPath(db, source string) string {
+	return db + ".source-" + strings.Trim(nonName.ReplaceAllString(source, "-"), "-") + ".lock"
+}
+
+// lockSource takes the source's run lock, waiting for it with --wait.
+func (h *harvester) lockSource(ctx context.Context, source string) (*lockfile.Lock, error) {
+	path := sourceLockPath(h.db.Path(), source)
+	var (
+		lock *lockfile.Lock
+		err  error
+	)
+	if h.waitLock {
+		lock, err = lockfile.AcquireWait(ctx, path, time.Second)
+	} else {
+		lock, err = lockfile.Acquire(path)
+	}
+	if errors.Is(err, lockfile.ErrHeld) {
+		return nil, fmt.Errorf("source %s is being crawled: %w (a harvest crawl or schedule; wait for it to end, or use crawl --wait)", source, err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("lock source %s: %w", source, err)
+	}
+	return lock, nil
+}
+
 func (h *harvester) crawlOne(ctx context.Context, opts crawler.Options) (report, error) {
-	started := time.Now().UTC()
 	rep := report{Source: opts.Source, Noise: map[string]int{}}
-	id, err := h.db.StartRun(ctx, opts.Source, started)
+	lock, err := h.lockSource(ctx, opts.Source)
+	if err != nil {
+		return rep, err
+	}
+	defer func() {
+		if err := lock.Release(); err != nil {
+			h.log.Error("lock_release_failed", "source", opts.Source, "error", err)
+		}
+	}()
+	// The catalogue's bookkeeping is never cut by a cancel: a cancelled
+	// run is recorded as such, its frontier kept for the next run.
+	end := context.WithoutCancel(ctx)
+	started := time.Now().UTC()
+	id, err := h.db.StartRun(end, opts.Source, started)
 	if err != nil {
 		return rep, err
 	}
@@ -105,16 +189,16 @@ func (h *harvester) crawlOne(ctx context.Context, opts crawler.Options) (report,
 	// frontier: this run continues it, and what it finds counts from the
 	// time that crawl began.
 	var resumedSince time.Time
-	prev, entries, resume, err := h.db.LoadFrontier(ctx, opts.Source)
+	prev, entries, resume, err := h.db.LoadFrontier(end, opts.Source)
 	if err != nil {
-		return rep, err
+		return rep, h.finishFailed(end, &rep, run, err)
 	}
 	if resume {
 		run.ResumedFrom, resumedSince = prev.RunID, prev.Started
 		opts.Resume = resumeEntries(entries)
 		h.log.Info("run_resumed", "source", opts.Source, "from_run", prev.RunID, "urls", len(entries))
-	} else if err := h.db.BeginFrontier(ctx, opts.Source, id, started); err != nil {
-		return rep, err
+	} else if err := h.db.BeginFrontier(end, opts.Source, id, started); err != nil {
+		return rep, h.finishFailed(end, &rep, run, err)
 	}
 	sink := newCatalogueSink(h.db, opts.Source, &run, rep.Noise)
 	opts.Memory, opts.Journal = sink, sink
@@ -129,7 +213,6 @@ func (h *harvester) crawlOne(ctx context.Context, opts crawler.Options) (report,
 		}
 	}
 	stats, crawlErr := crawler.Run(ctx, opts, sink)
-	end := context.WithoutCancel(ctx)
 	crawlErr = errors.Join(crawlErr, sink.flushTouches(end))
 	if bar != nil {
 		_ = bar.Finish()
@@ -138,17 +221,8 @@ func (h *harvester) crawlOne(ctx context.Context, opts crawler.Options) (report,
 	rep.Stats = stats
 	run.Pages, run.Errors = stats.Pages, stats.Errors
 	run.NotModified, run.SkippedLastmod = stats.NotModified, stats.SkippedLastmod
-	var endErr error
-	if stats.Stopped == crawler.StopComplete && stats.Errors == 0 && crawlErr == nil {
-		// Only a run that saw the whole site may call a publication it
-		// did not find missing.
-		n, err := h.db.SweepMissed(end, opts.Source, sink.seenIDs(), resumedSince, h.removedAfter(opts.Source), time.Now().UTC())
-		run.Removed += n
-		endErr = errors.Join(endErr, err)
-	}
-	if stats.Stopped == crawler.StopComplete || stats.Stopped == crawler.StopMaxPages {
-		endErr = errors.Join(endErr, h.db.ClearFrontier(end, opts.Source))
-	}
+
+	endErr := h.endRun(end, &rep, &run, opts, sink, crawlErr, resumedSince)
 	run.Finished = time.Now().UTC()
 	rep.Duration = run.Finished.Sub(started)
 	switch stats.Stopped {
@@ -168,24 +242,116 @@ func (h *harvester) crawlOne(ctx context.Context, opts crawler.Options) (report,
 			run.Note = crawlErr.Error()
 		}
 	}
-	if run.ResumedFrom != 0 {
-		run.Note = strings.TrimSpace(fmt.Sprintf("resumed run %d; %s", run.ResumedFrom, run.Note))
+	if rep.Held.Held > 0 {
+		if run.Status == store.RunOK {
+			run.Status = store.RunPartial
+		}
+		run.Note = joinNote(run.Note, heldNote(opts.Source, rep.Held))
 	}
+	if run.ResumedFrom != 0 {
+		run.Note = joinNote(fmt.Sprintf("resumed run %d", run.ResumedFrom), run.Note)
+	}
+	rep.Hints = append(rep.Hints, offsiteHints(stats)...)
 	rep.Run = run
 	// The run record is written even when the crawl was cancelled, so
 	// that the catalogue says how its last run ended.
 	if err := h.db.FinishRun(end, run); err != nil {
 		return rep, errors.Join(crawlErr, endErr, err)
 	}
-	if endErr != nil {
-		return rep, errors.Join(crawlErr, endErr)
-	}
 	h.log.Info("run_finished", "source", opts.Source, "status", run.Status, "pages", stats.Pages,
 		"publications", stats.Publications, "new", run.New, "changed", run.Changed,
 		"unchanged", run.Unchanged, "duplicates", run.Duplicates, "removed", run.Removed,
 		"not_modified", stats.NotModified, "skipped_lastmod", stats.SkippedLastmod, "errors", stats.Errors,
 		"seconds", rep.Duration.Seconds(), "db_seconds", sink.dbTime.Seconds(), "peak_goroutines", stats.PeakGoroutines)
-	return rep, crawlErr
+	if rep.Held.Held > 0 {
+		h.log.Warn("removals_held", "source", opts.Source, "would_remove", rep.Held.Held,
+			"active", rep.Held.Active, "max_removals", rep.Held.Limit)
+	}
+	if stats.Stopped == crawler.StopCancelled {
+		return rep, errors.Join(&cancelledError{source: opts.Source, runID: run.ID}, endErr)
+	}
+	return rep, errors.Join(crawlErr, endErr)
+}
+
+// endRun carries out what a run's end decides in the catalogue: the
+// removals (pages that answered 404 or 410; and, for a run that covered
+// the whole site, the publications it missed), under the removal guard,
+// and the frontier's end.
+//
+// A run covered the whole site — and may count a publication it did not
+// find as missed — when it completed (not cancelled, not at the page
+// cap, not failed), reached every start URL, and had no failed fetch
+// (transport error, 5xx after retries, robots.txt unavailable, an
+// unreadable page). A failed run removes nothing at all.
+func (h *harvester) endRun(ctx context.Context, rep *report, run *store.Run, opts crawler.Options,
+	sink *catalogueSink, crawlErr error, resumedSince time.Time) error {
+	stats := rep.Stats
+	var errs []error
+	plan := store.RemovalPlan{Gone: sink.goneURLs(), At: time.Now().UTC()}
+	if stats.Stopped == crawler.StopComplete && stats.Errors == 0 && stats.StartsFailed == 0 && crawlErr == nil {
+		plan.Sweep, plan.Seen, plan.Since, plan.Threshold = true, sink.seenIDs(), resumedSince, h.removedAfter(opts.Source)
+	}
+	if !h.confirmRemovals {
+		plan.Limit = h.removalLimit(opts.Source).Limit
+	}
+	if stats.Stopped != crawler.StopFailed && (plan.Sweep || len(plan.Gone) > 0) {
+		res, err := h.db.Remove(ctx, opts.Source, plan)
+		errs = append(errs, err)
+		run.Removed += res.Removed
+		if res.Held > 0 {
+			rep.Held = res
+		}
+	}
+	if stats.Stopped == crawler.StopComplete || stats.Stopped == crawler.StopMaxPages {
+		errs = append(errs, h.db.ClearFrontier(ctx, opts.Source))
+	}
+	return errors.Join(errs...)
+}
+
+// finishFailed records a run that failed before it crawled.
+func (h *harvester) finishFailed(ctx context.Context, rep *report, run store.Run, err error) error {
+	run.Status, run.Note, run.Finished = store.RunFailed, err.Error(), time.Now().UTC()
+	rep.Run = run
+	return errors.Join(err, h.db.FinishRun(ctx, run))
+}
+
+// heldNote says why a run removed nothing and how to confirm.
+func heldNote(source string, r store.RemovalResult) string {
+	return fmt.Sprintf("removal guard: this run would mark %d of %d active publications removed, more than max_removals allows (%d); "+
+		"nothing was removed. If the site really dropped them, run `harvest crawl --source %s --confirm-removals` "+
+		"(or raise max_removals for %s in the configuration)", r.Held, r.Active, r.Limit, source, source)
+}
+
+func joinNote(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + "; " + b
+}
+
+// offsiteHints tell the user when most links of some pages lead to a host
+// outside the source: the site may live under another name.
+func offsiteHints(s crawler.Stats) []string {
+	var hints []string
+	for _, o := range s.Offsite {
+		if s.Publications > 0 && o.Pages*10 < s.Pages {
+			continue // a few pages of outside links on a site that was harvested
+		}
+		hints = append(hints, fmt.Sprintf("hint: most links of %d page(s) point to %s, outside this source; "+
+			"to crawl it too, add --allow-domain %s (or allowed_domains in the configuration)", o.Pages, o.Host, hostOnly(o.Host)))
+	}
+	return hints
+}
+
+// hostOnly drops the port of host:port.
+func hostOnly(hostport string) string {
+	if i := strings.LastIndex(hostport, ":"); i > 0 && !strings.HasSuffix(hostport, "]") {
+		return hostport[:i]
+	}
+	return hostport
 }
 
 func (h *harvester) bar(source string) *progressbar.ProgressBar {

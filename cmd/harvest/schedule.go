@@ -31,7 +31,7 @@ const stopTimeout = 8 * time.Second
 func newScheduleCmd(a *app) *cobra.Command {
 	var (
 		configPath, db, serveAddr string
-		once                      bool
+		once, confirmRemovals     bool
 	)
 	cmd := &cobra.Command{
 		Use:   "schedule [--config FILE] [--db PATH] [--once] [--serve ADDR]",
@@ -50,6 +50,9 @@ the daemon.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
+			if confirmRemovals && !once {
+				return usageError("--confirm-removals only goes with --once (a daemon must keep its removal guard)")
+			}
 			softMemoryLimit()
 			cfg, err := config.Load(configPath)
 			if err != nil {
@@ -80,7 +83,7 @@ the daemon.`,
 				return err
 			}
 			defer catalogue.Close()
-			h := &harvester{db: catalogue, log: a.log, out: a.errOut}
+			h := &harvester{db: catalogue, log: a.log, out: a.errOut, confirmRemovals: confirmRemovals}
 			if err := h.configure(ctx, cfg.Sources); err != nil {
 				return err
 			}
@@ -118,6 +121,7 @@ the daemon.`,
 	fl.StringVar(&configPath, "config", "config.yaml", "configuration file")
 	fl.StringVar(&db, "db", "", "SQLite catalogue (default: the config's db, else ./harvest.db)")
 	fl.BoolVar(&once, "once", false, "crawl every scheduled source once, one after the other, and exit")
+	fl.BoolVar(&confirmRemovals, "confirm-removals", false, "with --once: let these runs mark more publications removed than max_removals allows")
 	fl.StringVar(&serveAddr, "serve", "", "also serve the catalogue (API, feed, page) on this address, e.g. 127.0.0.1:8080")
 	return cmd
 }
@@ -249,7 +253,12 @@ func (s *scheduler) job(ctx context.Context, e entry) cron.Job {
 			case <-t.C:
 			}
 		}
-		if err := s.run(ctx, e.opts); err != nil && ctx.Err() == nil {
+		switch err := s.run(ctx, e.opts); {
+		case err == nil || ctx.Err() != nil:
+		case errors.Is(err, lockfile.ErrHeld):
+			// A harvest crawl of the same source is running.
+			log.Warn("run_skipped", "reason", err.Error())
+		default:
 			log.Error("run_failed", "error", err)
 		}
 	})
