@@ -218,9 +218,10 @@ type run struct {
 	// starts are the keys of the start URLs; startsOK counts those
 	// fetched and read (or done in the run resumed); startErr is the
 	// first start URL's failure.
-	starts   map[string]bool
-	startsOK int
-	startErr error
+	starts      map[string]bool
+	startsOK    int
+	startErr    error
+	startFailed map[string]bool
 	offsite  map[string]int
 
 	mu     sync.Mutex
@@ -466,7 +467,8 @@ func (r *run) run(ctx context.Context) (Stats, error) {
 	case r.fatal != nil:
 		r.stats.Stopped = StopFailed
 		return r.stats, r.fatal
-	case r.startsOK == 0 && r.startErr != nil:
+	case r.startsOK == 0 && r.startErr != nil && r.stats.Pages+r.stats.Sitemaps+r.stats.NotModified+r.stats.SkippedLastmod == 0:
+		// Nothing at all came from the site.
 		r.stats.Stopped = StopFailed
 		return r.stats, fmt.Errorf("%w: %v", ErrUnreachable, r.startErr)
 	case capped:
@@ -562,7 +564,9 @@ func (r *run) do(ctx context.Context, t task) outcome {
 	out := r.fetchAndRead(ctx, t, start)
 	if start && out == outcomeDone {
 		r.mu.Lock()
-		r.startsOK++
+		if !r.startFailed[t.key] {
+			r.startsOK++
+		}
 		r.mu.Unlock()
 	}
 	return out
@@ -624,7 +628,7 @@ func (r *run) fetchAndRead(ctx context.Context, t task, start bool) outcome {
 		r.count(func(s *Stats) { s.NotModified++ })
 		return r.unchanged(db, t, mem)
 	case start && (status >= 400 || err != nil):
-		if err == nil {
+		if status >= 400 {
 			err = fmt.Errorf("answered %d %s", status, http.StatusText(status))
 		}
 		r.failedStart(t, start, status, err)
@@ -1040,6 +1044,10 @@ func (r *run) failedStart(t task, start bool, status int, err error) {
 	}
 	r.mu.Lock()
 	r.stats.StartsFailed++
+	if r.startFailed == nil {
+		r.startFailed = map[string]bool{}
+	}
+	r.startFailed[t.key] = true
 	if r.startErr == nil {
 		r.startErr = fmt.Errorf("%s: %w", t.url, err)
 	}
