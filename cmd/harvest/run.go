@@ -302,7 +302,11 @@ func (h *harvester) endRun(ctx context.Context, rep *report, run *store.Run, opt
 			rep.Held = res
 		}
 	}
-	if stats.Stopped == crawler.StopComplete || stats.Stopped == crawler.StopMaxPages {
+	// A run that completed has nothing left to resume; nor has one that
+	// never reached the site, unless it was itself resuming an
+	// interrupted run (whose progress is kept for the next try).
+	if stats.Stopped == crawler.StopComplete || stats.Stopped == crawler.StopMaxPages ||
+		(errors.Is(crawlErr, crawler.ErrUnreachable) && run.ResumedFrom == 0) {
 		errs = append(errs, h.db.ClearFrontier(ctx, opts.Source))
 	}
 	return errors.Join(errs...)
