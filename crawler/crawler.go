@@ -222,7 +222,7 @@ type run struct {
 	startsOK    int
 	startErr    error
 	startFailed map[string]bool
-	offsite  map[string]int
+	offsite     map[string]int
 
 	mu     sync.Mutex
 	stats  Stats

@@ -416,4 +416,3 @@ func TestOffsiteHint(t *testing.T) {
 		t.Errorf("with --allow-domain 127.0.0.2: %d publications, want the demo site's\n%s", got, stdout)
 	}
 }
-
