@@ -77,6 +77,10 @@ func TestParseErrors(t *testing.T) {
 		{"mirror files not a bool", "sources:\n  - name: a\n    start_urls: [http://a.example/]\n    mirror_files: sometimes\n", []string{"c.yaml:4", "cannot unmarshal"}},
 		{"bad file size", "sources:\n  - name: a\n    start_urls: [http://a.example/]\n    max_file_size: 0\n", []string{"c.yaml:4", "sources[0].max_file_size", "invalid size"}},
 		{"bad default file size", "defaults:\n  max_file_size: huge\n", []string{"c.yaml:2", "defaults.max_file_size", "invalid size"}},
+		{"bad max_removals", "sources:\n  - name: a\n    start_urls: [http://a.example/]\n    max_removals: lots\n", []string{"c.yaml:4", "sources[0].max_removals", "invalid limit"}},
+		{"max_removals over 100%", "sources:\n  - name: a\n    start_urls: [http://a.example/]\n    max_removals: 150%\n", []string{"c.yaml:4", "sources[0].max_removals", "invalid limit"}},
+		{"negative max_removals", "sources:\n  - name: a\n    start_urls: [http://a.example/]\n    max_removals: -1\n", []string{"c.yaml:4", "sources[0].max_removals", "invalid limit"}},
+		{"max_pagination range", "defaults:\n  max_pagination: 0\n", []string{"c.yaml:2", "defaults.max_pagination", "out of range"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -119,6 +123,33 @@ func TestParseEmptyAndDefaults(t *testing.T) {
 	s := cfg.Sources[0]
 	if s.Delay != 0 || s.MaxBodySize != 512<<10 || s.Sitemaps || s.ItemURL == nil {
 		t.Errorf("source = %+v, want delay 0, 512KB, no sitemaps, an item_url", s)
+	}
+}
+
+// TestRemovalLimit: the removal guard's limit, written by hand from the
+// rule (10 %, at least 5; or a count).
+func TestRemovalLimit(t *testing.T) {
+	for _, tt := range []struct {
+		yaml   string // the max_removals line, "" for the default
+		active int
+		want   int
+	}{
+		{"", 0, 5}, {"", 34, 5}, {"", 50, 5}, {"", 51, 6}, {"", 146, 15}, {"", 1000, 100},
+		{"max_removals: 25", 1000, 25}, {"max_removals: 0", 1000, 0},
+		{"max_removals: '50%'", 10, 5}, {"max_removals: 50%", 100, 50}, {"max_removals: 100%", 7, 7},
+		{"max_removals: 2.5%", 1000, 25},
+	} {
+		cfg, err := Parse("c.yaml", []byte("sources:\n  - name: a\n    start_urls: [http://a.example/]\n    "+tt.yaml+"\n"))
+		if err != nil {
+			t.Fatalf("%q: %v", tt.yaml, err)
+		}
+		if got := cfg.Sources[0].MaxRemovals.Limit(tt.active); got != tt.want {
+			t.Errorf("%q with %d active: limit %d, want %d", tt.yaml, tt.active, got, tt.want)
+		}
+	}
+	cfg, err := Parse("c.yaml", []byte("defaults:\n  max_pagination: 300\nsources:\n  - name: a\n    start_urls: [http://a.example/]\n"))
+	if err != nil || cfg.Sources[0].MaxPagination != 300 {
+		t.Errorf("max_pagination from defaults: %+v, %v; want 300", cfg, err)
 	}
 }
 
