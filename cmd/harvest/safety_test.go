@@ -20,6 +20,7 @@ import (
 
 	"harvest/crawler"
 	"harvest/demosite"
+	"harvest/lockfile"
 	"harvest/store"
 )
 
@@ -414,5 +415,50 @@ func TestOffsiteHint(t *testing.T) {
 	}
 	if got := statusCounts(t, db)["active"]; got < 20 {
 		t.Errorf("with --allow-domain 127.0.0.2: %d publications, want the demo site's\n%s", got, stdout)
+	}
+}
+
+// TestScheduleSkipsSourceBeingCrawled: while a harvest crawl holds a
+// source, the daemon's runs of it are skipped (a warning), not failed,
+// and nothing is recorded for them.
+func TestScheduleSkipsSourceBeingCrawled(t *testing.T) {
+	srv := httptest.NewServer(demosite.Handler())
+	t.Cleanup(srv.Close)
+	path := filepath.Join(t.TempDir(), "catalogue.db")
+	db := openCatalogue(t, path)
+	held, err := lockfile.Acquire(sourceLockPath(path, "wp"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &syncBuffer{}
+	log := slog.New(slog.NewJSONHandler(logs, nil))
+	h := &harvester{db: db, log: log}
+	s := &scheduler{log: log, stopTimeout: exitTimeout / 2}
+	s.run = func(ctx context.Context, opts crawler.Options) error {
+		_, err := h.crawl(ctx, []crawler.Options{opts})
+		return err
+	}
+	opts := crawler.Options{Source: "wp", StartURLs: []string{srv.URL + "/"}, Concurrency: 2, UserAgent: "harvest-test", Logger: log}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- s.serve(ctx, []entry{{opts: opts, spec: "every 50ms", schedule: every(50 * time.Millisecond)}})
+	}()
+	waitFor(t, "two skipped runs while a crawl holds the source", func() bool {
+		return len(logs.logged("run_skipped", "wp")) >= 2
+	})
+	if len(logs.logged("run_failed", "wp")) > 0 || len(runsOf(t, db, "wp")) > 0 {
+		t.Error("a run skipped for the lock was recorded or logged as failed")
+	}
+	if err := held.Release(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "a run once the crawl ends", func() bool {
+		return countStatus(runsOf(t, db, "wp"), store.RunOK) >= 1
+	})
+	cancel()
+	if err := waitExit(t, done); err != nil {
+		t.Fatalf("serve returned %v, want nil", err)
 	}
 }
