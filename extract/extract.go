@@ -8,6 +8,14 @@
 // publication, reads its fields. Pages nested deeper than 512 elements
 // are rejected by the HTML parser.
 //
+// A charset that lies is decoded from the bytes: when UTF-8 is declared
+// (or sniffed) and the body is not valid UTF-8, a <meta charset> naming
+// another encoding is used if the bytes fit it, and otherwise each valid
+// UTF-8 sequence is kept and each invalid byte read as windows-1252. No
+// field ever holds U+FFFD: bytes an encoding leaves undefined are dropped,
+// and so is any U+FFFD from the page itself (a character lost before
+// harvest saw it).
+//
 // # Classification
 //
 // Source rules first (ItemURL, Item: a page failing a rule that is set is

@@ -176,11 +176,14 @@ func (r Rules) Validate() error {
 	return nil
 }
 
-// sanitize guarantees valid UTF-8 without control characters in every
-// field of p.
+// sanitize guarantees valid UTF-8 without control characters or U+FFFD
+// in every field of p. A U+FFFD can reach a field without any invalid
+// byte in the body: a character reference to NUL, a surrogate or a code
+// point beyond U+10FFFF, a lone surrogate escaped in JSON-LD, a NUL in an
+// attribute, or one written in the page.
 func sanitize(p *harvest.Publication) {
 	clean := func(s string) string {
-		if utf8.ValidString(s) && !strings.ContainsFunc(s, isControl) {
+		if utf8.ValidString(s) && !strings.ContainsFunc(s, isControl) && !strings.ContainsRune(s, utf8.RuneError) {
 			return s
 		}
 		return normSpace(s)
@@ -188,12 +191,17 @@ func sanitize(p *harvest.Publication) {
 	p.Title, p.Summary, p.Publisher = clean(p.Title), clean(p.Summary), clean(p.Publisher)
 	p.URL, p.CanonicalURL = clean(p.URL), clean(p.CanonicalURL)
 	p.Published, p.Language = clean(p.Published), clean(p.Language)
-	for i := range p.Categories {
-		p.Categories[i] = clean(p.Categories[i])
+	cleanList := func(l []string) []string {
+		out := l[:0]
+		for _, s := range l {
+			if s = clean(s); s != "" {
+				out = append(out, s)
+			}
+		}
+		return out
 	}
-	for i := range p.Tags {
-		p.Tags[i] = clean(p.Tags[i])
-	}
+	p.Categories, p.Tags, p.Authors = cleanList(p.Categories), cleanList(p.Tags), cleanList(p.Authors)
+	p.Image, p.SiteName, p.Type = clean(p.Image), clean(p.SiteName), clean(p.Type)
 	for i := range p.Downloads {
 		d := &p.Downloads[i]
 		d.URL, d.Label, d.MediaType = clean(d.URL), clean(d.Label), clean(d.MediaType)

@@ -66,7 +66,10 @@ func TestDecode(t *testing.T) {
 		{"header beats meta", "text/html; charset=iso-8859-1", []byte(`<meta charset="utf-8"><p>` + latin1 + "</p>"), "Straße für Arbeit"},
 		{"meta after 1024 bytes", "", []byte("<!--" + strings.Repeat("x", 2000) + `--><meta charset="windows-1250"><p>` + win1250 + "</p>"), "Zpráva o pracovních podmínkách – Łódź"},
 		{"undeclared 8-bit", "", []byte("<p>" + latin1 + "</p>"), "Straße für Arbeit"},
-		{"invalid utf-8 declared", "text/html; charset=utf-8", []byte("<p>ok \xff\xfe bytes</p>"), "ok \uFFFD bytes"},
+		{"invalid utf-8 declared", "text/html; charset=utf-8", []byte("<p>ok \xff\xfe bytes</p>"), "ok ÿþ bytes"},
+		{"meta utf-16 in an ascii page", "", []byte(`<meta charset="utf-16"><p>Café</p>`), "Café"},
+		{"meta naming the replacement encoding", "", []byte(`<meta charset="iso-2022-kr"><p>Café</p>`), "Café"},
+		{"windows-1253 undefined byte", "text/html; charset=windows-1253", []byte("<p>\xc1\xaa\xe8\xde\xed\xe1</p>"), "Αθήνα"},
 		{"utf-16", "", append([]byte{0xff, 0xfe}, utf16le("<p>Hi é</p>")...), "Hi é"},
 	}
 	for _, tt := range tests {
@@ -102,11 +105,15 @@ func TestInvalidBytesNeverReachFields(t *testing.T) {
 	checkUTF8Lenient(t, res)
 }
 
+// checkUTF8Lenient fails when a field or link of res is not valid UTF-8
+// or holds a control character or U+FFFD.
 func checkUTF8Lenient(t *testing.T, res *Result) {
 	t.Helper()
 	p := res.Publication
-	all := append([]string{p.URL, p.CanonicalURL, p.Title, p.Summary, p.Publisher, p.Published, p.Language}, p.Categories...)
+	all := []string{p.URL, p.CanonicalURL, p.Title, p.Summary, p.Publisher, p.Published, p.Language, p.Image, p.SiteName, p.Type}
+	all = append(all, p.Categories...)
 	all = append(all, p.Tags...)
+	all = append(all, p.Authors...)
 	for _, d := range p.Downloads {
 		all = append(all, d.URL, d.Label, d.MediaType)
 	}
@@ -119,7 +126,7 @@ func checkUTF8Lenient(t *testing.T, res *Result) {
 }
 
 func isCleanText(s string) bool {
-	return strings.ToValidUTF8(s, "") == s && !strings.ContainsFunc(s, isControl)
+	return strings.ToValidUTF8(s, "") == s && !strings.ContainsFunc(s, isControl) && !strings.ContainsRune(s, '\uFFFD')
 }
 
 func TestRules(t *testing.T) {

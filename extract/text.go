@@ -24,13 +24,16 @@ const (
 
 // normSpace collapses white space (Unicode spaces included) to single
 // spaces and trims the ends. It drops soft hyphens, zero-width characters,
-// byte-order marks and control characters, and replaces invalid UTF-8.
+// byte-order marks, control characters and U+FFFD (the mark of a
+// character lost before the text reached harvest: it carries nothing),
+// and reads bytes that are not valid UTF-8 as windows-1252 (see
+// repairUTF8).
 func normSpace(s string) string {
 	if isNormal(s) {
 		return s
 	}
 	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
+		s = string(repairUTF8([]byte(s)))
 	}
 	var b strings.Builder
 	b.Grow(len(s))
@@ -40,7 +43,7 @@ func normSpace(s string) string {
 		case unicode.IsSpace(r):
 			space = true
 			continue
-		case r == '\u00ad', r == '\u200b', r == '\u200c', r == '\u200d', r == '\u2060', r == '\ufeff':
+		case r == '\u00ad', r == '\u200b', r == '\u200c', r == '\u200d', r == '\u2060', r == '\ufeff', r == '\ufffd':
 			continue
 		case unicode.IsControl(r):
 			continue

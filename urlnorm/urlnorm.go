@@ -63,7 +63,19 @@ func normalizeURL(u *url.URL) (string, error) {
 		return "", fmt.Errorf("normalise %q: no host", u.String())
 	}
 	host := strings.ToLower(u.Hostname())
-	host = strings.TrimSuffix(host, ".")
+	if strings.Contains(host, ":") { // IPv6 literal
+		// net/url writes a zone's "[" and "]" as they are, and cannot
+		// parse the result: a zone must be a plain interface name.
+		if _, zone, ok := strings.Cut(host, "%"); ok && !isZone(zone) {
+			return "", fmt.Errorf("normalise %q: IPv6 zone %q is not an interface name", u.String(), zone)
+		}
+		host = "[" + host + "]"
+	} else {
+		// A fully qualified name's trailing dot names the same host;
+		// all of them go ("0.." would otherwise become "0." and then
+		// "0").
+		host = strings.TrimRight(host, ".")
+	}
 	if host == "" {
 		return "", fmt.Errorf("normalise %q: no host", u.String())
 	}
@@ -71,16 +83,13 @@ func normalizeURL(u *url.URL) (string, error) {
 	if (u.Scheme == "http" && port == "80") || (u.Scheme == "https" && port == "443") {
 		port = ""
 	}
-	if strings.Contains(host, ":") { // IPv6 literal
-		host = "[" + host + "]"
-	}
 	if port != "" {
 		host += ":" + port
 	}
 	u.Host = host
 	u.User = nil
 	// A ";jsessionid=..." path parameter names the session, not the page.
-	if i := strings.Index(strings.ToLower(u.Path), ";jsessionid="); i >= 0 {
+	if i := strings.Index(asciiLower(u.Path), ";jsessionid="); i >= 0 {
 		u.Path = u.Path[:i]
 		u.RawPath = ""
 	}
@@ -103,6 +112,41 @@ func normalizeURL(u *url.URL) (string, error) {
 	u.RawQuery = cleanQuery(u.RawQuery)
 	u.ForceQuery = false
 	return u.String(), nil
+}
+
+// isZone reports whether zone is a non-empty IPv6 zone of the
+// characters RFC 6874 lets stand unescaped: letters, digits, "-", ".",
+// "_" and "~".
+func isZone(zone string) bool {
+	if zone == "" {
+		return false
+	}
+	for i := 0; i < len(zone); i++ {
+		c := zone[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~') {
+			return false
+		}
+	}
+	return true
+}
+
+// asciiLower lower-cases the ASCII letters of s and leaves every other
+// byte as it is, so that an index into the result is an index into s.
+// (strings.ToLower may change the length: it turns each invalid UTF-8
+// byte into a three-byte U+FFFD.)
+func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if 'A' <= b[j] && b[j] <= 'Z' {
+					b[j] += 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
 }
 
 func setEscapedPath(u *url.URL, escaped string) error {

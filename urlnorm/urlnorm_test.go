@@ -44,6 +44,61 @@ func TestNormalize(t *testing.T) {
 	}
 }
 
+// TestNormalizeFixedPoint checks, for URLs the fuzzer found or that are
+// written to be awkward, the normalised form and key, and that both are
+// fixed points: Normalize(Normalize(x)) == Normalize(x) and
+// Key(Normalize(x)) == Key(Key(x)) == Key(x).
+func TestNormalizeFixedPoint(t *testing.T) {
+	tests := []struct {
+		in, norm, key string
+	}{
+		// Found by FuzzNormalize: one trailing dot of the host was
+		// trimmed, so "0.." became "0." and then "0".
+		{"http://0..", "http://0/", "http://0/"},
+		{"HTTP://0..", "http://0/", "http://0/"},
+		// Found by FuzzNormalize: no host is left.
+		{"http://.", "", ""},
+		// Found by FuzzNormalize.
+		{"http://0?aAAAAaaa #0", "http://0/?aAAAAaaa%20", "http://0/?aAAAAaaa%20"},
+		// Found by FuzzNormalize: a panic, the ";jsessionid=" found in
+		// a lower-cased copy of the path whose invalid bytes had each
+		// grown to three.
+		{"http://0/\xbf\xbf\xbf\xbf\xbf\xbf\xbf;jsessionid=", "http://0/%BF%BF%BF%BF%BF%BF%BF", "http://0/%BF%BF%BF%BF%BF%BF%BF"},
+		// Found by FuzzNormalize: net/url writes the zone "[" as it is
+		// and cannot parse what it wrote.
+		{"http://[::0%25%5B]", "", ""},
+		{"http://[fe80::1%25en0.]/", "http://[fe80::1%25en0.]/", "http://[fe80::1%25en0.]/"},
+		{"http://x/caf\xe9;JSESSIONID=1?q=1", "http://x/caf%E9?q=1", "http://x/caf%E9?q=1"},
+		{"http://example.org.../a/", "http://example.org/a/", "http://example.org/a"},
+		{"https://Example.ORG..:443/a//b/./", "https://example.org/a/b/", "https://example.org/a/b"},
+		{"http://...", "", ""},
+		{"http://[fe80::1%25EN0]:80/x/", "http://[fe80::1%25en0]/x/", "http://[fe80::1%25en0]/x"},
+		{"http://x/a/b;jsessionid=1/../", "http://x/a/b", "http://x/a/b"},
+		{"http://x/?%75tm_a=1&b", "http://x/?b", "http://x/?b"},
+	}
+	for _, tt := range tests {
+		n, err := Normalize(tt.in)
+		if tt.norm == "" {
+			if err == nil {
+				t.Errorf("Normalize(%q) = %q, want an error", tt.in, n)
+			}
+			continue
+		}
+		if err != nil || n != tt.norm {
+			t.Errorf("Normalize(%q) = %q, %v; want %q", tt.in, n, err, tt.norm)
+			continue
+		}
+		if again, err := Normalize(n); err != nil || again != n {
+			t.Errorf("Normalize(%q) = %q, %v; want it unchanged", n, again, err)
+		}
+		for _, x := range []string{tt.in, n, tt.key} {
+			if k, err := Key(x); err != nil || k != tt.key {
+				t.Errorf("Key(%q) = %q, %v; want %q", x, k, err, tt.key)
+			}
+		}
+	}
+}
+
 func TestNormalizeRejects(t *testing.T) {
 	for _, in := range []string{"mailto:a@example.org", "javascript:void(0)", "ftp://example.org/", "/relative/path", "http://%zz/"} {
 		_, err := Normalize(in)
@@ -118,13 +173,25 @@ func TestSameSite(t *testing.T) {
 	}
 }
 
+// FuzzNormalize checks that normalising is a fixed point: a normalised
+// URL normalises to itself and has the same key as the URL it came from
+// (so a URL stored normalised is found again by the key of what a page
+// links to), and a key is its own key. NormalizeKey and Resolve with no
+// base agree with Normalize and Key.
 func FuzzNormalize(f *testing.F) {
-	for _, s := range []string{"http://example.org/a/./b?utm_source=x&b=1#f", "HTTPS://[::1]:443//x//", "http://a.example/%zz", "http://example.org/?a=1&&b"} {
+	for _, s := range []string{
+		"http://example.org/a/./b?utm_source=x&b=1#f", "HTTPS://[::1]:443//x//", "http://a.example/%zz", "http://example.org/?a=1&&b",
+		"http://user:pw@Example.ORG.:80/a/b/../c/;jsessionid=X?%75tm_a=1&B=2#top", "http://[fe80::1%25EN0]:8080/%2e%2e/x/",
+		"http://%C3%89.example/caf%C3%A9/a%2Fb/?q=a b&\u212A=1", "http://x:0080/a//b/./?&=&",
+	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
 		n, err := Normalize(in)
 		if err != nil {
+			if _, _, err2 := NormalizeKey(in); err2 == nil {
+				t.Fatalf("Normalize(%q) fails (%v) but NormalizeKey succeeds", in, err)
+			}
 			return
 		}
 		again, err := Normalize(n)
@@ -133,6 +200,30 @@ func FuzzNormalize(f *testing.F) {
 		}
 		if again != n {
 			t.Fatalf("Normalize is not idempotent: %q -> %q -> %q", in, n, again)
+		}
+		nk, k, err := NormalizeKey(in)
+		if err != nil {
+			t.Fatalf("NormalizeKey(%q): %v, but Normalize succeeds", in, err)
+		}
+		if nk != n {
+			t.Fatalf("NormalizeKey(%q) normalises to %q, Normalize to %q", in, nk, n)
+		}
+		kn, err := Key(n)
+		if err != nil {
+			t.Fatalf("Key(Normalize(%q)) = Key(%q): %v", in, n, err)
+		}
+		if kn != k {
+			t.Fatalf("Key(Normalize(x)) != Key(x): %q -> key %q; normalised %q -> key %q", in, k, n, kn)
+		}
+		kk, err := Key(k)
+		if err != nil {
+			t.Fatalf("Key(Key(%q)) = Key(%q): %v", in, k, err)
+		}
+		if kk != k {
+			t.Fatalf("Key is not idempotent: %q -> %q -> %q", in, k, kk)
+		}
+		if r, err := Resolve(nil, in); err != nil || r != n {
+			t.Fatalf("Resolve(nil, %q) = %q, %v; Normalize gives %q", in, r, err, n)
 		}
 	})
 }
