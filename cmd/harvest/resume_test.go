@@ -87,7 +87,11 @@ func TestResumeAfterKill(t *testing.T) {
 		t.Skip("builds the harvest binary")
 	}
 	bin := buildHarvest(t)
-	site := &slowSite{pages: map[string]int{}, at: 25, reach: make(chan struct{})}
+	// The test keeps its own copy of the channel: the handler clears
+	// site.reach under site.mu once it closes it, so reading the field
+	// here, while the server runs, would race with that write.
+	reached := make(chan struct{})
+	site := &slowSite{pages: map[string]int{}, at: 25, reach: reached}
 	srv := httptest.NewServer(site.wrap(demosite.Handler()))
 	t.Cleanup(srv.Close)
 	db := filepath.Join(t.TempDir(), "resume.db")
@@ -97,7 +101,6 @@ func TestResumeAfterKill(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	reached := site.reach
 	select {
 	case <-reached:
 	case <-time.After(60 * time.Second):
