@@ -17,6 +17,12 @@ type Download struct {
 	LocalPath string `json:"local_path,omitempty"`
 }
 
+// Link is a link with the words it was given on the page.
+type Link struct {
+	URL   string `json:"url"`
+	Label string `json:"label"`
+}
+
 // Publication is one catalogue record: what the extractor found on a
 // publication page, plus the bookkeeping the store adds.
 type Publication struct {
@@ -30,9 +36,19 @@ type Publication struct {
 	Tags         []string   `json:"tags"`
 	Downloads    []Download `json:"downloads"`
 	Publisher    string     `json:"publisher"`
-	// Published is YYYY-MM-DD, or YYYY where only the year is known, or
-	// empty when unknown.
+	// Published is the document's own date: YYYY-MM-DD, or YYYY where
+	// only the year is known, or empty when unknown.
 	Published string `json:"published,omitempty"`
+	// Posted is when the page itself was first published, and Modified
+	// when it was last modified, as the page says (YYYY-MM-DD); empty when
+	// it does not say. A report of 2019 posted in 2021 has Published
+	// "2019" and Posted "2021-03-04".
+	Posted   string `json:"posted,omitempty"`
+	Modified string `json:"modified,omitempty"`
+	// ExternalLinks are links to the publication itself on another site
+	// ("View on the publisher's website"), for a page whose document lives
+	// elsewhere; absolute URLs.
+	ExternalLinks []Link `json:"external_links"`
 	Language  string `json:"language"`
 	// Authors are the people or bodies credited as authors.
 	Authors []string `json:"authors"`
@@ -67,6 +83,9 @@ func (p *Publication) Normalize() {
 	}
 	if p.Authors == nil {
 		p.Authors = []string{}
+	}
+	if p.ExternalLinks == nil {
+		p.ExternalLinks = []Link{}
 	}
 	if p.DuplicateURLs == nil {
 		p.DuplicateURLs = []string{}
