@@ -49,7 +49,7 @@ type Publication struct {
 	// ("View on the publisher's website"), for a page whose document lives
 	// elsewhere; absolute URLs.
 	ExternalLinks []Link `json:"external_links"`
-	Language  string `json:"language"`
+	Language      string `json:"language"`
 	// Authors are the people or bodies credited as authors.
 	Authors []string `json:"authors"`
 	// Image is the publication's cover or share image (absolute URL).
