@@ -246,9 +246,11 @@ type Result struct {
 	Kind Kind
 	// Reason says why Kind was chosen (for logs and debugging).
 	Reason string
-	// Publication is filled when Kind is KindPublication: URL,
-	// CanonicalURL and the extracted fields. Source, ID and the times are
-	// left for the caller and the store.
+	// Publication holds the extracted fields, for every kind of page
+	// (a crawl records only publications; harvest extract shows all):
+	// URL, CanonicalURL and the fields. Source, ID and the times are left
+	// for the caller and the store. For a page extracted without an
+	// address (Page with pageURL ""), every URL is root-relative.
 	Publication harvest.Publication
 	// Links are the page's absolute, normalised http(s) links in document
 	// order, without duplicates, without links to documents (PDF, ...) and
@@ -262,6 +264,6 @@ type Result struct {
 	// which signal it came from ("json-ld", "citation_meta", "og",
 	// "visible:h1", "citation-line", ...; see the package documentation).
 	// A field filled from several signals (downloads) names them joined
-	// by "+". Nil unless Kind is KindPublication.
+	// by "+".
 	Sources map[string]string
 }

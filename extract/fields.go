@@ -152,14 +152,14 @@ func (f *fields) publication(src sourceSet) harvest.Publication {
 	}
 	f.order = f.dateOrder(wideLines)
 
-	p.Summary, s = f.summary(contentLines, wideLines, p.Title)
+	p.Downloads, s = f.downloads()
+	src.set("downloads", s, len(p.Downloads) == 0)
+	p.Summary, s = f.summary(contentLines, wideLines, p.Title, len(p.Downloads) > 0 || f.meta.docMeta())
 	src.set("summary", s, p.Summary == "")
 	var cs, ts string
 	p.Categories, p.Tags, cs, ts = f.terms(wideLines)
 	src.set("categories", cs, len(p.Categories) == 0)
 	src.set("tags", ts, len(p.Tags) == 0)
-	p.Downloads, s = f.downloads()
-	src.set("downloads", s, len(p.Downloads) == 0)
 	p.Authors, s = f.authors(wideLines)
 	src.set("authors", s, len(p.Authors) == 0)
 
@@ -269,14 +269,16 @@ func (f *fields) title(host string) (string, string) {
 // twitter:description. A description of which less than a third of the
 // words occur in the title and the paragraph is a site-wide blurb and is
 // not used when there is a paragraph.
-func (f *fields) summary(contentLines, wideLines []line, title string) (string, string) {
+func (f *fields) summary(contentLines, wideLines []line, title string, document bool) (string, string) {
 	if n := f.first(f.rules.Summary); n != nil {
 		if s := cleanSummary(nodeText(n)); s != "" {
 			return s, sigRules
 		}
 	}
+	lines := contentLines
 	para := firstParagraph(contentLines, title)
 	if para == "" && f.wide() != f.content {
+		lines = wideLines
 		para = firstParagraph(wideLines, title)
 	}
 	m := f.meta
@@ -292,19 +294,19 @@ func (f *fields) summary(contentLines, wideLines []line, title string) (string, 
 	}
 	desc, descSrc := "", ""
 	for _, c := range cands {
-		if c.text != "" {
-			desc, descSrc = c.text, c.src
+		if d := cleanText(c.text); usableDescription(d, title) {
+			desc, descSrc = d, c.src
 			break
 		}
 	}
-	if para != "" && desc != "" && utf8.RuneCountInString(desc) > utf8.RuneCountInString(para) && !about(desc, title+" "+para) {
-		desc = "" // only a longer description can replace the paragraph: only then is this worth asking
+	if para != "" && desc != "" && siteBlurb(desc, title, para, m.siteNames(), m.titleTag) {
+		desc = "" // a site-wide blurb about the organisation, not about this page
 	}
-	s, fromDesc := chooseSummary(para, desc)
+	s, src := chooseSummary(para, desc, lines, title, document)
 	switch {
 	case s == "":
 		return "", ""
-	case fromDesc:
+	case src == "desc":
 		return s, descSrc
 	}
 	return s, sigContent

@@ -38,6 +38,15 @@ func page(pageURL string, body []byte, contentType string, rules Rules) (*Result
 	if err := rules.Validate(); err != nil {
 		return nil, fmt.Errorf("extract %s: %w", pageURL, err)
 	}
+	if pageURL == "" {
+		// A saved page with no known address: links are resolved against
+		// a placeholder and made root-relative again at the end.
+		res, err := page(placeholderBase, body, contentType, rules)
+		if err == nil {
+			relativize(res)
+		}
+		return res, err
+	}
 	if _, err := urlnorm.Normalize(pageURL); err != nil {
 		return nil, fmt.Errorf("extract: %w", err)
 	}
@@ -71,10 +80,12 @@ func page(pageURL string, body []byte, contentType string, rules Rules) (*Result
 	res.Kind, res.Reason = classify(pageURL, r.page, meta, rules, itemPresent, sig)
 	if res.Kind == KindPublication {
 		removeTeasers(groups, heading, &log)
-		res.Sources = sourceSet{}
-		res.Publication = newFields(root, meta, r, rules, heading).publication(res.Sources)
-		sanitize(&res.Publication)
 	}
+	// Every kind of page gets its fields (harvest extract shows them); a
+	// crawl records only publications.
+	res.Sources = sourceSet{}
+	res.Publication = newFields(root, meta, r, rules, heading).publication(res.Sources)
+	sanitize(&res.Publication)
 	res.Noise = log.lines()
 	return res, nil
 }
@@ -146,13 +157,19 @@ func measure(body *html.Node, r *resolver, heading *html.Node, groups []*teaserG
 		}
 		return false
 	})
+	sig.docMeta = m.docMeta()
+	return sig
+}
+
+// docMeta reports whether the page carries bibliographic metadata about
+// a document (citation_*, Dublin Core).
+func (m *pageMeta) docMeta() bool {
 	for k := range m.props {
 		if strings.HasPrefix(k, "citation_") || strings.HasPrefix(k, "dc.") || strings.HasPrefix(k, "dcterms.") {
-			sig.docMeta = true
-			break
+			return true
 		}
 	}
-	return sig
+	return false
 }
 
 // Validate reports the first invalid CSS selector in r.
@@ -209,6 +226,35 @@ func sanitize(p *harvest.Publication) {
 }
 
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }
+
+// placeholderBase stands for the unknown address of a page extracted
+// without one; relativize turns it back into root-relative links.
+const placeholderBase = "http://harvest.invalid/"
+
+// relativize makes every URL of res that points into placeholderBase
+// root-relative ("/reports/x.pdf").
+func relativize(res *Result) {
+	rel := func(u string) string {
+		if rest, ok := strings.CutPrefix(u, strings.TrimSuffix(placeholderBase, "/")); ok {
+			if rest == "" {
+				return "/"
+			}
+			return rest
+		}
+		return u
+	}
+	for i, l := range res.Links {
+		res.Links[i] = rel(l)
+	}
+	p := &res.Publication
+	p.URL, p.CanonicalURL, p.Image = rel(p.URL), rel(p.CanonicalURL), rel(p.Image)
+	for i := range p.Downloads {
+		p.Downloads[i].URL = rel(p.Downloads[i].URL)
+	}
+	for i := range p.ExternalLinks {
+		p.ExternalLinks[i].URL = rel(p.ExternalLinks[i].URL)
+	}
+}
 
 // DeclaredURL returns the address a saved page gives for itself: its
 // <link rel=canonical>, else its og:url, when that is an absolute http(s)

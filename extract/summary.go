@@ -108,26 +108,170 @@ func about(desc, ref string) bool {
 	return n > 0 && hit*3 >= n
 }
 
-// chooseSummary takes the content's first paragraph, or the page's
-// description when that is fuller: longer and not a teaser cut short.
-// With no paragraph, the description is used even when cut short, back
-// to its last full sentence. It reports whether the description was
-// taken.
-func chooseSummary(para, desc string) (string, bool) {
-	desc = cleanText(desc)
+// chooseSummary prefers the page's own description (desc: an abstract,
+// JSON-LD, OpenGraph or meta description), written to say what the page
+// is, over the first paragraph of the content, which is often a caption,
+// a disclaimer or a scene-setting lede. The paragraph wins where the
+// description is only its beginning: a description cut short by the CMS
+// ("…", "[...]", "Read more", or a prefix of the paragraph) is completed
+// from the content paragraph it begins (or cut back to its last full
+// sentence when no paragraph begins with it). With no description, the
+// paragraph. On the page of a document (one with downloads or document
+// metadata: a report, a paper) a paragraph that elaborates a short
+// description is its abstract, and wins. It says which it took: "desc"
+// or "content".
+func chooseSummary(para, desc string, lines []line, title string, document bool) (string, string) {
 	if desc == "" {
-		return para, false
+		return para, "content"
 	}
-	if para == "" {
-		return completeSentences(cleanSummary(desc)), true
+	body, truncated := stripTeaser(summaryLabelRe.ReplaceAllString(desc, ""))
+	if !truncated && !strings.ContainsRune(".!?…\"”’)»。！？", lastRune(body)) {
+		truncated = true // stops mid-sentence: cut at a length
 	}
-	if utf8.RuneCountInString(desc) <= utf8.RuneCountInString(para) || truncatedRe.MatchString(desc) {
-		return para, false // cleaning only shortens: a shorter description cannot be fuller
+	if full := paragraphBeginning(lines, body); full != "" && (truncated || utf8.RuneCountInString(full) > utf8.RuneCountInString(body)) {
+		if s := cleanSummary(full); s != "" {
+			return s, "content"
+		}
 	}
-	if d := completeSentences(cleanSummary(desc)); utf8.RuneCountInString(d) > utf8.RuneCountInString(para) {
-		return d, true
+	if document && para != "" && (elaborates(para, body) || label(body, para)) {
+		return para, "content"
 	}
-	return para, false
+	s := cleanSummary(desc)
+	if s == "" {
+		return para, "content"
+	}
+	if truncated {
+		s = completeSentences(s)
+	}
+	return s, "desc"
+}
+
+// elaborates reports whether the content's paragraph says at length what
+// a short description says in a line — an abstract and its tagline, as
+// CMS pages of reports have them: the paragraph is at least twice as
+// long, holds two sentences or more, and most of the description's words
+// (of four letters or more) occur in it. A news standfirst and the
+// story's first paragraph share far fewer words.
+func elaborates(para, desc string) bool {
+	if utf8.RuneCountInString(para) < 2*utf8.RuneCountInString(desc) || sentenceCount(para) < 2 {
+		return false
+	}
+	in := map[string]bool{}
+	for _, w := range strings.Fields(letters(para)) {
+		in[stem(w)] = true
+	}
+	n, hit := 0, 0
+	seen := map[string]bool{}
+	for _, w := range strings.Fields(letters(desc)) {
+		if utf8.RuneCountInString(w) < 4 || seen[w] {
+			continue
+		}
+		seen[w] = true
+		n++
+		if in[stem(w)] {
+			hit++
+		}
+	}
+	return n > 0 && hit*10 >= n*6
+}
+
+// label reports whether a description is a one-line label ("Working
+// paper on piece rates in leather tanning.") beside a paragraph of two
+// sentences or more.
+func label(desc, para string) bool {
+	return utf8.RuneCountInString(desc) < 80 && sentenceCount(desc) <= 1 && sentenceCount(para) >= 2
+}
+
+// stem cuts a word to its first five letters: enough to match "rates"
+// with "rate" and "indicators" with "indicator" across a paraphrase.
+func stem(w string) string {
+	if rs := []rune(w); len(rs) > 5 {
+		return string(rs[:5])
+	}
+	return w
+}
+
+// sentenceCount counts the sentence ends in s.
+func sentenceCount(s string) int {
+	n := 0
+	rs := []rune(s)
+	for i, r := range rs {
+		if strings.ContainsRune(".!?。！？", r) && (i == len(rs)-1 || rs[i+1] == ' ') {
+			n++
+		}
+	}
+	return n
+}
+
+// paragraphBeginning returns the text of the first content line that
+// begins with the words of desc (ignoring case, punctuation and a last
+// word cut in half), or "".
+func paragraphBeginning(lines []line, desc string) string {
+	want := strings.Fields(letters(desc))
+	if len(want) > 1 {
+		want = want[:len(want)-1] // the last word may be cut
+	}
+	if len(want) < 4 {
+		return ""
+	}
+	if len(want) > 30 {
+		want = want[:30]
+	}
+	for _, l := range lines {
+		if !summaryBlock(l) || utf8.RuneCountInString(l.text) < len(want) {
+			continue
+		}
+		got := strings.Fields(letters(l.text))
+		if len(got) < len(want) {
+			continue
+		}
+		same := true
+		for i, w := range want {
+			if got[i] != w {
+				same = false
+				break
+			}
+		}
+		if same {
+			return l.text
+		}
+	}
+	return ""
+}
+
+// siteBlurb reports whether a description is the site's blurb about
+// itself (a CMS's site-wide default) rather than about this page: it
+// names the site and is not about the page (see about).
+func siteBlurb(desc, title, para string, names []string, titleTag string) bool {
+	if about(desc, title+" "+para) {
+		return false
+	}
+	// The <title> often ends with the site's name: "Report - Site".
+	for _, sep := range []string{" - ", " | ", " – ", " — ", " :: ", " » ", " · "} {
+		if i := strings.LastIndex(titleTag, sep); i > 0 {
+			names = append(names, titleTag[i+len(sep):])
+		}
+	}
+	ld := " " + letters(desc) + " "
+	for _, n := range names {
+		if ln := letters(n); ln != "" && strings.Contains(ld, " "+ln+" ") {
+			return true
+		}
+	}
+	return false
+}
+
+// usableDescription reports whether a description can be a summary: a
+// few words at least (characters, for scripts without spaces), not the
+// title again, not an address.
+func usableDescription(d, title string) bool {
+	if d == "" || strings.HasPrefix(d, "http://") || strings.HasPrefix(d, "https://") {
+		return false
+	}
+	if len(strings.Fields(d)) < 4 && utf8.RuneCountInString(d) < 24 {
+		return false
+	}
+	return title == "" || letters(d) != letters(title)
 }
 
 // completeSentences cuts a description that stops mid-sentence (no
