@@ -236,6 +236,9 @@ func (f *fields) title(host string) (string, string) {
 		{m.first("og:title"), sigOG},
 		{m.first("twitter:title"), sigTwitter},
 	}
+	tag := letters(m.titleTag)
+	var unlike string // the first metadata title unlike the heading
+	unlikeSrc := ""
 	for _, c := range cands {
 		t := accept(c.raw)
 		if t == "" {
@@ -244,12 +247,26 @@ func (f *fields) title(host string) (string, string) {
 		if visible == "" {
 			return t, c.src
 		}
+		lt, lv := letters(t), letters(visible)
 		if resembles(t, visible) || overlaps(t, visible) {
-			if lt, lv := letters(t), letters(visible); len(lv) > len(lt) && strings.HasPrefix(lv, lt+" ") && utf8.RuneCountInString(visible) <= titleLimit {
+			if len(lv) > len(lt) && strings.HasPrefix(lv, lt+" ") && utf8.RuneCountInString(visible) <= titleLimit {
 				return visible, sigHeading // the heading adds a subtitle
+			}
+			if len(lv) < len(lt) && len(strings.Fields(lv)) >= 2 && strings.Contains(" "+lt+" ", " "+lv+" ") {
+				// The metadata adds a kicker or a tail ("Brexit: <heading>",
+				// "<heading> - recipe by x"): the heading is the title.
+				return visible, sigHeading
 			}
 			return t, c.src
 		}
+		if unlike == "" && tag != "" && strings.Contains(" "+tag+" ", " "+lt+" ") {
+			unlike, unlikeSrc = t, c.src
+		}
+	}
+	if unlike != "" && !strings.Contains(" "+tag+" ", " "+letters(visible)+" ") {
+		// The metadata title agrees with <title> and the heading is in
+		// neither: the heading is the site's (a logo, a section name).
+		return unlike, unlikeSrc
 	}
 	if t := accept(visible); t != "" {
 		return t, sigHeading
