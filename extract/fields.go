@@ -257,6 +257,12 @@ func (f *fields) title(host string) (string, string) {
 				// "<heading> - recipe by x"): the heading is the title.
 				return visible, sigHeading
 			}
+			if c.src != sigCitation && c.src != sigDublinCore && c.src != sigEPrints && !resembles(t, visible) &&
+				utf8.RuneCountInString(visible) <= titleLimit {
+				// Two wordings of one title: an SEO headline in the
+				// metadata, and the one readers see.
+				return visible, sigHeading
+			}
 			return t, c.src
 		}
 		if unlike == "" && tag != "" && strings.Contains(" "+tag+" ", " "+lt+" ") {
