@@ -91,12 +91,14 @@ func (j *jsonWriter) Close() error {
 	return j.w.Flush()
 }
 
-// CSVHeader is the first row of a CSV export.
+// CSVHeader is the first row of a CSV export. Columns added later come
+// last, so that the position of every earlier column stays.
 var CSVHeader = []string{
 	"id", "source", "url", "canonical_url", "title", "summary", "categories", "tags",
 	"downloads", "download_labels", "publisher", "published", "language",
 	"first_seen", "last_seen", "last_changed", "duplicate_urls",
 	"authors", "image", "site_name", "type", "status", "removed_at",
+	"posted", "modified", "external_links", "external_link_labels",
 }
 
 type csvWriter struct {
@@ -120,6 +122,13 @@ func (c *csvWriter) Write(p harvest.Publication) error {
 		urls = append(urls, d.URL)
 		labels = append(labels, d.Label)
 	}
+	// External links as downloads: the URLs in one column, their labels
+	// in the next, in the same order.
+	var linkURLs, linkLabels []string
+	for _, l := range p.ExternalLinks {
+		linkURLs = append(linkURLs, l.URL)
+		linkLabels = append(linkLabels, l.Label)
+	}
 	row := []string{
 		strconv.FormatInt(p.ID, 10), p.Source, p.URL, p.CanonicalURL, p.Title, p.Summary,
 		strings.Join(p.Categories, ListSeparator), strings.Join(p.Tags, ListSeparator),
@@ -129,6 +138,8 @@ func (c *csvWriter) Write(p harvest.Publication) error {
 		strings.Join(p.DuplicateURLs, ListSeparator),
 		strings.Join(p.Authors, ListSeparator), p.Image, p.SiteName, p.Type,
 		p.Status, stampPtr(p.RemovedAt),
+		p.Posted, p.Modified,
+		strings.Join(linkURLs, ListSeparator), strings.Join(linkLabels, ListSeparator),
 	}
 	if err := c.c.Write(row); err != nil {
 		return fmt.Errorf("export record %d: %w", p.ID, err)

@@ -80,6 +80,20 @@ func TestSchemaDescribesRecords(t *testing.T) {
 		"null tags":            func(m map[string]any) { m["tags"] = nil },
 		"unknown field":        func(m map[string]any) { m["colour"] = "red" },
 		"download without url": func(m map[string]any) { m["downloads"] = []any{map[string]any{"label": "x", "media_type": ""}} },
+		"posted as words":      func(m map[string]any) { m["posted"] = "4 March 2021" },
+		"posted year only":     func(m map[string]any) { m["posted"] = "2021" },
+		"posted with a time":   func(m map[string]any) { m["posted"] = "2021-03-04T10:00:00Z" },
+		"modified month 13":    func(m map[string]any) { m["modified"] = "2021-13-01" },
+		"modified not a day":   func(m map[string]any) { m["modified"] = "2021-02-30" },
+		"null external links":  func(m map[string]any) { m["external_links"] = nil },
+		"no external links":    func(m map[string]any) { delete(m, "external_links") },
+		"link without url":     func(m map[string]any) { m["external_links"] = []any{map[string]any{"label": "x"}} },
+		"link without label":   func(m map[string]any) { m["external_links"] = []any{map[string]any{"url": "https://a.example/"}} },
+		"link with empty url":  func(m map[string]any) { m["external_links"] = []any{map[string]any{"url": "", "label": ""}} },
+		"link as a string":     func(m map[string]any) { m["external_links"] = []any{"https://a.example/"} },
+		"link with extra key": func(m map[string]any) {
+			m["external_links"] = []any{map[string]any{"url": "https://a.example/", "label": "", "rel": "x"}}
+		},
 	} {
 		var m map[string]any
 		if err := json.Unmarshal(good, &m); err != nil {
@@ -102,7 +116,7 @@ func TestSchemaNamesEveryField(t *testing.T) {
 		t.Fatal(err)
 	}
 	removed := time.Now()
-	p := harvest.Publication{Published: "2021", RemovedAt: &removed, Status: "removed"}
+	p := harvest.Publication{Published: "2021", Posted: "2021-03-04", Modified: "2021-03-05", RemovedAt: &removed, Status: "removed"}
 	b, _ := json.Marshal(p)
 	var m map[string]any
 	if err := json.Unmarshal(b, &m); err != nil {

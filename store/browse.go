@@ -158,7 +158,9 @@ type Revision struct {
 	Replaced time.Time
 	// Publication holds the version's content fields (title, summary,
 	// categories, tags, downloads, publisher, published, language,
-	// authors, image, site name, type); its other fields are zero.
+	// authors, image, site name, type, posted, modified, external links;
+	// versions replaced before migration 0006 have none of the last
+	// three); its other fields are zero.
 	Publication harvest.Publication
 }
 
@@ -175,7 +177,8 @@ func (db *DB) Revisions(ctx context.Context, id int64) (revs []Revision, ok bool
 		return nil, false, nil
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT id, changed_at, title, summary, categories, tags,
-		downloads, publisher, published, language, authors, image, site_name, type
+		downloads, publisher, published, language, authors, image, site_name, type,
+		posted, modified, external_links
 		FROM revisions WHERE publication_id = ? ORDER BY changed_at DESC, id DESC`, id)
 	if err != nil {
 		return nil, true, fmt.Errorf("revisions of %d: %w", id, err)
@@ -183,13 +186,14 @@ func (db *DB) Revisions(ctx context.Context, id int64) (revs []Revision, ok bool
 	defer rows.Close()
 	for rows.Next() {
 		var (
-			r                        Revision
-			p                        = &r.Publication
-			replaced                 string
-			cats, tags, dls, authors string
+			r                               Revision
+			p                               = &r.Publication
+			replaced                        string
+			cats, tags, dls, authors, links string
 		)
 		if err := rows.Scan(&r.ID, &replaced, &p.Title, &p.Summary, &cats, &tags, &dls,
-			&p.Publisher, &p.Published, &p.Language, &authors, &p.Image, &p.SiteName, &p.Type); err != nil {
+			&p.Publisher, &p.Published, &p.Language, &authors, &p.Image, &p.SiteName, &p.Type,
+			&p.Posted, &p.Modified, &links); err != nil {
 			return nil, true, fmt.Errorf("revisions of %d: %w", id, err)
 		}
 		if r.Replaced, err = parseTime(replaced); err != nil {
@@ -198,7 +202,7 @@ func (db *DB) Revisions(ctx context.Context, id int64) (revs []Revision, ok bool
 		for _, f := range []struct {
 			text string
 			v    any
-		}{{cats, &p.Categories}, {tags, &p.Tags}, {dls, &p.Downloads}, {authors, &p.Authors}} {
+		}{{cats, &p.Categories}, {tags, &p.Tags}, {dls, &p.Downloads}, {authors, &p.Authors}, {links, &p.ExternalLinks}} {
 			if err := json.Unmarshal([]byte(f.text), f.v); err != nil {
 				return nil, true, fmt.Errorf("revision %d: decode list: %w", r.ID, err)
 			}

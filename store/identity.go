@@ -21,9 +21,10 @@ func titleKey(title string) string {
 
 // contentHash is the SHA-256 of the content fields in a fixed,
 // length-prefixed serialisation. Bookkeeping (URLs, times) is not content.
-// A field added later (authors, image, ...) should be appended only when
-// not empty, so that the stored hashes of records without it stay valid
-// and an upgrade does not mark every record changed.
+// A field added later (authors, image, posted, external links, ...) is
+// appended only when not empty, after its name, so that the stored hashes
+// of records without it stay valid and an upgrade does not mark every
+// record changed.
 func contentHash(p *harvest.Publication) string {
 	buf := make([]byte, 0, 512)
 	str := func(s string) {
@@ -71,6 +72,23 @@ func contentHash(p *harvest.Publication) string {
 		if f.value != "" {
 			str(f.name)
 			str(f.value)
+		}
+	}
+	// Fields added in migration 0006, likewise: a record written before
+	// them, read back with none of them, hashes as it did. Each is
+	// preceded by its name, so that none can be taken for another.
+	for _, f := range []struct{ name, value string }{{"posted", p.Posted}, {"modified", p.Modified}} {
+		if f.value != "" {
+			str(f.name)
+			str(f.value)
+		}
+	}
+	if len(p.ExternalLinks) > 0 {
+		str("external_links")
+		count(len(p.ExternalLinks))
+		for _, l := range p.ExternalLinks {
+			str(l.URL)
+			str(l.Label)
 		}
 	}
 	sum := sha256.Sum256(buf)

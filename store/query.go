@@ -77,6 +77,7 @@ func (f Filter) conds() ([]string, []any) {
 const selectPublications = `SELECT p.id, p.source, p.url, p.canonical_url,
 	p.title, p.summary, p.categories, p.tags, p.downloads,
 	p.publisher, p.published, p.language, p.authors, p.image, p.site_name, p.type,
+	p.posted, p.modified, p.external_links,
 	p.status, p.removed_at, p.first_seen, p.last_seen, p.last_changed,
 	(SELECT json_group_array(u.url) FROM publication_urls u
 		WHERE u.publication_id = p.id
@@ -139,21 +140,22 @@ type scanner interface {
 
 func scanPublication(s scanner) (harvest.Publication, error) {
 	var (
-		p                                harvest.Publication
-		cats, tags, dls, dups, authors   string
-		removedAt                        sql.NullString
-		firstSeen, lastSeen, lastChanged string
+		p                                     harvest.Publication
+		cats, tags, dls, dups, authors, links string
+		removedAt                             sql.NullString
+		firstSeen, lastSeen, lastChanged      string
 	)
 	if err := s.Scan(&p.ID, &p.Source, &p.URL, &p.CanonicalURL,
 		&p.Title, &p.Summary, &cats, &tags, &dls,
 		&p.Publisher, &p.Published, &p.Language, &authors, &p.Image, &p.SiteName, &p.Type,
+		&p.Posted, &p.Modified, &links,
 		&p.Status, &removedAt, &firstSeen, &lastSeen, &lastChanged, &dups); err != nil {
 		return p, err
 	}
 	for _, f := range []struct {
 		text string
 		v    any
-	}{{cats, &p.Categories}, {tags, &p.Tags}, {dls, &p.Downloads}, {authors, &p.Authors}, {dups, &p.DuplicateURLs}} {
+	}{{cats, &p.Categories}, {tags, &p.Tags}, {dls, &p.Downloads}, {authors, &p.Authors}, {links, &p.ExternalLinks}, {dups, &p.DuplicateURLs}} {
 		if err := json.Unmarshal([]byte(f.text), f.v); err != nil {
 			return p, fmt.Errorf("publication %d: decode list: %w", p.ID, err)
 		}

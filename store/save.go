@@ -90,6 +90,7 @@ type input struct {
 	downloadKeys          []string // sorted, distinct
 	categories, tags, dls string   // JSON
 	authors               string   // JSON
+	externalLinks         string   // JSON
 	hash                  string
 }
 
@@ -136,6 +137,9 @@ func prepare(p harvest.Publication, seen time.Time) (*input, error) {
 		return nil, err
 	}
 	if in.authors, err = jsonText(p.Authors); err != nil {
+		return nil, err
+	}
+	if in.externalLinks, err = jsonText(p.ExternalLinks); err != nil {
 		return nil, err
 	}
 	return in, nil
@@ -193,12 +197,14 @@ func insert(ctx context.Context, tx *sql.Tx, in *input) (int64, error) {
 	res, err := tx.ExecContext(ctx, `INSERT INTO publications (
 		source, url, url_key, canonical_url, canonical_key,
 		title, title_key, summary, categories, tags, downloads,
-		publisher, published, language, authors, image, site_name, type, content_hash, status,
+		publisher, published, language, authors, image, site_name, type,
+		posted, modified, external_links, content_hash, status,
 		first_seen, last_seen, last_changed)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)`,
 		p.Source, p.URL, in.urlKey, p.CanonicalURL, in.canonKey,
 		p.Title, in.titleKey, p.Summary, in.categories, in.tags, in.dls,
-		p.Publisher, p.Published, p.Language, in.authors, p.Image, p.SiteName, p.Type, in.hash,
+		p.Publisher, p.Published, p.Language, in.authors, p.Image, p.SiteName, p.Type,
+		p.Posted, p.Modified, in.externalLinks, in.hash,
 		in.seen, in.seen, in.seen)
 	if err != nil {
 		return 0, fmt.Errorf("insert publication: %w", err)
@@ -237,20 +243,22 @@ func rewrite(ctx context.Context, tx *sql.Tx, id int64, in *input) error {
 	// The version being replaced becomes a revision.
 	if _, err := tx.ExecContext(ctx, `INSERT INTO revisions (publication_id, changed_at,
 		title, summary, categories, tags, downloads, publisher, published, language,
-		authors, image, site_name, type, content_hash)
+		authors, image, site_name, type, posted, modified, external_links, content_hash)
 		SELECT id, ?, title, summary, categories, tags, downloads, publisher, published, language,
-			authors, image, site_name, type, content_hash
+			authors, image, site_name, type, posted, modified, external_links, content_hash
 		FROM publications WHERE id = ?`, in.seen, id); err != nil {
 		return fmt.Errorf("keep revision of %d: %w", id, err)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE publications SET
 		title = ?, title_key = ?, summary = ?, categories = ?, tags = ?, downloads = ?,
 		publisher = ?, published = ?, language = ?, authors = ?, image = ?, site_name = ?, type = ?,
+		posted = ?, modified = ?, external_links = ?,
 		content_hash = ?, last_changed = ?, last_seen = MAX(last_seen, ?), missed_runs = 0,
 		status = 'active', removed_at = NULL
 		WHERE id = ?`,
 		p.Title, in.titleKey, p.Summary, in.categories, in.tags, in.dls,
-		p.Publisher, p.Published, p.Language, in.authors, p.Image, p.SiteName, p.Type, in.hash,
+		p.Publisher, p.Published, p.Language, in.authors, p.Image, p.SiteName, p.Type,
+		p.Posted, p.Modified, in.externalLinks, in.hash,
 		in.seen, in.seen, id); err != nil {
 		return fmt.Errorf("update publication %d: %w", id, err)
 	}

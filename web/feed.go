@@ -194,7 +194,7 @@ func entry(base string, p harvest.Publication) atomEntry {
 		ID:        entryID(p),
 		Title:     atomText{Type: "text", Text: p.Title},
 		Updated:   atomTime(p.LastChanged),
-		Published: atomTime(p.FirstSeen),
+		Published: published(p),
 		Links: []atomLink{
 			{Rel: "alternate", Type: "text/html", Href: alternate},
 			{Rel: "related", Type: "text/html", Href: page, Title: "in the catalogue"},
@@ -224,5 +224,21 @@ func entry(base string, p harvest.Publication) atomEntry {
 		}
 		e.Links = append(e.Links, atomLink{Rel: "enclosure", Type: d.MediaType, Href: d.URL, Title: d.Label})
 	}
+	for _, l := range p.ExternalLinks {
+		if !webURL(l.URL) {
+			continue
+		}
+		e.Links = append(e.Links, atomLink{Rel: "related", Href: l.URL, Title: linkText(l)})
+	}
 	return e
+}
+
+// published is an entry's publication time: when the page itself was
+// first published (posted, a day: its midnight UTC) where the page says,
+// else when the catalogue first found it.
+func published(p harvest.Publication) string {
+	if t, err := time.Parse(time.DateOnly, p.Posted); err == nil {
+		return atomTime(t)
+	}
+	return atomTime(p.FirstSeen)
 }

@@ -26,6 +26,8 @@ func parseTemplates() map[string]*template.Template {
 		"datetime":     func(t any) string { return formatDate(t, time.RFC3339) },
 		"join":         strings.Join,
 		"web":          webURL,
+		"day":          pageDay,
+		"linkText":     linkText,
 	}
 	pages := map[string]*template.Template{}
 	for _, name := range []string{"list", "publication", "error"} {
@@ -49,6 +51,28 @@ func formatDate(v any, layout string) string {
 		return formatDate(*t, layout)
 	}
 	return ""
+}
+
+// pageDay shows a page's own date (posted, modified: YYYY-MM-DD) as the
+// other dates are shown, or "" when it is not such a date.
+func pageDay(s string) string {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return ""
+	}
+	return t.Format("2 Jan 2006")
+}
+
+// linkText is what a link to the publication elsewhere says: its label,
+// else the site it leads to, else its address.
+func linkText(l harvest.Link) string {
+	if label := strings.TrimSpace(l.Label); label != "" {
+		return label
+	}
+	if u, err := url.Parse(l.URL); err == nil && u.Host != "" {
+		return strings.TrimPrefix(u.Hostname(), "www.")
+	}
+	return l.URL
 }
 
 // layout is what every page's frame needs.
@@ -394,6 +418,13 @@ func changes(old, new harvest.Publication) []fieldChange {
 		}
 		return out
 	}
+	links := func(ls []harvest.Link) []string {
+		var out []string
+		for _, l := range ls {
+			out = append(out, strings.TrimSpace(l.Label+" "+l.URL))
+		}
+		return out
+	}
 	add("Title", old.Title, new.Title)
 	add("Summary", old.Summary, new.Summary)
 	list("Categories", old.Categories, new.Categories)
@@ -402,6 +433,9 @@ func changes(old, new harvest.Publication) []fieldChange {
 	add("Publisher", old.Publisher, new.Publisher)
 	list("Authors", old.Authors, new.Authors)
 	add("Published", old.Published, new.Published)
+	add("Posted", old.Posted, new.Posted)
+	add("Modified", old.Modified, new.Modified)
+	list("On other sites", links(old.ExternalLinks), links(new.ExternalLinks))
 	add("Type", old.Type, new.Type)
 	add("Language", old.Language, new.Language)
 	add("Image", old.Image, new.Image)

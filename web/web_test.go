@@ -33,6 +33,8 @@ const (
 	evilTitle   = `<script>alert("title")</script> Fisheries & "ports"`
 	evilSummary = `<img src=x onerror="alert('summary')"> A summary with </textarea> and ]]> in it.`
 	evilTag     = `<b onmouseover="alert('tag')">tag</b>`
+	// evilLinkLabel is the label of a link to the publication elsewhere.
+	evilLinkLabel = `<iframe src="https://evil.example/"></iframe> View & "share"`
 )
 
 // fixture is a catalogue written through the store, as a crawl writes
@@ -72,6 +74,11 @@ func newFixture(t *testing.T) *fixture {
 		Summary: "Crew change at ports.", Categories: []string{"Reports"}, Tags: []string{"Seafarers", "Ports"},
 		Downloads: []harvest.Download{{URL: "https://lantern.example/ports.pdf", Label: "DOWNLOAD", MediaType: "application/pdf"}},
 		Publisher: "Lantern", Published: "2021", Language: "en", Authors: []string{"A. Author"},
+		Posted: "2021-03-04", Modified: "2022-11-30",
+		ExternalLinks: []harvest.Link{
+			{URL: "https://publisher.example/reports/ports?a=1&b=2", Label: "View on the publisher's website"},
+			{URL: "https://doi.example/10.1/ports", Label: ""},
+		},
 	}, t0)
 	f.evil = save(harvest.Publication{
 		Source: "lantern", URL: "https://lantern.example/resource/evil/", Title: evilTitle, Summary: evilSummary,
@@ -81,6 +88,11 @@ func newFixture(t *testing.T) *fixture {
 			{URL: "https://lantern.example/evil.pdf?a=1&b=<x>", Label: "Fine", MediaType: "application/pdf"},
 		},
 		Publisher: `<i>Evil</i> Corp`, Image: "javascript:alert('image')",
+		Posted: `2021-03-04"><script>alert('posted')</script>`, Modified: `<i>yesterday</i>`,
+		ExternalLinks: []harvest.Link{
+			{URL: "javascript:alert('elsewhere')", Label: `<script>alert("elsewhere")</script>`},
+			{URL: `https://evil.example/r?x="><script>alert(1)</script>`, Label: evilLinkLabel},
+		},
 	}, t0.Add(time.Hour))
 	f.gone = save(harvest.Publication{Source: "other", URL: "https://other.example/gone/", Title: "A removed guide", Tags: []string{"Ports"}}, t0.Add(2*time.Hour))
 	f.changed = save(harvest.Publication{Source: "other", URL: "https://other.example/changing/", Title: "First title", Summary: "Old words."}, t0.Add(3*time.Hour))

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +18,7 @@ import (
 	"harvest"
 	"harvest/demosite"
 	"harvest/export"
+	"harvest/store"
 )
 
 // recordSchema compiles the shipped JSON Schema of a record, with format
@@ -55,8 +57,9 @@ func validateRecord(t *testing.T, s *jsonschema.Schema, what string, record []by
 // TestExportMatchesSchema validates every record of the jsonl and json
 // exports of a crawled catalogue against the shipped schema.
 func TestExportMatchesSchema(t *testing.T) {
-	_, db := crawlDemo(t)
+	base, db := crawlDemo(t)
 	markRemovedByURL(t, db, demosite.Truth()[2].URL)
+	withPageFields := saveWithPageFields(t, db, base)
 	s := recordSchema(t)
 
 	out, stderr, err := runCLI(t, "export", "--db", db, "--format", "jsonl", "--include-removed")
@@ -72,6 +75,13 @@ func TestExportMatchesSchema(t *testing.T) {
 	}
 	if n == 0 {
 		t.Fatal("export wrote no records")
+	}
+	// Every field is exercised: at least the record saved with them has
+	// page dates and links elsewhere.
+	for _, key := range []string{`"posted":"`, `"modified":"`, `"external_links":[{`} {
+		if !strings.Contains(out, key) {
+			t.Errorf("no exported record has %s", key)
+		}
 	}
 
 	out, _, err = runCLI(t, "export", "--db", db, "--format", "json", "--include-removed")
@@ -89,10 +99,72 @@ func TestExportMatchesSchema(t *testing.T) {
 		validateRecord(t, s, fmt.Sprintf("json record %d", i), r)
 	}
 
+	// CSV: the page dates and links elsewhere in their columns.
+	out, _, err = runCLI(t, "export", "--db", db, "--format", "csv", "--include-removed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, name := range rows[0] {
+		col[name] = i
+	}
+	found := false
+	for _, r := range rows[1:] {
+		if r[col["id"]] != strconv.FormatInt(withPageFields.ID, 10) {
+			continue
+		}
+		found = true
+		for name, want := range map[string]string{
+			"posted": "2021-03-04", "modified": "2022-11-30",
+			"external_links":       "https://publisher.example/r/1?a=1&b=2; https://doi.example/10.1/x",
+			"external_link_labels": `View on the publisher's "website"; `,
+		} {
+			if got := r[col[name]]; got != want {
+				t.Errorf("csv %s = %q, want %q", name, got, want)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("csv has no row for record %d", withPageFields.ID)
+	}
+
 	out, _, err = runCLI(t, "export", "--schema")
 	if err != nil || out != string(export.Schema) {
 		t.Errorf("export --schema = %.80q, %v; want the shipped schema", out, err)
 	}
+}
+
+// saveWithPageFields saves into a crawled catalogue a record of its
+// source that has page dates and links elsewhere, through the store as a
+// crawl saves, so that the export's checks cover those fields whatever
+// the demo site's pages carry.
+func saveWithPageFields(t *testing.T, db, base string) harvest.Publication {
+	t.Helper()
+	source := exportJSONL(t, db)[0].Source
+	catalogue, err := store.Open(t.Context(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer catalogue.Close()
+	p := harvest.Publication{
+		Source: source, URL: base + "/resource/elsewhere/", CanonicalURL: base + "/resource/elsewhere/",
+		Title: "A report published elsewhere", Summary: "Its document lives on the publisher's site.",
+		Published: "2019", Posted: "2021-03-04", Modified: "2022-11-30", Language: "en",
+		ExternalLinks: []harvest.Link{
+			{URL: "https://publisher.example/r/1?a=1&b=2", Label: `View on the publisher's "website"`},
+			{URL: "https://doi.example/10.1/x", Label: ""},
+		},
+	}
+	res, err := catalogue.Save(t.Context(), p, time.Now().UTC())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.ID = res.ID
+	return p
 }
 
 // markRemovedByURL marks the record found at path removed, as an

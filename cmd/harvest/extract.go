@@ -3,7 +3,9 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -24,16 +26,19 @@ type extractFlags struct {
 func newExtractCmd(a *app) *cobra.Command {
 	f := &extractFlags{}
 	cmd := &cobra.Command{
-		Use:   "extract [--url URL] [--rules SOURCE] [--config FILE] FILE... | extract --golden DIR",
+		Use:   "extract [--url URL] [--rules SOURCE] [--config FILE] FILE|-... | extract --golden DIR",
 		Short: "Run the extractor on saved pages: what it finds, and from which signal",
 		Long: `Run the extractor offline on saved pages and print one JSON line per file:
-the file, what the page is (kind, reason), the record's fields, and "sources":
-the signal each field came from (json-ld, citation_meta, og, visible:h1, ...).
-This is how to debug a site before configuring it.
+the file, what the page is (kind, reason), the record's fields (for every
+kind of page, not only publications), and "sources": the signal each field
+came from (json-ld, citation_meta, og, visible:h1, ...). This is how to debug
+a site before configuring it. A file named - is standard input.
 
 Links in a page are resolved against --url; without it, against the page's
-own <link rel=canonical> or og:url. --rules applies the selectors and
-item_url of a configured source.
+own <link rel=canonical> or og:url; a page that declares neither is still
+extracted, its links left relative (root-relative paths such as
+/files/report.pdf), with a warning on standard error. --rules applies the
+selectors and item_url of a configured source.
 
 With --golden DIR, run the extractor over every DIR/<name>.html that has a
 DIR/<name>.json truth file (the format of extract/testdata) and print the
@@ -46,7 +51,10 @@ per-field accuracy report.`,
 				return runGolden(a, f.golden, f.misses)
 			}
 			if len(args) == 0 {
-				return usageError("extract needs at least one saved page (or --golden DIR)")
+				return usageError("extract needs at least one saved page, or - for standard input (or --golden DIR)")
+			}
+			if n := slices.Index(args, "-"); n >= 0 && slices.Index(args[n+1:], "-") >= 0 {
+				return usageError("extract: - (standard input) can be given once")
 			}
 			rules := extract.Rules{}
 			if f.rules != "" {
@@ -64,7 +72,7 @@ per-field accuracy report.`,
 			enc.SetEscapeHTML(false)
 			failed := 0
 			for _, file := range args {
-				line, err := extractFile(file, f.url, rules)
+				line, err := extractFile(a, cmd.InOrStdin(), file, f.url, rules)
 				if err != nil {
 					a.log.Error("extract failed", "file", file, "err", err)
 					failed++
@@ -81,7 +89,7 @@ per-field accuracy report.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.url, "url", "", "the address the pages were saved from (default: each page's canonical link or og:url)")
+	fl.StringVar(&f.url, "url", "", "the address the pages were saved from (default: each page's canonical link or og:url; links stay relative without either)")
 	fl.StringVar(&f.rules, "rules", "", "apply the selectors and item_url of this configured source")
 	fl.StringVar(&f.configPath, "config", "config.yaml", "configuration file (read with --rules)")
 	fl.StringVar(&f.golden, "golden", "", "print the accuracy report over the pages of this directory that have golden JSON")
@@ -90,38 +98,59 @@ per-field accuracy report.`,
 }
 
 // extractLine is what harvest extract prints for one file: the file, what
-// the page is, the record's fields, and the signal of each field.
+// the page is, the record's fields (whatever the kind of page), and the
+// signal of each field. Its fields are the content fields of
+// harvest.Publication, with the same JSON names; the bookkeeping of a
+// catalogue record (id, source, status, times) has no place here.
 type extractLine struct {
-	File         string             `json:"file"`
-	Kind         extract.Kind       `json:"kind"`
-	Reason       string             `json:"reason"`
-	URL          string             `json:"url"`
-	CanonicalURL string             `json:"canonical_url"`
-	Title        string             `json:"title"`
-	Summary      string             `json:"summary"`
-	Categories   []string           `json:"categories"`
-	Tags         []string           `json:"tags"`
-	Downloads    []harvest.Download `json:"downloads"`
-	Authors      []string           `json:"authors"`
-	Publisher    string             `json:"publisher"`
-	Published    string             `json:"published,omitempty"`
-	Language     string             `json:"language"`
-	Image        string             `json:"image"`
-	SiteName     string             `json:"site_name"`
-	Type         string             `json:"type"`
-	Sources      map[string]string  `json:"sources"`
+	File          string             `json:"file"`
+	Kind          extract.Kind       `json:"kind"`
+	Reason        string             `json:"reason"`
+	URL           string             `json:"url"`
+	CanonicalURL  string             `json:"canonical_url"`
+	Title         string             `json:"title"`
+	Summary       string             `json:"summary"`
+	Categories    []string           `json:"categories"`
+	Tags          []string           `json:"tags"`
+	Downloads     []harvest.Download `json:"downloads"`
+	Authors       []string           `json:"authors"`
+	Publisher     string             `json:"publisher"`
+	Published     string             `json:"published,omitempty"`
+	Posted        string             `json:"posted,omitempty"`
+	Modified      string             `json:"modified,omitempty"`
+	ExternalLinks []harvest.Link     `json:"external_links"`
+	Language      string             `json:"language"`
+	Image         string             `json:"image"`
+	SiteName      string             `json:"site_name"`
+	Type          string             `json:"type"`
+	Sources       map[string]string  `json:"sources"`
 }
 
-// extractFile runs the extractor on one saved page.
-func extractFile(file, pageURL string, rules extract.Rules) (*extractLine, error) {
-	body, err := os.ReadFile(file)
+// extractFile runs the extractor on one saved page: file, or stdin when
+// file is "-". Without pageURL, the page's declared address is used;
+// without one, the page is extracted with no address (its links stay
+// relative) and a warning says so.
+func extractFile(a *app, stdin io.Reader, file, pageURL string, rules extract.Rules) (*extractLine, error) {
+	var body []byte
+	var err error
+	if file == "-" {
+		body, err = io.ReadAll(stdin)
+		if err != nil {
+			err = fmt.Errorf("read standard input: %w", err)
+		}
+	} else {
+		body, err = os.ReadFile(file)
+	}
 	if err != nil {
 		return nil, err
 	}
 	if pageURL == "" {
-		if pageURL, err = extract.DeclaredURL(body, ""); err != nil {
-			return nil, fmt.Errorf("%s: %w: give the address it was saved from with --url", file, err)
+		declared, err := extract.DeclaredURL(body, "")
+		if err != nil {
+			a.log.Warn("no address for the page: its links stay relative; give the address it was saved from with --url",
+				"file", file, "reason", err)
 		}
+		pageURL = declared
 	}
 	res, err := extract.Page(pageURL, body, "", rules)
 	if err != nil {
@@ -137,7 +166,8 @@ func extractFile(file, pageURL string, rules extract.Rules) (*extractLine, error
 		File: file, Kind: res.Kind, Reason: res.Reason,
 		URL: p.URL, CanonicalURL: p.CanonicalURL, Title: p.Title, Summary: p.Summary,
 		Categories: p.Categories, Tags: p.Tags, Downloads: p.Downloads, Authors: p.Authors,
-		Publisher: p.Publisher, Published: p.Published, Language: p.Language,
+		Publisher: p.Publisher, Published: p.Published, Posted: p.Posted, Modified: p.Modified,
+		ExternalLinks: p.ExternalLinks, Language: p.Language,
 		Image: p.Image, SiteName: p.SiteName, Type: p.Type, Sources: sources,
 	}, nil
 }

@@ -28,6 +28,10 @@ import (
 // catalogue: it must stay text in the page, the API and the feed.
 const hostileTitle = `<script>alert("pwned")</script> Forced labour in <b>ports</b>`
 
+// hostileLinkURL is the hostile record's link to the publication on
+// another site.
+const hostileLinkURL = `https://publisher.example/r?a=1&b="><script>alert(5)</script>`
+
 // servedDemo crawls the demo site through the command line, adds a record
 // with a hostile title through the store, and serves the catalogue with
 // the handler harvest serve uses.
@@ -44,6 +48,11 @@ func servedDemo(t *testing.T) (srv *httptest.Server, db string, hostile int64) {
 		Source: source, URL: base + "/resource/hostile/", CanonicalURL: base + "/resource/hostile/",
 		Title: hostileTitle, Summary: `<img src=x onerror=alert(1)> Summary.`, Tags: []string{"<i>Seafood</i>"},
 		Downloads: []harvest.Download{{URL: "javascript:alert(2)", Label: "<script>x</script>", MediaType: "application/pdf"}},
+		Posted:    "2021-03-04", Modified: "2022-11-30",
+		ExternalLinks: []harvest.Link{
+			{URL: "javascript:alert(3)", Label: "<script>alert(4)</script>"},
+			{URL: hostileLinkURL, Label: "<i>Seafood</i> on the publisher's site"},
+		},
 	}, time.Now().UTC())
 	if err != nil {
 		t.Fatal(err)
@@ -307,6 +316,23 @@ func TestAPIContract(t *testing.T) {
 		}
 		if !bytes.Contains(body, []byte("pwned")) {
 			t.Errorf("GET %s: the hostile record is missing", path)
+		}
+	}
+
+	// Its page dates and links elsewhere: in the API as saved, on its
+	// page as dates and as an escaped link (the javascript: one as text).
+	h := byID[hostile]
+	if h.Posted != "2021-03-04" || h.Modified != "2022-11-30" || len(h.ExternalLinks) != 2 || h.ExternalLinks[1].URL != hostileLinkURL {
+		t.Errorf("hostile record's dates and links = %q %q %+v", h.Posted, h.Modified, h.ExternalLinks)
+	}
+	_, body = httpGet(t, srv.URL+"/publications/"+idText(hostile))
+	for _, want := range []string{
+		`<time datetime="2021-03-04">4 Mar 2021</time>`, `<time datetime="2022-11-30">30 Nov 2022</time>`,
+		`href="https://publisher.example/r?a=1&amp;b=%22%3e%3cscript%3ealert%285%29%3c/script%3e" rel="nofollow noopener noreferrer">&lt;i&gt;Seafood&lt;/i&gt; on the publisher&#39;s site</a>`,
+		`<span class="unsafe" title="not a web address: not linked">&lt;script&gt;alert(4)&lt;/script&gt;</span>`,
+	} {
+		if !bytes.Contains(body, []byte(want)) {
+			t.Errorf("hostile record's page lacks %s", want)
 		}
 	}
 }
