@@ -23,7 +23,8 @@ var (
 	yearOnlyRe = regexp.MustCompile(`^(\d{4})$`)
 	dmyNumRe   = regexp.MustCompile(`^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$`)
 	ordinalRe  = regexp.MustCompile(`(?i)\b(\d{1,2})(?:st|nd|rd|th|er)\b`)
-	weekdayRe  = regexp.MustCompile(`(?i)^(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?\s+`)
+	weekdayRe  = regexp.MustCompile(`(?i)^(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lunes|martes|miércoles|miercoles|jueves|viernes|sábado|sabado|domingo|lunedì|martedì|mercoledì|giovedì|venerdì|sabato|segunda|terça|quarta|quinta|sexta|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)[\p{L}-]*\.?,?\s+`)
+	cjkDateRe  = regexp.MustCompile(`((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日`)
 )
 
 // textDateLayouts are the written-out date forms parseDate accepts (after
@@ -46,6 +47,24 @@ var foreignMonths = map[string]string{
 	"junio": "June", "julio": "July", "agosto": "August", "septiembre": "September", "setiembre": "September",
 	"octubre": "October", "noviembre": "November", "diciembre": "December",
 	"sept": "Sep",
+	// German abbreviations.
+	"jän": "Jan", "mär": "Mar", "mrz": "Mar", "okt": "Oct", "dez": "Dec",
+	// Italian.
+	"gennaio": "January", "febbraio": "February", "aprile": "April", "maggio": "May", "giugno": "June",
+	"luglio": "July", "settembre": "September", "ottobre": "October", "dicembre": "December",
+	// Portuguese.
+	"janeiro": "January", "fevereiro": "February", "março": "March", "maio": "May", "junho": "June",
+	"julho": "July", "setembro": "September", "outubro": "October", "dezembro": "December",
+	// Dutch.
+	"januari": "January", "februari": "February", "maart": "March", "mei": "May",
+	"augustus": "August",
+	// Russian (genitive, as dates write them) and Polish.
+	"января": "January", "февраля": "February", "марта": "March", "апреля": "April", "мая": "May",
+	"июня": "June", "июля": "July", "августа": "August", "сентября": "September", "октября": "October",
+	"ноября": "November", "декабря": "December",
+	"stycznia": "January", "lutego": "February", "marca": "March", "kwietnia": "April", "maja": "May",
+	"czerwca": "June", "lipca": "July", "sierpnia": "August", "września": "September",
+	"października": "October", "listopada": "November", "grudnia": "December",
 }
 
 // dateOrder says how a page writes numeric dates: 03/04/2020 is 3 April
@@ -89,6 +108,9 @@ func parseDateOrder(s string, order dateOrder) string {
 		if m := dmyNumRe.FindStringSubmatch(s); m != nil {
 			return numericDate(m[1], m[2], m[3], strings.Contains(s, "."), order)
 		}
+	}
+	if m := cjkDateRe.FindStringSubmatch(s); m != nil {
+		return ymd(m[1], m[2], m[3])
 	}
 	if !strings.ContainsFunc(s, isLetter) {
 		return ""
@@ -156,7 +178,7 @@ func numericDate(a, b, y string, dotted bool, order dateOrder) string {
 
 // dateInTextRe finds a date inside a line of text: written with a month
 // name (English, or French, German, Spanish), ISO 8601, or numeric.
-var dateInTextRe = regexp.MustCompile(`(?i)\b(?:\d{1,2}(?:st|nd|rd|th|er)?\.?\s+(?:de\s+)?\p{L}{3,10}\.?,?\s+(?:de\s+)?\d{4}|\p{L}{3,10}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{4}|\p{L}{3,9}\s+\d{4})\b`)
+var dateInTextRe = regexp.MustCompile(`(?i)\b(?:\d{1,2}(?:st|nd|rd|th|er)?\.?\s+(?:de\s+)?\p{L}{3,12}\.?,?\s+(?:de\s+)?\d{4}|\p{L}{3,10}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}[./-]\d{1,2}[./-]\d{4}|\p{L}{3,9}\s+\d{4})\b|(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日`)
 
 // dateInText returns the first date written inside s, or "".
 func dateInText(s string, order dateOrder) string {

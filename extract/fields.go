@@ -28,6 +28,20 @@ type fields struct {
 	// header caches headerLines for the lines starting at headerOf.
 	header   []line
 	headerOf *line
+	// posted is the page's first full posting date and updated the dates
+	// marked as updates, found by published.
+	posted  dateCand
+	updated []dateCand
+	// lines caches allLines.
+	lines []line
+}
+
+// allLines are the text lines of the whole (noise-stripped) page.
+func (f *fields) allLines() []line {
+	if f.lines == nil {
+		f.lines = textLines(f.body, nil)
+	}
+	return f.lines
 }
 
 func newFields(root *html.Node, m *pageMeta, r *resolver, rules Rules, heading *html.Node) *fields {
@@ -176,6 +190,10 @@ func (f *fields) publication(src sourceSet) harvest.Publication {
 	}
 	p.Published, s = f.published(wideLines, docYear, yearSrc)
 	src.set("published", s, p.Published == "")
+	p.Posted = f.posted.date
+	src.set("posted", f.posted.src, p.Posted == "")
+	p.Modified, s = f.modified(wideLines, f.updated)
+	src.set("modified", s, p.Modified == "")
 	p.Language, s = f.language()
 	src.set("language", s, p.Language == "")
 	p.Image, s = f.image()
@@ -650,7 +668,7 @@ func (f *fields) published(lines []line, docYear, yearSrc string) (string, strin
 	}
 	labelled, updated := f.labelledDates(lines)
 	posting = append(posting, labelled...)
-	posting = append(posting, dateCand{f.headerDate(lines), sigDateText})
+	posting = append(posting, dateCand{f.headerDate(lines), sigDateText}, dateCand{dateline(lines, f.order), sigDateText})
 	if u, err := url.Parse(f.r.page); err == nil {
 		posting = append(posting, dateCand{urlDate(u.Path), sigURLPath})
 	}
@@ -663,6 +681,15 @@ func (f *fields) published(lines []line, docYear, yearSrc string) (string, strin
 			year = c
 		}
 	}
+	if full.date == "" {
+		// The extensive search: wider, and less trusted (see moreDates).
+		if d := f.moreDates(f.root); d != "" {
+			full = dateCand{d, sigDateText}
+		} else if d := labelledDateAnywhere(f.allLines(), f.order); d != "" {
+			full = dateCand{d, sigDateText}
+		}
+	}
+	f.posted, f.updated = full, updated
 	switch {
 	case docYear != "" && full.date != "" && full.date[:4] == docYear:
 		return full.date, full.src
