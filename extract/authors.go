@@ -266,6 +266,30 @@ func authorSuffix(n *html.Node) bool {
 	})
 }
 
+// authorPageRe matches the address of an author's page on a site.
+var authorPageRe = regexp.MustCompile(`(?i)/(?:author|authors|autor|autoren|auteur|auteurs|autore|redakteur|journalist|journalists|contributor|contributors|writer|writers|staff|by)/[^/?#]+/?(?:$|[?#])`)
+
+// bylineClass reports whether n's class or data-testid names a byline
+// ("c-byline", "article__byline", "prism-byline"), comments' excepted.
+func bylineClass(n *html.Node) bool {
+	v := strings.ToLower(attr(n, "class") + " " + attr(n, "data-testid"))
+	return strings.Contains(v, "byline") && !strings.Contains(v, "comment")
+}
+
+// cleanHandle is cleanAuthor for the text of a link to an author's page,
+// which may be a handle ("marc", "happyface313"): a blog's author is who
+// the site says, as long as it is no CMS account name.
+func cleanHandle(s string) string {
+	if a := cleanAuthor(s); a != "" {
+		return a
+	}
+	s = strings.Trim(cleanText(s), " ,;:·|@")
+	if utf8.RuneCountInString(s) < 3 || utf8.RuneCountInString(s) > 40 || strings.ContainsAny(s, " /:@") || notAuthors[strings.ToLower(s)] {
+		return ""
+	}
+	return s
+}
+
 // bylineAuthors reads the entry's byline: author links and elements, or
 // a "By X" line before the content's first paragraph.
 func (f *fields) bylineAuthors(lines []line) []string {
@@ -274,7 +298,18 @@ func (f *fields) bylineAuthors(lines []line) []string {
 		if n.Type != html.ElementNode {
 			return true
 		}
-		if hasRel(n, "author") || hasClass(n, bylineTokens...) || authorSuffix(n) || hasClass(n, "fn") && closest(n, func(a *html.Node) bool { return hasClass(a, "vcard") }) != nil {
+		if isLink(n) && authorPageRe.MatchString(attr(n, "href")) {
+			// A link to the author's page (/author/jane-doe/): its text is
+			// the name, a display name or a handle.
+			if t, ok := boundedText(n, authorLimit); ok {
+				if a := cleanHandle(bylinePrefixRe.ReplaceAllString(t, "")); a != "" {
+					out = dedupeFold(out, a)
+				}
+			}
+			return false
+		}
+		if hasRel(n, "author") || hasClass(n, bylineTokens...) || authorSuffix(n) || bylineClass(n) ||
+			hasClass(n, "fn") && closest(n, func(a *html.Node) bool { return hasClass(a, "vcard") }) != nil {
 			t, ok := boundedText(n, authorLimit*2)
 			if !ok {
 				return true // a block classed "author" holding a biography
