@@ -13,6 +13,7 @@ import (
 type signals struct {
 	heading   bool // a main heading (h1, or the one entry title)
 	ownText   int  // length in characters of the longest paragraph outside teasers
+	totalText int  // characters of the paragraphs (60 characters or more) outside teasers
 	downloads int  // document links outside teasers
 	teasers   int  // distinct pages presented by repeated teaser blocks
 	docMeta   bool // citation_* or Dublin Core metadata about a document
@@ -25,6 +26,12 @@ const (
 	ownTextMin  = 150 // a real paragraph of the page's own content
 	ownTextLong = 400 // an abstract long enough to stand without a download
 	manyTeasers = 3   // teaser blocks that make a listing
+	// articleText is the text of its own (paragraphs outside teasers)
+	// that makes a page with a main heading an article whatever else it
+	// shows (related teasers, comment lists, share blocks); bodyText is
+	// enough for a page without teasers.
+	articleText = 1200
+	bodyText    = 400
 )
 
 // wpListingClasses are WordPress body classes of archive-like pages.
@@ -55,6 +62,20 @@ func sitePage(pageURL, heading string) string {
 		}
 	}
 	return ""
+}
+
+// homePage reports whether pageURL is a site's home page: the root path,
+// or an index file at the root, without a query.
+func homePage(pageURL string) bool {
+	u, err := url.Parse(pageURL)
+	if err != nil || u.RawQuery != "" {
+		return false
+	}
+	switch strings.ToLower(u.Path) {
+	case "", "/", "/index.html", "/index.htm", "/index.php", "/home", "/home/", "/default.aspx":
+		return true
+	}
+	return false
 }
 
 // archiveURLRe matches URLs that name archive pages.
@@ -88,6 +109,9 @@ func genericKind(m *pageMeta, pageURL string, sig signals) (Kind, string) {
 		}
 		return KindPublication, "WordPress body class " + single
 	}
+	if homePage(pageURL) {
+		return KindListing, "the site's home page"
+	}
 	site := sitePage(pageURL, sig.headingText)
 	for _, c := range m.bodyClasses {
 		if c == "page" || strings.HasPrefix(c, "page-id-") {
@@ -96,6 +120,9 @@ func genericKind(m *pageMeta, pageURL string, sig signals) (Kind, string) {
 			}
 			if sig.heading && sig.downloads > 0 && sig.ownText >= ownTextMin/2 {
 				return KindPublication, fmt.Sprintf("WordPress static page with a main heading, its own text and %s", plural(sig.downloads, "download"))
+			}
+			if sig.heading && sig.totalText >= articleText && sig.teasers < manyTeasers {
+				return KindPublication, fmt.Sprintf("WordPress static page with a main heading and an article's text (%d characters)", sig.totalText)
 			}
 			return KindOther, "WordPress static page without publication shape"
 		}
@@ -124,27 +151,31 @@ func genericKind(m *pageMeta, pageURL string, sig signals) (Kind, string) {
 	if archiveURLRe.MatchString(pageURL) {
 		return KindListing, "URL of an archive page"
 	}
-	return shapeKind(sig, og == "website")
+	return shapeKind(sig)
 }
 
 // shapeKind decides by the shape of the page: a main heading, a real
 // paragraph of its own and download links (or document metadata) make a
 // publication; many teaser blocks without such content make a listing.
-func shapeKind(sig signals, website bool) (Kind, string) {
+// A page that is one item (a report, an article, a post, a news story)
+// has its own heading and body whatever else it shows; a listing's text
+// is its teasers'. og:type "website", which many sites give every page,
+// says nothing either way.
+func shapeKind(sig signals) (Kind, string) {
 	evidence := sig.downloads > 0 || sig.docMeta
 	own := sig.heading && sig.ownText >= ownTextMin
 	if sig.teasers >= manyTeasers {
-		if own && (evidence || sig.ownText >= ownTextLong) {
-			return KindPublication, fmt.Sprintf("page shape: main heading, own text and %s beside %s",
-				plural(sig.downloads, "download"), plural(sig.teasers, "teaser block"))
+		if own && (evidence || sig.ownText >= ownTextLong) || sig.heading && sig.totalText >= articleText {
+			return KindPublication, fmt.Sprintf("page shape: main heading, own text (%d characters) and %s beside %s",
+				sig.totalText, plural(sig.downloads, "download"), plural(sig.teasers, "teaser block"))
 		}
 		return KindListing, "page shape: " + plural(sig.teasers, "teaser block")
 	}
 	if sig.heading && evidence && sig.ownText >= ownTextMin/2 {
 		return KindPublication, fmt.Sprintf("page shape: main heading, own text and %s", plural(sig.downloads, "download"))
 	}
-	if website {
-		return KindOther, "og:type website and no publication shape"
+	if sig.heading && (sig.ownText >= ownTextMin || sig.totalText >= bodyText) {
+		return KindPublication, fmt.Sprintf("page shape: main heading and own text (%d characters)", sig.totalText)
 	}
 	if sig.teasers >= 2 {
 		return KindListing, "page shape: " + plural(sig.teasers, "teaser block")

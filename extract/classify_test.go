@@ -32,10 +32,15 @@ func TestGenericKind(t *testing.T) {
 		{"og article over teasers", "", "", "article", "", signals{teasers: 8}, KindListing, "og:type article, but the page is 8 teaser blocks and no content of its own"},
 		{"archive url", "", "", "", "https://example.org/news/page/3/", pub, KindListing, "URL of an archive page"},
 		{"shape publication", "", "", "", "", pub, KindPublication, "page shape: main heading, own text and 1 download"},
-		{"shape publication with related", "", "", "", "", signals{heading: true, ownText: 300, downloads: 2, teasers: 4}, KindPublication, "page shape: main heading, own text and 2 downloads beside 4 teaser blocks"},
+		{"shape publication with related", "", "", "", "", signals{heading: true, ownText: 300, totalText: 700, downloads: 2, teasers: 4}, KindPublication, "page shape: main heading, own text (700 characters) and 2 downloads beside 4 teaser blocks"},
+		{"article with twelve related teasers", "", "", "", "", signals{heading: true, ownText: 300, totalText: 2400, teasers: 12}, KindPublication, "page shape: main heading, own text (2400 characters) and 0 downloads beside 12 teaser blocks"},
+		{"article without download", "", "", "", "", signals{heading: true, ownText: 320, totalText: 900}, KindPublication, "page shape: main heading and own text (900 characters)"},
+		{"home page", "", "", "", "https://example.org/", signals{heading: true, ownText: 500, totalText: 900}, KindListing, "the site's home page"},
+		{"home index", "", "", "website", "https://example.org/index.html", pub, KindListing, "the site's home page"},
 		{"shape listing", "", "", "", "", signals{heading: true, ownText: 120, teasers: 6}, KindListing, "page shape: 6 teaser blocks"},
-		{"shape other", "", "", "", "", signals{heading: true, ownText: 900}, KindOther, "no publication or listing signals"},
-		{"og website", "", "", "website", "", signals{heading: true, ownText: 900}, KindOther, "og:type website and no publication shape"},
+		{"shape other", "", "", "", "", signals{heading: true, ownText: 100, totalText: 100}, KindOther, "no publication or listing signals"},
+		{"og website says nothing", "", "", "website", "", signals{heading: true, ownText: 100, totalText: 100}, KindOther, "no publication or listing signals"},
+		{"og website article", "", "", "website", "", signals{heading: true, ownText: 600, totalText: 1500}, KindPublication, "page shape: main heading and own text (1500 characters)"},
 		{"doc meta", "", "", "", "", signals{heading: true, ownText: 200, docMeta: true}, KindPublication, "page shape: main heading, own text and 0 downloads"},
 	}
 	for _, tt := range tests {

@@ -136,8 +136,12 @@ func measure(body *html.Node, r *resolver, heading *html.Node, groups []*teaserG
 	skip := func(n *html.Node) bool { return units[n] } // walks stop at a unit: its inside is skipped
 	for _, l := range plainLines(body, skip) {
 		if summaryBlock(l) {
-			if n := utf8.RuneCountInString(l.text); n > sig.ownText {
+			n := utf8.RuneCountInString(l.text)
+			if n > sig.ownText {
 				sig.ownText = n
+			}
+			if n >= minSummaryChars {
+				sig.totalText += n
 			}
 		}
 	}
