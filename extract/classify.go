@@ -32,6 +32,9 @@ const (
 	// enough for a page without teasers.
 	articleText = 1200
 	bodyText    = 400
+	// staticText is the text that makes a WordPress static page (not one
+	// of the site's own pages) an article.
+	staticText = 600
 )
 
 // wpListingClasses are WordPress body classes of archive-like pages.
@@ -109,7 +112,7 @@ func genericKind(m *pageMeta, pageURL string, sig signals) (Kind, string) {
 		}
 		return KindPublication, "WordPress body class " + single
 	}
-	if homePage(pageURL) {
+	if homePage(pageURL) && !strings.HasPrefix(pageURL, placeholderBase) {
 		return KindListing, "the site's home page"
 	}
 	site := sitePage(pageURL, sig.headingText)
@@ -121,10 +124,10 @@ func genericKind(m *pageMeta, pageURL string, sig signals) (Kind, string) {
 			if sig.heading && sig.downloads > 0 && sig.ownText >= ownTextMin/2 {
 				return KindPublication, fmt.Sprintf("WordPress static page with a main heading, its own text and %s", plural(sig.downloads, "download"))
 			}
-			if sig.heading && sig.totalText >= articleText && sig.teasers < manyTeasers {
+			if sig.heading && sig.totalText >= staticText && sig.teasers < manyTeasers {
 				return KindPublication, fmt.Sprintf("WordPress static page with a main heading and an article's text (%d characters)", sig.totalText)
 			}
-			return KindOther, "WordPress static page without publication shape"
+			return KindOther, fmt.Sprintf("WordPress static page without publication shape (heading %v, %d characters of own text)", sig.heading, sig.totalText)
 		}
 	}
 	if t := m.ld.publicationType(); t != "" {
@@ -177,10 +180,13 @@ func shapeKind(sig signals) (Kind, string) {
 	if sig.heading && (sig.ownText >= ownTextMin || sig.totalText >= bodyText) {
 		return KindPublication, fmt.Sprintf("page shape: main heading and own text (%d characters)", sig.totalText)
 	}
+	if !sig.heading && sig.totalText >= articleText {
+		return KindPublication, fmt.Sprintf("page shape: no main heading, but an article's text (%d characters)", sig.totalText)
+	}
 	if sig.teasers >= 2 {
 		return KindListing, "page shape: " + plural(sig.teasers, "teaser block")
 	}
-	return KindOther, "no publication or listing signals"
+	return KindOther, fmt.Sprintf("no publication or listing signals (heading %v, %d characters of own text)", sig.heading, sig.totalText)
 }
 
 func plural(n int, what string) string {
