@@ -194,7 +194,7 @@ func (f *fields) publication(src sourceSet) harvest.Publication {
 	src.set("posted", f.posted.src, p.Posted == "")
 	p.Modified, s = f.modified(wideLines, f.updated)
 	src.set("modified", s, p.Modified == "")
-	p.Language, s = f.language()
+	p.Language, s = f.language(contentLines)
 	src.set("language", s, p.Language == "")
 	p.Image, s = f.image()
 	src.set("image", s, p.Image == "")
@@ -553,26 +553,6 @@ func firstOf(s []string) string {
 // interface's), <html lang>, JSON-LD inLanguage, microdata inLanguage,
 // og:locale, Content-Language, <meta name=language>; reduced to the
 // primary subtag.
-func (f *fields) language() (string, string) {
-	m := f.meta
-	cands := []struct{ raw, src string }{
-		{m.first("citation_language"), sigCitation},
-		{m.first("dc.language", "dcterms.language"), sigDublinCore},
-		{m.htmlLang, sigHTMLLang},
-		{m.ld.language(), sigJSONLD},
-		{m.micro.first("inlanguage"), sigMicrodata},
-		{m.first("og:locale"), sigOG},
-		{m.first("http-equiv:content-language"), sigHTTPEquiv},
-		{m.first("language", "content-language"), sigMetaLang},
-	}
-	for _, c := range cands {
-		if l := primaryLanguage(c.raw); l != "" {
-			return l, c.src
-		}
-	}
-	return "", ""
-}
-
 var (
 	// dateLabelRe is a line labelling the publication date.
 	dateLabelRe = regexp.MustCompile(`(?i)^(?:date|published|published\s+on|posted\s+on|publication\s+date|date\s+published|date\s+of\s+publication|release\s+date|released|issued|date\s+issued|issue\s+date|year|publication\s+year|year\s+of\s+publication|datum|erscheinungsdatum|ver[öo]ffentlicht(?:\s+am)?|date\s+de\s+publication|publi[ée]\s+le|fecha(?:\s+de\s+publicaci[óo]n)?)\s*[:：]\s*(.+)$`)

@@ -20,10 +20,12 @@ const (
 	sigMetaAuthor  = "meta:author"
 	sigMetaLang    = "meta:language"
 	sigAppName     = "meta:application-name"
-	sigHTTPEquiv   = "http-equiv" // <meta http-equiv="content-language">
-	sigHTMLLang    = "html-lang"  // <html lang>
-	sigTitleTag    = "title-tag"  // <title>
-	sigURLPath     = "url-path"   // a date in the page's URL path
+	sigHTTPEquiv   = "http-equiv"   // <meta http-equiv="content-language">
+	sigHTMLLang    = "html-lang"    // <html lang>
+	sigContentLang = "visible:lang" // a lang attribute on the entry or its content
+	sigDetected    = "detected"     // detected from the content's text
+	sigTitleTag    = "title-tag"    // <title>
+	sigURLPath     = "url-path"     // a date in the page's URL path
 	sigCiteLine    = "citation-line"
 	sigHeading     = "visible:h1"            // the main heading
 	sigContent     = "visible:content"       // the entry's content block
