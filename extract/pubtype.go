@@ -35,6 +35,14 @@ var kindWords = map[string]string{
 	"newsletter": "newsletter", "newsletters": "newsletter", "position paper": "position paper", "position papers": "position paper",
 	"submission": "submission", "submissions": "submission", "legislation": "legislation", "video": "video", "videos": "video",
 	"podcast": "podcast", "podcasts": "podcast",
+	"checklist": "checklist", "checklists": "checklist", "check list": "checklist", "checkliste": "checklist",
+	"policy paper": "policy paper", "policy papers": "policy paper", "white paper": "white paper", "white papers": "white paper",
+	"press release": "press release", "press releases": "press release", "pressemitteilung": "press release",
+	"communiqué de presse": "press release", "nota de prensa": "press release", "speech": "speech", "speeches": "speech",
+	"template": "template", "templates": "template", "brochure": "brochure", "brochures": "brochure", "leaflet": "brochure",
+	"statement": "statement", "statements": "statement", "joint statement": "statement", "report card": "report",
+	"handreichung": "guide", "fiche": "factsheet", "ratgeber": "guide", "glossary": "glossary", "framework": "framework",
+	"roadmap": "roadmap", "road map": "roadmap", "bulletin": "bulletin", "statistical bulletin": "bulletin",
 }
 
 // ldKinds maps schema.org types to harvest types. Article-family types
@@ -133,12 +141,19 @@ func (f *fields) pubType(lines []line, categories []string, title string) (strin
 	case m.first("citation_journal_title") != "":
 		return "article", sigCitation
 	}
+	// A repository's own subtype (eprints.monograph_type "working_paper")
+	// is more specific than its general type (DC.type "Monograph").
+	for _, v := range m.all("eprints.monograph_type") {
+		if k := kindOf(v); k != "" {
+			return k, sigEPrints
+		}
+	}
 	for _, v := range m.all("dc.type", "dcterms.type") {
 		if k := kindOf(v); k != "" {
 			return k, sigDublinCore
 		}
 	}
-	for _, v := range m.all("eprints.monograph_type", "eprints.type") {
+	for _, v := range m.all("eprints.type") {
 		if k := kindOf(v); k != "" {
 			return k, sigEPrints
 		}
@@ -195,7 +210,48 @@ func (f *fields) pubType(lines []line, categories []string, title string) (strin
 	if k := titleKind(m.titleTag); k != "" {
 		return k, sigTitleTag
 	}
+	if k := titleWordsKind(title); k != "" {
+		return k, sigTitleWords
+	}
 	return generic, genericSrc
+}
+
+// titleLeadRe is a title that opens with a kind of publication and says
+// what it is about: "Toolkit on fair recruitment", "A Guide to Ethical
+// Sourcing", "Checklist for buyers".
+var titleLeadRe = regexp.MustCompile(`(?i)^(?:(?:a|an|the|our|new)\s+)?(\p{L}+(?:\s+\p{L}+){0,2}?)\s*(?:\s(?:on|for|of|to|about|für|zur|zum|zu|sur|pour|de|para|sobre|per)\s|[–—-]\s)`)
+
+// titleTailRe drops a year, a number or an edition after a title's last
+// words ("Annual Report 2022", "Working Paper No. 4").
+var titleTailRe = regexp.MustCompile(`(?i)\s*(?:\(?\d{4}(?:[/–-]\d{2,4})?\)?|no\.?\s*\d+|#\d+|\d+(?:st|nd|rd|th)?\s+edition)\s*$`)
+
+// ambiguousTitleKinds are kind words that a title uses for other things
+// than the kind of the item ("Latest News", "Our Work in Video").
+var ambiguousTitleKinds = map[string]bool{"news": true, "blog": true, "video": true, "videos": true, "article": true, "articles": true, "statement": true, "framework": true, "submission": true, "legislation": true, "evaluation": true, "presentation": true, "book": true, "books": true, "chapter": true}
+
+// titleWordsKind reads the kind from the title's own words: a title that
+// opens with a kind ("Toolkit on ...", "A guide to ...") or ends with one
+// ("Fair Recruitment Toolkit", "Annual Report 2022").
+func titleWordsKind(title string) string {
+	t := strings.TrimSpace(title)
+	if t == "" {
+		return ""
+	}
+	if m := titleLeadRe.FindStringSubmatch(t); m != nil {
+		w := strings.ToLower(m[1])
+		if k := kindWords[w]; k != "" && !ambiguousTitleKinds[w] {
+			return k
+		}
+	}
+	t = titleTailRe.ReplaceAllString(t, "")
+	words := strings.Fields(strings.ToLower(kindPhraseRe.ReplaceAllString(t, " ")))
+	for n := min(3, len(words)); n >= 1; n-- {
+		w := strings.Join(words[len(words)-n:], " ")
+		if k := kindWords[w]; k != "" && !ambiguousTitleKinds[w] && len(words) > n {
+			return k
+		}
+	}
+	return ""
 }
 
 // typeLabelsOnly are type labels standing alone, their value on the next
@@ -244,6 +300,12 @@ func seriesKind(lines []line) string {
 	for _, l := range lines {
 		if m := seriesRe.FindStringSubmatch(l.text); m != nil {
 			if k := kindOf(m[1]); k != "" {
+				return k
+			}
+		}
+		// A kicker line that is only a kind: "Policy paper", "Press release".
+		if len(l.text) <= 40 && len(l.links) == 0 {
+			if k, ok := kindWords[strings.ToLower(strings.TrimSpace(l.text))]; ok && !ambiguousTitleKinds[strings.ToLower(strings.TrimSpace(l.text))] {
 				return k
 			}
 		}

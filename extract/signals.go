@@ -37,6 +37,7 @@ const (
 	sigImage       = "visible:image"         // the entry's featured image
 	sigSiteTitle   = "visible:site-title"    // the site's name in its header
 	sigCategory    = "visible:category"      // a category naming a kind of publication (type)
+	sigTitleWords  = "visible:title-words"   // the title's own words name a kind ("Toolkit on ...", "... Handbook")
 	sigSeries      = "visible:series-line"   // a series label such as "Working paper 2017/4" (type)
 )
 
