@@ -15,6 +15,7 @@ type signals struct {
 	ownText   int  // length in characters of the longest paragraph outside teasers
 	totalText int  // characters of the paragraphs (60 characters or more) outside teasers
 	downloads int  // document links outside teasers
+	external  int  // links outside teasers to the item on another site ("View on the publisher's website", a DOI)
 	teasers   int  // distinct pages presented by repeated teaser blocks
 	docMeta   bool // citation_* or Dublin Core metadata about a document
 	// headingText is the main heading's text, for recognising site pages.
@@ -165,7 +166,7 @@ func genericKind(m *pageMeta, pageURL string, sig signals) (Kind, string) {
 // is its teasers'. og:type "website", which many sites give every page,
 // says nothing either way.
 func shapeKind(sig signals) (Kind, string) {
-	evidence := sig.downloads > 0 || sig.docMeta
+	evidence := sig.downloads > 0 || sig.docMeta || sig.external > 0
 	own := sig.heading && sig.ownText >= ownTextMin
 	if sig.teasers >= manyTeasers {
 		if own && (evidence || sig.ownText >= ownTextLong) || sig.heading && sig.totalText >= articleText {

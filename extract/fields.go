@@ -202,6 +202,8 @@ func (f *fields) publication(src sourceSet) harvest.Publication {
 	src.set("site_name", s, p.SiteName == "")
 	p.Type, s = f.pubType(wideLines, p.Categories, p.Title)
 	src.set("type", s, p.Type == "")
+	p.ExternalLinks = f.externalLinks()
+	src.set("external_links", sigContent, len(p.ExternalLinks) == 0)
 	p.Normalize()
 	return p
 }

@@ -158,6 +158,10 @@ func measure(body *html.Node, r *resolver, heading *html.Node, groups []*teaserG
 			(isDocumentExt(u) || isUploadPath(u) || saysDownload(nodeText(n))) {
 			seen[u] = true
 			sig.downloads++
+		} else if u != "" && !seen[u] && !urlnorm.SameSite(u, r.page) &&
+			(externalHostRe.MatchString(hostOf(u)) || externalLabelRe.MatchString(nodeText(n))) {
+			seen[u] = true
+			sig.external++
 		}
 		return false
 	})
