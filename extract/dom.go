@@ -286,13 +286,6 @@ func closest(n *html.Node, keep func(*html.Node) bool) *html.Node {
 	return nil
 }
 
-// detach removes n from its parent, if it has one.
-func detach(n *html.Node) {
-	if n != nil && n.Parent != nil {
-		n.Parent.RemoveChild(n)
-	}
-}
-
 // rawText is the concatenated text of n's descendants, as the page has it.
 func rawText(n *html.Node) string {
 	var b strings.Builder
