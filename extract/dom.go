@@ -286,18 +286,6 @@ func closest(n *html.Node, keep func(*html.Node) bool) *html.Node {
 	return nil
 }
 
-// rawText is the concatenated text of n's descendants, as the page has it.
-func rawText(n *html.Node) string {
-	var b strings.Builder
-	walk(n, func(c *html.Node) bool {
-		if c.Type == html.TextNode {
-			b.WriteString(c.Data)
-		}
-		return c.Type != html.CommentNode
-	})
-	return b.String()
-}
-
 // nodeText is the visible text of n with white space normalised; block
 // elements and <br> separate words so that "<p>a</p><p>b</p>" reads
 // "a b", while adjacent inline elements run together as a browser shows
