@@ -3,9 +3,40 @@ package extract
 import (
 	"strings"
 
+	"github.com/PuerkitoBio/goquery"
+	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
+
+// DOM access. A page is parsed once (parse) and read through goquery over
+// that one tree: newResolver wraps the parsed root in the page's
+// goquery.Document (resolver.doc); an entry point given another node of
+// the tree (the body, the entry, a block) wraps it with selection, which
+// neither walks nor copies the tree. Searches go through Selections with
+// package-level matchers compiled once (FindMatcher with SingleMatcher
+// for a first match, AddBackMatcher, ClosestMatcher, ParentsUntilNodes
+// and IsMatcher, Contents, Next, Contains), nodes leave the tree with
+// Remove and raw text is read with Text. Where a search must include the
+// node it starts from, as a walk does and goquery's Find does not, or
+// runs once per element or link of the page, the matcher itself is used
+// (MatchAll, MatchFirst: no Selection is built).
+//
+// Kept hand-written here, and why:
+//   - the tests on one node (attr, hasAttr, classes, eachClass, hasClass,
+//     hasRel, isElement, isBlock): they run on every element, where a
+//     Selection per test would allocate; goquery's HasClass compares case
+//     sensitively and one class at a time, and its Attr ignores attribute
+//     namespaces (it reads an SVG xlink:href as href).
+//   - walk, a walk whose callback prunes subtrees: goquery has no walk with
+//     pruning. It serves the passes over the whole page that skip what
+//     they must not read (readMeta, stripNoiseOnly, stripIdentifierLists,
+//     findMainHeading, titleLine) and the other files' walks.
+//   - closest, contains and attached: loops up the parent chain without
+//     allocating (their Selection forms allocate on each call, and
+//     contains counts n itself where goquery's Contains does not).
+//   - nodeText and boundedText: the text a reader sees (blocks and <br>
+//     separate words), which goquery's Text does not give.
 
 // attr returns the value of the named attribute of n, or "". name must
 // be lower case: the HTML parser lower-cases attribute names.
@@ -132,8 +163,69 @@ func isBlock(n *html.Node) bool {
 	return n != nil && n.Type == html.ElementNode && blockAtoms[n.DataAtom]
 }
 
+// matcher makes a goquery.Matcher of a test on one node, for the tests a
+// CSS selector cannot state exactly (namespace-aware attributes, class
+// tokens compared ignoring case, text). cascadia.Selector is that
+// adapter: Match, MatchAll, MatchFirst and Filter over the test.
+func matcher(test func(*html.Node) bool) cascadia.Selector {
+	return cascadia.Selector(test)
+}
+
+// Matchers shared by several files, compiled once.
+var (
+	bodyM       = cascadia.MustCompile("body")
+	imgM        = cascadia.MustCompile("img")
+	headingM    = cascadia.MustCompile("h1, h2, h3, h4, h5, h6")
+	linkM       = matcher(isLink)         // <a href>
+	docLinkM    = matcher(isDocumentLink) // <a href> to a document file
+	subHeadingM = cascadia.MustCompile("h2, h3, h4, h5, h6")
+)
+
+// selection wraps nodes of the parsed tree that the extractor already
+// holds (the node an entry point was given, matches kept from an earlier
+// search) in a goquery Selection, in the order given and without
+// duplicates, without walking or copying the tree.
+func selection(ns ...*html.Node) *goquery.Selection {
+	if len(ns) == 0 {
+		return new(goquery.Selection)
+	}
+	s := goquery.NewDocumentFromNode(ns[0]).Selection
+	if len(ns) > 1 {
+		s = s.AddNodes(ns[1:]...)
+	}
+	return s
+}
+
+// firstNode returns the first node of s, or nil when s is empty.
+func firstNode(s *goquery.Selection) *html.Node {
+	if s.Length() == 0 {
+		return nil
+	}
+	return s.Nodes[0]
+}
+
+// outermost returns the nodes of the subtree rooted at root (root
+// included) that m matches and that no other match holds, in document
+// order: what a walk visits when it stops at each match. (A link can hold
+// another: the parser keeps an <a> opened in a table cell inside the
+// <a> around the table.)
+func outermost(root *html.Node, m goquery.Matcher) []*html.Node {
+	all := m.MatchAll(root)
+	out := all[:0]
+	for _, n := range all {
+		// In document order a match nested in a kept one follows it,
+		// with only the kept one's descendants between them.
+		if len(out) > 0 && contains(out[len(out)-1], n) {
+			continue
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
 // walk calls fn for n and its descendants in document order. When fn
-// returns false the children of that node are skipped.
+// returns false the children of that node are skipped. It is the one
+// hand-written walk: goquery has no walk with pruning (see above).
 func walk(n *html.Node, fn func(*html.Node) bool) {
 	if n == nil || !fn(n) {
 		return
@@ -148,31 +240,24 @@ func walk(n *html.Node, fn func(*html.Node) bool) {
 // elements returns the element descendants of n (n included) for which
 // keep returns true, in document order.
 func elements(n *html.Node, keep func(*html.Node) bool) []*html.Node {
-	var out []*html.Node
-	walk(n, func(c *html.Node) bool {
-		if c.Type == html.ElementNode && keep(c) {
-			out = append(out, c)
-		}
-		return true
-	})
-	return out
+	if n == nil {
+		return nil
+	}
+	return elementMatcher(keep).MatchAll(n)
 }
 
 // firstElement returns the first element below n (n included) for which
 // keep returns true.
 func firstElement(n *html.Node, keep func(*html.Node) bool) *html.Node {
-	var found *html.Node
-	walk(n, func(c *html.Node) bool {
-		if found != nil {
-			return false
-		}
-		if c.Type == html.ElementNode && keep(c) {
-			found = c
-			return false
-		}
-		return true
-	})
-	return found
+	if n == nil {
+		return nil
+	}
+	return elementMatcher(keep).MatchFirst(n)
+}
+
+// elementMatcher matches the elements keep accepts.
+func elementMatcher(keep func(*html.Node) bool) cascadia.Selector {
+	return func(n *html.Node) bool { return n.Type == html.ElementNode && keep(n) }
 }
 
 // contains reports whether d is n or one of its descendants.
@@ -199,25 +284,6 @@ func closest(n *html.Node, keep func(*html.Node) bool) *html.Node {
 		}
 	}
 	return nil
-}
-
-// detach removes n from its parent, if it has one.
-func detach(n *html.Node) {
-	if n != nil && n.Parent != nil {
-		n.Parent.RemoveChild(n)
-	}
-}
-
-// rawText is the concatenated text of n's descendants, as the page has it.
-func rawText(n *html.Node) string {
-	var b strings.Builder
-	walk(n, func(c *html.Node) bool {
-		if c.Type == html.TextNode {
-			b.WriteString(c.Data)
-		}
-		return c.Type != html.CommentNode
-	})
-	return b.String()
 }
 
 // nodeText is the visible text of n with white space normalised; block
@@ -252,7 +318,10 @@ func writeText(b *strings.Builder, n *html.Node) {
 
 // findBody returns the <body> element of the document rooted at root.
 func findBody(root *html.Node) *html.Node {
-	if b := firstElement(root, func(n *html.Node) bool { return n.DataAtom == atom.Body }); b != nil {
+	if root == nil {
+		return nil
+	}
+	if b := bodyM.MatchFirst(root); b != nil {
 		return b
 	}
 	return root

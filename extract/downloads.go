@@ -4,8 +4,8 @@ import (
 	"mime"
 	"strings"
 
+	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
-	"golang.org/x/net/html/atom"
 
 	"harvest"
 )
@@ -16,20 +16,16 @@ import (
 // attribute. Links to the page itself are not downloads.
 func downloadsIn(scope *html.Node, r *resolver) []harvest.Download {
 	var out []harvest.Download
-	walk(scope, func(n *html.Node) bool {
-		if !isLink(n) {
-			return true
-		}
+	for _, n := range outermost(scope, linkM) {
 		u := r.href(n)
 		if u == "" || u == r.page || mediaExts[extension(u)] {
-			return false
+			continue
 		}
 		text := nodeText(n)
 		if isDocumentExt(u) || isUploadPath(u) || saysDownload(text) || hasAttr(n, "download") {
 			out = addDownload(out, newDownload(n, u, text))
 		}
-		return false
-	})
+	}
 	return out
 }
 
@@ -38,7 +34,7 @@ func downloadsIn(scope *html.Node, r *resolver) []harvest.Download {
 func linksAsDownloads(nodes []*html.Node, r *resolver) []harvest.Download {
 	var out []harvest.Download
 	for _, n := range nodes {
-		for _, a := range elements(n, isLink) {
+		for _, a := range linkM.MatchAll(n) { // n included
 			if u := r.href(a); u != "" {
 				out = addDownload(out, newDownload(a, u, nodeText(a)))
 			}
@@ -68,7 +64,7 @@ func newDownload(a *html.Node, u, text string) harvest.Download {
 		}
 	}
 	if label == "" {
-		if img := firstElement(a, func(n *html.Node) bool { return n.DataAtom == atom.Img }); img != nil {
+		if img := firstNode(selection(a).FindMatcher(goquery.SingleMatcher(imgM))); img != nil {
 			label = cleanText(attr(img, "alt"))
 		}
 	}

@@ -14,7 +14,11 @@ import (
 // "-". The run may be separate elements (<p>, <div>, <li>, <span>, ...)
 // or lines of one block separated by <br> or newlines.
 
-// stripIdentifierLists removes every such run below root.
+// stripIdentifierLists removes every such run below root. It walks the
+// page, each element's runs removed before its children are visited, and
+// does not enter <head>, scripts or styles: goquery has no walk that
+// prunes, and a search would first collect elements that the removals
+// then take out of the page.
 func stripIdentifierLists(root *html.Node, log *noiseLog) {
 	walk(root, func(n *html.Node) bool {
 		if n.Type != html.ElementNode && n.Type != html.DocumentNode {
@@ -37,9 +41,7 @@ func stripElementRuns(n *html.Node, log *noiseLog) {
 	var tokens []string
 	flush := func() {
 		if isIdentifierRun(tokens) {
-			for _, c := range run {
-				detach(c)
-			}
+			selection(run...).Remove()
 			log.add(noiseIdentifiers, 1, len(run))
 		}
 		run, tokens = run[:0], tokens[:0]
@@ -175,10 +177,11 @@ func stripLineRuns(n *html.Node, log *noiseLog) {
 	var tokens []string
 	flush := func() {
 		if isIdentifierRun(tokens) {
+			var removed []*html.Node // the run's inline elements and the <br>s inside it
 			for i, l := range run {
 				for _, p := range l.pieces {
 					if p.seg < 0 {
-						detach(p.node)
+						removed = append(removed, p.node)
 						continue
 					}
 					if removeSeg[p.node] == nil {
@@ -187,11 +190,10 @@ func stripLineRuns(n *html.Node, log *noiseLog) {
 					removeSeg[p.node][p.seg] = true
 				}
 				if i < len(run)-1 {
-					for _, br := range l.brs {
-						detach(br)
-					}
+					removed = append(removed, l.brs...)
 				}
 			}
+			selection(removed...).Remove()
 			log.add(noiseIdentifiers, 1, len(run))
 		}
 		run, tokens = run[:0], tokens[:0]

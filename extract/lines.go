@@ -20,7 +20,10 @@ type line struct {
 }
 
 // textLines splits the visible text below root into lines, in document
-// order. Elements for which skip returns true are left out.
+// order. Elements for which skip returns true are left out. The line
+// builder walks the tree itself: a line ends at block boundaries and
+// <br>s met on the way down and skipped subtrees are not entered, which
+// no search over the tree gives.
 func textLines(root *html.Node, skip func(*html.Node) bool) []line {
 	b := &lineBuilder{skip: skip, block: root}
 	b.visit(root)
@@ -114,6 +117,9 @@ func hasText(n *html.Node) bool {
 	}
 	return false
 }
+
+// leafM matches the leaf elements (see isLeaf).
+var leafM = matcher(func(n *html.Node) bool { return n.Type == html.ElementNode && isLeaf(n) })
 
 // isLeaf reports whether the inline element n holds text of its own and
 // no inline element child that holds text.

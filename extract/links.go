@@ -14,26 +14,28 @@ import (
 func collectLinks(root *html.Node, r *resolver) []string {
 	seen := map[string]bool{}
 	links := []string{}
-	walk(root, func(n *html.Node) bool {
-		if n.Type != html.ElementNode {
-			return true
-		}
-		switch n.DataAtom {
-		case atom.A, atom.Area:
-		case atom.Link:
-			if !hasRel(n, "next") && !hasRel(n, "prev") && !hasRel(n, "previous") {
-				return false
-			}
-		default:
-			return true
-		}
+	for _, n := range r.selection(root).FindMatcher(crawlLinkM).Nodes {
 		u := r.href(n)
 		if u == "" || seen[u] || r.isFile(u) {
-			return true
+			continue
 		}
 		seen[u] = true
 		links = append(links, u)
-		return true
-	})
+	}
 	return links
 }
+
+// crawlLinkM matches the elements collectLinks reads: <a>, <area>, and
+// <link rel=next|prev|previous>.
+var crawlLinkM = matcher(func(n *html.Node) bool {
+	if n.Type != html.ElementNode {
+		return false
+	}
+	switch n.DataAtom {
+	case atom.A, atom.Area:
+		return true
+	case atom.Link:
+		return hasRel(n, "next") || hasRel(n, "prev") || hasRel(n, "previous")
+	}
+	return false
+})

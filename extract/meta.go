@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -34,6 +35,11 @@ type pageMeta struct {
 func readMeta(root *html.Node) *pageMeta {
 	m := &pageMeta{props: map[string][]string{}, ld: &jsonLD{}}
 	var ldScripts []string
+	// One walk over the page reads it all. It is a walk rather than
+	// searches: it stops at embedded documents and raw text (<svg>,
+	// <template>, <noscript>, scripts, styles, <title>), whose metas,
+	// items and links are not the page's own; goquery has no search that
+	// prunes, and a search per kind would cross the page several times.
 	walk(root, func(n *html.Node) bool {
 		if n.Type != html.ElementNode {
 			return true
@@ -53,7 +59,7 @@ func readMeta(root *html.Node) *pageMeta {
 		case atom.Svg:
 			return false
 		case atom.Title:
-			if m.titleTag == "" && closest(n, func(a *html.Node) bool { return a.DataAtom == atom.Svg }) == nil {
+			if m.titleTag == "" && selection(n).ClosestMatcher(svgM).Length() == 0 {
 				m.titleTag = nodeText(n)
 			}
 			return false
@@ -77,7 +83,7 @@ func readMeta(root *html.Node) *pageMeta {
 			}
 		case atom.Script:
 			if strings.Contains(strings.ToLower(attr(n, "type")), "ld+json") {
-				ldScripts = append(ldScripts, rawText(n))
+				ldScripts = append(ldScripts, selection(n).Text())
 			}
 			return false
 		case atom.Style, atom.Template, atom.Noscript:
@@ -126,18 +132,28 @@ func isSiteTitle(n *html.Node) bool {
 	if n.DataAtom != atom.A || !(hasRel(n, "home") || homeHrefRe.MatchString(strings.TrimSpace(attr(n, "href")))) {
 		return false
 	}
-	return closest(n.Parent, func(a *html.Node) bool {
-		if isHeading(a) || a.DataAtom == atom.Header || strings.EqualFold(attr(a, "role"), "banner") ||
-			hasClass(a, "site-branding", "site-header", "header", "masthead", "branding") {
-			return true
-		}
-		switch strings.ToLower(attr(a, "id")) {
-		case "header", "masthead", "site-header", "branding", "logo":
-			return true
-		}
-		return false
-	}) != nil
+	return selection(n).Parent().ClosestMatcher(brandingM).Length() > 0
 }
+
+// brandingM matches the elements that hold a site's name: a heading, the
+// site header, its branding.
+var brandingM = matcher(func(a *html.Node) bool {
+	if a.Type != html.ElementNode {
+		return false
+	}
+	if isHeading(a) || a.DataAtom == atom.Header || strings.EqualFold(attr(a, "role"), "banner") ||
+		hasClass(a, "site-branding", "site-header", "header", "masthead", "branding") {
+		return true
+	}
+	switch strings.ToLower(attr(a, "id")) {
+	case "header", "masthead", "site-header", "branding", "logo":
+		return true
+	}
+	return false
+})
+
+// svgM matches an <svg>.
+var svgM = cascadia.MustCompile("svg")
 
 // homeHrefRe matches a link to a site's home page.
 var homeHrefRe = regexp.MustCompile(`^(?:/|\./|https?://[^/?#]+/?)$`)
@@ -145,7 +161,7 @@ var homeHrefRe = regexp.MustCompile(`^(?:/|\./|https?://[^/?#]+/?)$`)
 // logoAlt returns the alt text of the logo image in n, without a
 // trailing "logo".
 func logoAlt(n *html.Node) string {
-	img := firstElement(n, func(c *html.Node) bool { return c.DataAtom == atom.Img })
+	img := imgM.MatchFirst(n) // n included: the logo may be the element itself
 	if img == nil {
 		return ""
 	}

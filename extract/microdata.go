@@ -41,41 +41,41 @@ func microTypes(itemtype string) []string {
 	return out
 }
 
-// readMicroItem reads the item rooted at n: the itemprop elements below
-// it, not descending into nested items (whose own properties belong to
-// them) except to read them as values.
+// readMicroItem reads the item rooted at n: its itemprop elements, but
+// not those of nested items (whose own properties belong to them; a
+// nested item that is a property is read as its value) nor those inside
+// scripts, styles and templates.
 func readMicroItem(n *html.Node, r *resolver, depth int) *microItem {
 	it := &microItem{node: n, types: microTypes(attr(n, "itemtype")), props: map[string][]microValue{}}
-	var visit func(c *html.Node)
-	visit = func(c *html.Node) {
-		for k := c.FirstChild; k != nil; k = k.NextSibling {
-			if k.Type != html.ElementNode {
-				continue
+	for _, k := range selection(n).FindMatcher(itemPropM).Nodes {
+		if selection(k).ParentsUntilNodes(n).IsMatcher(itemBarrierM) {
+			continue
+		}
+		var v microValue
+		if hasAttr(k, "itemscope") {
+			if depth < 3 {
+				v.item = readMicroItem(k, r, depth+1)
+				v.text = v.item.first("name")
 			}
-			prop := attr(k, "itemprop")
-			nested := hasAttr(k, "itemscope")
-			if prop != "" {
-				var v microValue
-				if nested {
-					if depth < 3 {
-						v.item = readMicroItem(k, r, depth+1)
-						v.text = v.item.first("name")
-					}
-				} else {
-					v.text, v.url = microText(k, r)
-				}
-				for _, p := range strings.Fields(strings.ToLower(prop)) {
-					it.props[p] = append(it.props[p], v)
-				}
-			}
-			if !nested && !isElement(k, atom.Script, atom.Style, atom.Template) {
-				visit(k)
-			}
+		} else {
+			v.text, v.url = microText(k, r)
+		}
+		for _, p := range strings.Fields(strings.ToLower(attr(k, "itemprop"))) {
+			it.props[p] = append(it.props[p], v)
 		}
 	}
-	visit(n)
 	return it
 }
+
+var (
+	// itemPropM matches a property element.
+	itemPropM = matcher(func(n *html.Node) bool { return n.Type == html.ElementNode && attr(n, "itemprop") != "" })
+	// itemBarrierM matches what hides the properties below it from an
+	// item: a nested item, a script, a style, a template.
+	itemBarrierM = matcher(func(n *html.Node) bool {
+		return hasAttr(n, "itemscope") || isElement(n, atom.Script, atom.Style, atom.Template)
+	})
+)
 
 // microText is the text and URL of a non-item property element.
 func microText(n *html.Node, r *resolver) (text, url string) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -102,18 +103,25 @@ func isContentBlock(n *html.Node) bool {
 
 // insideEntry reports whether n sits inside an article or the main
 // content, where a <header> or <footer> belongs to the entry.
+// It runs on many elements of every page (from the noise walk and the
+// heading search), so it climbs with the matcher rather than through a
+// Selection, which would allocate on each call.
 func insideEntry(n *html.Node) bool {
-	return closest(n.Parent, func(a *html.Node) bool {
-		return a.DataAtom == atom.Article || a.DataAtom == atom.Main ||
-			strings.EqualFold(attr(a, "role"), "main") || hasClass(a, "hentry", "entry", "node")
-	}) != nil
+	return closest(n.Parent, entryM.Match) != nil
 }
+
+// entryM matches an article or the main content.
+var entryM = matcher(func(a *html.Node) bool {
+	return a.Type == html.ElementNode && (a.DataAtom == atom.Article || a.DataAtom == atom.Main ||
+		strings.EqualFold(attr(a, "role"), "main") || hasClass(a, "hentry", "entry", "node"))
+})
 
 // stripper removes noise from one document. The main heading and its
 // ancestors, <main> and content blocks are protected from removal by
 // the generic rules.
 type stripper struct {
 	root    *html.Node
+	doc     *goquery.Selection // root's Selection, made by strip
 	heading *html.Node
 	log     *noiseLog
 	memo    map[string]tokenSet // furniture per class token: tokens repeat on every teaser
@@ -232,11 +240,12 @@ func (s *stripper) classifyNoise(n *html.Node, tok tokenSet) (noiseKind, bool) {
 // and by a "Related resources"-style heading) and leaked identifier
 // lists.
 func (s *stripper) strip(rules Rules) {
+	s.doc = selection(s.root)
 	for _, sel := range rules.Remove {
-		if found := selectAll(s.root, sel); len(found) > 0 {
-			s.log.add(noiseRules, len(found), 0)
-			for _, n := range found {
-				detach(n)
+		if m := ruleMatcher(sel); m != nil {
+			if found := s.doc.FindMatcher(m); found.Length() > 0 {
+				s.log.add(noiseRules, found.Length(), 0)
+				found.Remove()
 			}
 		}
 	}
@@ -246,7 +255,10 @@ func (s *stripper) strip(rules Rules) {
 }
 
 // stripNoiseOnly removes page furniture recognised by element, role,
-// class and id.
+// class and id. It walks the page rather than searching it: a walk stops
+// at each piece of furniture, so that furniture inside furniture (the
+// navigation in the site header) is neither classified nor counted again,
+// and does not enter <head>; goquery has no search that prunes.
 func (s *stripper) stripNoiseOnly() {
 	var doomed []*html.Node
 	var kinds []noiseKind
@@ -282,6 +294,6 @@ func (s *stripper) stripNoiseOnly() {
 		default:
 			s.log.add(k, 1, 0)
 		}
-		detach(n)
 	}
+	selection(doomed...).Remove()
 }

@@ -4,24 +4,32 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/PuerkitoBio/goquery"
+	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
 
-// countItems counts the entries of a related block: its articles, else
-// its list items, else its headings, else its distinct links.
+// Matchers of the entries of a related block.
+var (
+	articleM       = cascadia.MustCompile("article")
+	listItemM      = cascadia.MustCompile("li")
+	linkedHeadingM = matcher(func(n *html.Node) bool { return headingM.Match(n) && linkM.MatchFirst(n) != nil })
+	itemMatchers   = []goquery.Matcher{articleM, listItemM, linkedHeadingM}
+)
+
+// countItems counts the entries of a related block (the block itself
+// included): its articles, else its list items, else its headings, else
+// its distinct links.
 func countItems(n *html.Node) int {
-	for _, keep := range []func(*html.Node) bool{
-		func(c *html.Node) bool { return c.DataAtom == atom.Article },
-		func(c *html.Node) bool { return c.DataAtom == atom.Li },
-		func(c *html.Node) bool { return isHeading(c) && firstElement(c, isLink) != nil },
-	} {
-		if k := len(elements(n, keep)); k > 0 {
+	block := selection(n)
+	for _, m := range itemMatchers {
+		if k := block.FindMatcher(m).AddBackMatcher(m).Length(); k > 0 {
 			return k
 		}
 	}
 	seen := map[string]bool{}
-	for _, a := range elements(n, isLink) {
+	for _, a := range block.FindMatcher(linkM).AddBackMatcher(linkM).Nodes {
 		seen[attr(a, "href")] = true
 	}
 	return len(seen)
@@ -72,30 +80,28 @@ func mayStartRelated(n *html.Node) bool {
 	return false
 }
 
+// relatedHeadingM matches a "Related resources"-style heading (or a
+// paragraph, div or bold line standing for one) without a link.
+var relatedHeadingM = matcher(func(n *html.Node) bool {
+	if n.Type != html.ElementNode {
+		return false
+	}
+	if !isHeading(n) && !isElement(n, atom.P, atom.Div, atom.Span, atom.Strong, atom.B) {
+		return false
+	}
+	if !mayStartRelated(n) {
+		return false
+	}
+	t, ok := boundedText(n, 60)
+	return ok && t != "" && relatedHeadingRe.MatchString(t) && linkM.MatchFirst(n) == nil
+})
+
 // stripRelatedHeadings removes a "Related resources"-style heading with
 // the block that follows it: its following siblings up to the next
 // heading of the same or a higher level.
 func (s *stripper) stripRelatedHeadings() {
-	var heads []*html.Node
-	walk(s.root, func(n *html.Node) bool {
-		if n.Type != html.ElementNode {
-			return true
-		}
-		if !isHeading(n) && !isElement(n, atom.P, atom.Div, atom.Span, atom.Strong, atom.B) {
-			return true
-		}
-		if !mayStartRelated(n) {
-			return true
-		}
-		t, ok := boundedText(n, 60)
-		if ok && t != "" && relatedHeadingRe.MatchString(t) && firstElement(n, isLink) == nil {
-			heads = append(heads, n)
-			return false
-		}
-		return true
-	})
-	for _, h := range heads {
-		if !attached(s.root, h) {
+	for _, h := range outermost(s.root, relatedHeadingM) {
+		if !s.doc.Contains(h) { // removed with an earlier heading's block
 			continue
 		}
 		level := headingLevel(h)
@@ -125,17 +131,22 @@ func (s *stripper) stripRelatedHeadings() {
 				items += countItems(n)
 			}
 		}
-		for _, n := range removed {
-			detach(n)
-		}
+		selection(removed...).Remove()
 		s.log.add(noiseRelated, 1, items)
 	}
 }
 
-// startsSection reports whether n is or holds a heading of level <= level.
+// sectionM[l] matches the headings of level l or higher (h1 to hl).
+var sectionM = func() (m [7]cascadia.Selector) {
+	tags := []string{"h1", "h2", "h3", "h4", "h5", "h6"}
+	for l := 1; l <= 6; l++ {
+		m[l] = cascadia.MustCompile(strings.Join(tags[:l], ", "))
+	}
+	return m
+}()
+
+// startsSection reports whether n is or holds a heading of level <= level
+// (1 to 6).
 func startsSection(n *html.Node, level int) bool {
-	return firstElement(n, func(c *html.Node) bool {
-		l := headingLevel(c)
-		return l > 0 && l <= level
-	}) != nil
+	return sectionM[level].MatchFirst(n) != nil
 }

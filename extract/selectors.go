@@ -4,6 +4,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
 )
@@ -20,50 +21,60 @@ var (
 const selectorCacheLimit = 1024
 
 type compiledSelector struct {
-	sel cascadia.SelectorGroup
+	m   goquery.Matcher
 	err error
 }
 
-// compileSelector parses a CSS selector group, from the cache when it
-// was parsed before.
-func compileSelector(sel string) (cascadia.SelectorGroup, error) {
+// compileSelector compiles a CSS selector group into a matcher, from the
+// cache when it was compiled before.
+func compileSelector(sel string) (goquery.Matcher, error) {
 	if c, ok := selectorCache.Load(sel); ok {
 		cs := c.(compiledSelector)
-		return cs.sel, cs.err
+		return cs.m, cs.err
 	}
-	g, err := cascadia.ParseGroup(sel)
+	var m goquery.Matcher
+	compiled, err := cascadia.Compile(sel)
+	if err == nil {
+		m = compiled
+	}
 	selectorCacheMu.Lock()
 	if selectorCacheSize < selectorCacheLimit {
-		if _, loaded := selectorCache.LoadOrStore(sel, compiledSelector{g, err}); !loaded {
+		if _, loaded := selectorCache.LoadOrStore(sel, compiledSelector{m, err}); !loaded {
 			selectorCacheSize++
 		}
 	}
 	selectorCacheMu.Unlock()
-	return g, err
+	return m, err
 }
 
-// selectAll returns the elements below root that match sel, in document
-// order; nil for an empty or invalid selector (rules are validated before
-// use).
-func selectAll(root *html.Node, sel string) []*html.Node {
+// ruleMatcher returns the matcher of a source selector, or nil for an
+// empty or invalid one (rules are validated before use).
+func ruleMatcher(sel string) goquery.Matcher {
 	if strings.TrimSpace(sel) == "" {
 		return nil
 	}
-	g, err := compileSelector(sel)
+	m, err := compileSelector(sel)
 	if err != nil {
 		return nil
 	}
-	return cascadia.QueryAll(root, g)
+	return m
+}
+
+// selectAll returns the elements below root that match sel, in document
+// order; nil for an empty or invalid selector.
+func selectAll(root *html.Node, sel string) []*html.Node {
+	m := ruleMatcher(sel)
+	if m == nil {
+		return nil
+	}
+	return selection(root).FindMatcher(m).Nodes
 }
 
 // selectFirst returns the first element below root that matches sel.
 func selectFirst(root *html.Node, sel string) *html.Node {
-	if strings.TrimSpace(sel) == "" {
+	m := ruleMatcher(sel)
+	if m == nil {
 		return nil
 	}
-	g, err := compileSelector(sel)
-	if err != nil {
-		return nil
-	}
-	return cascadia.Query(root, g)
+	return firstNode(selection(root).FindMatcher(goquery.SingleMatcher(m)))
 }

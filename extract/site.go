@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/PuerkitoBio/goquery"
+	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -64,37 +66,40 @@ var coverWordRe = regexp.MustCompile(`(?i)(?:^|[^\p{L}])(?:cover|couverture|tite
 // When the image links to an image file (WordPress's "link to media
 // file"), the linked full-size file is taken.
 func (f *fields) featuredImage() string {
-	var found *html.Node
-	walk(f.scope, func(n *html.Node) bool {
-		if found != nil {
-			return false
-		}
-		if n.Type != html.ElementNode || n.DataAtom != atom.Img {
-			return true
-		}
-		src := attr(n, "src")
-		if src == "" {
-			return false
-		}
-		if coverWordRe.MatchString(attr(n, "alt")) || coverWordRe.MatchString(fileName(src)) || closest(n, func(a *html.Node) bool {
-			return hasClass(a, featuredTokens...) || a.DataAtom == atom.Figure && closest(a, func(h *html.Node) bool {
-				return h.DataAtom == atom.Header
-			}) != nil
-		}) != nil {
-			found = n
-		}
-		return false
-	})
+	found := firstNode(selection(f.scope).FindMatcher(goquery.SingleMatcher(featuredImgM)))
 	if found == nil {
 		return ""
 	}
-	if a := closest(found, isLink); a != nil {
+	if a := firstNode(selection(found).ClosestMatcher(linkM)); a != nil {
 		if u := f.r.href(a); u != "" && mediaExts[extension(u)] {
 			return u
 		}
 	}
 	return attr(found, "src")
 }
+
+var (
+	// featuredImgM matches an <img src> that is an entry's featured
+	// image: marked as such or inside a marked wrapper or an entry
+	// header's <figure>, or called the cover by its alt text or file name.
+	featuredImgM = matcher(func(n *html.Node) bool {
+		if n.Type != html.ElementNode || n.DataAtom != atom.Img {
+			return false
+		}
+		src := attr(n, "src")
+		if src == "" {
+			return false
+		}
+		return coverWordRe.MatchString(attr(n, "alt")) || coverWordRe.MatchString(fileName(src)) ||
+			selection(n).ClosestMatcher(featuredWrapM).Length() > 0
+	})
+	// featuredWrapM matches an element marked as a featured image or its
+	// wrapper, or a <figure> in a header.
+	featuredWrapM = matcher(func(a *html.Node) bool {
+		return hasClass(a, featuredTokens...) || a.DataAtom == atom.Figure && selection(a).ClosestMatcher(headerM).Length() > 0
+	})
+	headerM = cascadia.MustCompile("header")
+)
 
 // siteName chooses the site's name: og:site_name, the JSON-LD WebSite
 // name, application-name, the name in the site's header, and last a part

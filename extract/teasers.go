@@ -39,13 +39,10 @@ func findTeasers(body *html.Node, r *resolver, heading *html.Node) []*teaserGrou
 		row    bool // a page link beside a document link in a table row or list item
 	}
 	var anchors []anchor
-	walk(body, func(n *html.Node) bool {
-		if !isLink(n) {
-			return true
-		}
+	for _, n := range outermost(body, linkM) {
 		u := r.href(n)
 		if u == "" || u == r.page || r.isFile(u) {
-			return false
+			continue
 		}
 		switch {
 		case isTitleLink(n) || isReadMoreLink(n):
@@ -53,9 +50,10 @@ func findTeasers(body *html.Node, r *resolver, heading *html.Node) []*teaserGrou
 		case isRowLink(n):
 			anchors = append(anchors, anchor{n, u, true})
 		}
-		return false
-	})
+	}
 	const mixed = "\x00"
+	// Each anchor marks its ancestors with its target; a climb stops
+	// where the ancestors above already know it.
 	marks := make(map[*html.Node]string, 4*len(anchors))
 	for _, an := range anchors {
 	climb:
@@ -119,9 +117,11 @@ func findTeasers(body *html.Node, r *resolver, heading *html.Node) []*teaserGrou
 // element near it, or holds such a heading itself (a card that is one
 // big link).
 func isTitleLink(a *html.Node) bool {
-	if firstElement(a, func(n *html.Node) bool { return isHeading(n) && n.DataAtom != atom.H1 }) != nil {
+	if subHeadingM.MatchFirst(a) != nil {
 		return true // a whole card is the link
 	}
+	// Three levels up at most, for every link of the page: a loop, where
+	// a Selection would allocate per link.
 	p := a
 	for i := 0; i < 3 && p != nil; i++ {
 		p = p.Parent
@@ -150,7 +150,7 @@ func isRowLink(a *html.Node) bool {
 	p := a.Parent
 	for i := 0; i < 4 && p != nil; i, p = i+1, p.Parent {
 		if isElement(p, atom.Tr, atom.Li) {
-			return firstElement(p, isDocumentLink) != nil
+			return docLinkM.MatchFirst(p) != nil
 		}
 	}
 	return false
@@ -210,7 +210,7 @@ func removeTeasers(groups []*teaserGroup, heading *html.Node, log *noiseLog) {
 		if n.Type != html.ElementNode {
 			return true
 		}
-		if keep(n) || startsSection(n, 3) || firstElement(n, isDocumentLink) != nil {
+		if keep(n) || startsSection(n, 3) || docLinkM.MatchFirst(n) != nil {
 			return false
 		}
 		_, ok := boundedText(n, teaserLeftoverLimit)
@@ -220,10 +220,15 @@ func removeTeasers(groups []*teaserGroup, heading *html.Node, log *noiseLog) {
 		if !g.teasers || g.parent.Parent == nil && g.parent.Type != html.DocumentNode {
 			continue // rows of a table, or detached with an earlier group
 		}
+		// The units' siblings, text included: from the first unit, the
+		// units and short pieces up to the last unit and the short
+		// pieces after it.
 		first, last := g.units[0], g.units[len(g.units)-1]
+		siblings := selection(g.parent).Contents().Nodes
 		var doomed []*html.Node
 		inRange := false
-		for c := g.parent.FirstChild; c != nil; c = c.NextSibling {
+	scan:
+		for i, c := range siblings {
 			if c == first {
 				inRange = true
 			}
@@ -233,25 +238,24 @@ func removeTeasers(groups []*teaserGroup, heading *html.Node, log *noiseLog) {
 				break
 			}
 			if c == last {
-				for s := c.NextSibling; s != nil && short(s); s = s.NextSibling {
+				for _, s := range siblings[i+1:] {
+					if !short(s) {
+						break scan
+					}
 					doomed = append(doomed, s)
 				}
 				break
 			}
 		}
-		for _, n := range doomed {
-			detach(n)
-		}
-		for _, u := range g.units {
-			detach(u) // units not reached above (a long sibling between them)
-		}
+		// With the units not reached above (a long sibling between them).
+		selection(append(doomed, g.units...)...).Remove()
 		p := g.parent
 		for p != nil && p.Type == html.ElementNode && !keep(p) {
-			if _, ok := boundedText(p, 120); !ok || firstElement(p, isDocumentLink) != nil {
+			if _, ok := boundedText(p, 120); !ok || docLinkM.MatchFirst(p) != nil {
 				break
 			}
 			up := p.Parent
-			detach(p)
+			selection(p).Remove()
 			p = up
 		}
 		log.add(noiseRelated, 1, len(g.targets))

@@ -91,21 +91,15 @@ func linkTermKind(a, scope *html.Node, u string) termKind {
 	if hasRel(a, "category") {
 		return categoryTerm
 	}
-	inClass := func(tokens ...string) bool {
-		for p := a.Parent; p != nil && p != scope.Parent; p = p.Parent {
-			if hasClass(p, tokens...) {
-				return true
-			}
-		}
-		return false
-	}
-	if inClass("cat-links", "categories-links", "post-categories", "entry-categories", "category-name", "article-categories") {
+	// The link's ancestors up to the scope (included), nearest first.
+	up := selection(a).ParentsUntilNodes(scope.Parent)
+	if up.IsMatcher(catListM) {
 		return categoryTerm
 	}
-	if inClass("tags-links", "tag-links", "post-tags", "entry-tags", "tags", "tag-list", "taglist", "article-tags") {
+	if up.IsMatcher(tagListM) {
 		return tagTerm
 	}
-	for p := a.Parent; p != nil && p != scope.Parent; p = p.Parent {
+	for _, p := range up.Nodes {
 		if k := fieldKind(p); k != notTerm {
 			return k
 		}
@@ -120,13 +114,26 @@ func linkTermKind(a, scope *html.Node, u string) termKind {
 	if folder == notTerm {
 		return notTerm
 	}
-	for p := a.Parent; p != nil && p != scope.Parent; p = p.Parent {
-		if isElement(p, atom.Header, atom.Footer) || tokenMatch(p, tokMetaRegion) {
-			return folder
-		}
+	if up.IsMatcher(termRegionM) {
+		return folder
 	}
 	return notTerm
 }
+
+// Matchers of the elements around term links.
+var (
+	catListM = matcher(func(n *html.Node) bool {
+		return hasClass(n, "cat-links", "categories-links", "post-categories", "entry-categories", "category-name", "article-categories")
+	})
+	tagListM = matcher(func(n *html.Node) bool {
+		return hasClass(n, "tags-links", "tag-links", "post-tags", "entry-tags", "tags", "tag-list", "taglist", "article-tags")
+	})
+	// termRegionM is an entry's header or footer, or its meta or terms
+	// region.
+	termRegionM = matcher(func(n *html.Node) bool {
+		return isElement(n, atom.Header, atom.Footer) || tokenMatch(n, tokMetaRegion)
+	})
+)
 
 // markupTerms are the terms the entry shows, with their signals.
 type markupTerms struct {
@@ -138,13 +145,10 @@ type markupTerms struct {
 // term links, then labelled lines ("Tags: A, B"), each in document order.
 func termsInMarkup(scope *html.Node, lines []line, r *resolver) markupTerms {
 	var cats, tags []string
-	walk(scope, func(n *html.Node) bool {
-		if !isLink(n) {
-			return true
-		}
+	for _, n := range outermost(scope, linkM) {
 		u := r.href(n)
 		if u == "" {
-			return false
+			continue
 		}
 		switch linkTermKind(n, scope, u) {
 		case categoryTerm:
@@ -152,8 +156,7 @@ func termsInMarkup(scope *html.Node, lines []line, r *resolver) markupTerms {
 		case tagTerm:
 			tags = append(tags, cleanTerm(nodeText(n)))
 		}
-		return false
-	})
+	}
 	var mt markupTerms
 	cats, tags = dedupeFold(nil, cats...), dedupeFold(nil, tags...)
 	if len(cats) > 0 {
@@ -222,13 +225,14 @@ func flat(s string) string { return strings.ReplaceAll(letters(s), " ", "") }
 // valueElement returns the element holding the value of the label-only
 // line lines[i]: the next element after the label's block.
 func valueElement(lines []line, i int) *html.Node {
-	for n := lines[i].block; n != nil; n = n.Parent {
-		for s := n.NextSibling; s != nil; s = s.NextSibling {
-			if s.Type == html.ElementNode {
-				return s
-			}
+	if lines[i].block == nil {
+		return nil
+	}
+	for s := selection(lines[i].block); s.Length() > 0; s = s.Parent() {
+		if next := s.Next(); next.Length() > 0 {
+			return next.Nodes[0]
 		}
-		if isContentBlock(n.Parent) {
+		if isContentBlock(s.Nodes[0].Parent) {
 			break
 		}
 	}
@@ -239,13 +243,13 @@ func valueElement(lines []line, i int) *html.Node {
 // innermost elements with text, else its text split on separators.
 func termsIn(v *html.Node) []string {
 	var out []string
-	for _, a := range elements(v, isLink) {
+	for _, a := range linkM.MatchAll(v) { // v included
 		out = append(out, cleanTerm(nodeText(a)))
 	}
 	if len(out) > 0 {
 		return out
 	}
-	for _, e := range elements(v, func(n *html.Node) bool { return n != v && isLeaf(n) }) {
+	for _, e := range selection(v).FindMatcher(leafM).Nodes {
 		out = append(out, splitTerms(nodeText(e))...)
 	}
 	if len(out) > 0 {

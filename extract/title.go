@@ -81,6 +81,9 @@ func findMainHeading(body *html.Node) *html.Node {
 	var best *html.Node
 	bestScore := -1
 	var titled []*html.Node
+	// A walk rather than a search: it does not enter navigation, scripts
+	// or templates, nor an h1 once scored (goquery has no search that
+	// prunes).
 	walk(body, func(n *html.Node) bool {
 		if n.Type != html.ElementNode {
 			return true
@@ -145,6 +148,9 @@ func titleLine(body *html.Node, titleTag string) *html.Node {
 		minLen, maxLen = min(minLen, len(p)), max(maxLen, len(p))
 	}
 	var found *html.Node
+	// A walk rather than a search: it does not enter the site's header,
+	// footer, navigation, sidebars or title, scripts or links (goquery has
+	// no search that prunes), and stops at the first match.
 	walk(body, func(n *html.Node) bool {
 		if found != nil || n.Type != html.ElementNode {
 			return found == nil
@@ -193,12 +199,16 @@ func notHeading(n *html.Node) bool {
 	if t, ok := boundedText(n, titleLimit); !ok || t == "" {
 		return true
 	}
-	return closest(n, func(a *html.Node) bool {
-		return a.DataAtom == atom.Nav || strings.EqualFold(attr(a, "role"), "banner") ||
-			(a.DataAtom == atom.Header && !insideEntry(a) && !tokenMatch(a, tokEntryHeader)) ||
-			tokenMatch(a, tokSiteHeader) && !insideEntry(a)
-	}) != nil
+	return selection(n).ClosestMatcher(siteChromeM).Length() > 0
 }
+
+// siteChromeM matches the site's navigation and header, where a heading
+// is the site's, not the page's.
+var siteChromeM = matcher(func(a *html.Node) bool {
+	return a.Type == html.ElementNode && (a.DataAtom == atom.Nav || strings.EqualFold(attr(a, "role"), "banner") ||
+		(a.DataAtom == atom.Header && !insideEntry(a) && !tokenMatch(a, tokEntryHeader)) ||
+		tokenMatch(a, tokSiteHeader) && !insideEntry(a))
+})
 
 // overlaps reports whether two titles share at least one word of four
 // letters or more.

@@ -5,6 +5,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
@@ -105,8 +106,11 @@ func fileName(u string) string {
 	return path.Base(strings.TrimSuffix(p.Path, "/"))
 }
 
-// resolver resolves references found in one page.
+// resolver resolves references found in one page. It is made once per
+// page, from the parsed root, and handed to most stages of the work: it
+// also holds the page's goquery Document.
 type resolver struct {
+	doc   *goquery.Document // the page's one parsed tree
 	base  *url.URL
 	page  string            // the normalised page URL
 	cache map[string]string // resolved references: links are read several times
@@ -127,8 +131,14 @@ func (r *resolver) isFile(u string) bool {
 	return v
 }
 
-// newResolver takes the page URL and the document; a <base href> is
-// resolved against the page URL and used as the base when valid.
+// baseM matches a <base href>.
+var baseM = matcher(func(n *html.Node) bool {
+	return n.Type == html.ElementNode && n.DataAtom == atom.Base && hasAttr(n, "href")
+})
+
+// newResolver takes the page URL and the parsed root, which it wraps in
+// the page's goquery Document; the first <base href> is resolved against
+// the page URL and used as the base when valid.
 func newResolver(page string, root *html.Node) (*resolver, error) {
 	norm, err := urlnorm.Normalize(page)
 	if err != nil {
@@ -138,14 +148,24 @@ func newResolver(page string, root *html.Node) (*resolver, error) {
 	if err != nil {
 		return nil, err
 	}
-	if b := firstElement(root, func(n *html.Node) bool { return n.DataAtom == atom.Base && hasAttr(n, "href") }); b != nil {
+	doc := goquery.NewDocumentFromNode(root)
+	if b := firstNode(doc.FindMatcher(goquery.SingleMatcher(baseM))); b != nil {
 		if abs, err := urlnorm.Resolve(base, attr(b, "href")); err == nil {
 			if u, err := url.Parse(abs); err == nil {
 				base = u
 			}
 		}
 	}
-	return &resolver{base: base, page: norm}, nil
+	return &resolver{doc: doc, base: base, page: norm}, nil
+}
+
+// selection returns the Selection of n: the page's Document when n is its
+// root, else a new Selection of n.
+func (r *resolver) selection(n *html.Node) *goquery.Selection {
+	if r.doc != nil && len(r.doc.Nodes) == 1 && r.doc.Nodes[0] == n {
+		return r.doc.Selection
+	}
+	return selection(n)
 }
 
 // resolve returns the absolute, normalised http(s) form of ref, or "".
