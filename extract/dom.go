@@ -11,9 +11,11 @@ import (
 
 // DOM access. A page is parsed once (parse) and read through goquery over
 // that one tree: newResolver wraps the parsed root in the page's
-// goquery.Document (resolver.doc); an entry point given another node of
-// the tree (the body, the entry, a block) wraps it with selection, which
-// neither walks nor copies the tree. Searches go through Selections with
+// goquery.Document (resolver.doc), which page threads through the stages
+// (readMeta, collectLinks, findBody, findMainHeading, titleLine, the
+// stripper, newFields); an entry point given another node of the tree
+// (the entry, a block) wraps it with selection, which neither walks nor
+// copies the tree. Searches go through Selections with
 // package-level matchers compiled once (FindMatcher with SingleMatcher
 // for a first match, AddBackMatcher, ClosestMatcher, ParentsUntilNodes
 // and IsMatcher, Contents, Next, Contains), nodes leave the tree with
@@ -32,7 +34,7 @@ import (
 //     pruning. It serves the passes over the whole page that skip what
 //     they must not read (readMeta, stripNoiseOnly, stripIdentifierLists,
 //     findMainHeading, titleLine) and the other files' walks.
-//   - closest, contains and attached: loops up the parent chain without
+//   - closest and contains: loops up the parent chain without
 //     allocating (their Selection forms allocate on each call, and
 //     contains counts n itself where goquery's Contains does not).
 //   - nodeText and boundedText: the text a reader sees (blocks and <br>
@@ -270,11 +272,6 @@ func contains(n, d *html.Node) bool {
 	return false
 }
 
-// attached reports whether n is still part of the tree rooted at root.
-func attached(root, n *html.Node) bool {
-	return n != nil && contains(root, n)
-}
-
 // closest returns the nearest ancestor of n (n included) for which keep
 // returns true, or nil.
 func closest(n *html.Node, keep func(*html.Node) bool) *html.Node {
@@ -316,15 +313,13 @@ func writeText(b *strings.Builder, n *html.Node) {
 	}
 }
 
-// findBody returns the <body> element of the document rooted at root.
-func findBody(root *html.Node) *html.Node {
-	if root == nil {
-		return nil
+// findBody returns the page's <body>, or the whole Document when it has
+// none (a frameset page): what the passes over the visible page read.
+func findBody(doc *goquery.Document) *goquery.Selection {
+	if b := doc.FindMatcher(goquery.SingleMatcher(bodyM)); b.Length() > 0 {
+		return b.First() // SingleMatcher stops at one match per child subtree
 	}
-	if b := bodyM.MatchFirst(root); b != nil {
-		return b
-	}
-	return root
+	return doc.Selection
 }
 
 // boundedText returns nodeText(n) when n's text is at most limit bytes

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
@@ -16,7 +17,7 @@ import (
 
 // fields reads the publication of one noise-stripped page.
 type fields struct {
-	root    *html.Node
+	doc     *goquery.Document // the page (the resolver's)
 	body    *html.Node
 	meta    *pageMeta
 	r       *resolver
@@ -44,8 +45,10 @@ func (f *fields) allLines() []line {
 	return f.lines
 }
 
-func newFields(root *html.Node, m *pageMeta, r *resolver, rules Rules, heading *html.Node) *fields {
-	f := &fields{root: root, body: findBody(root), meta: m, r: r, rules: rules, heading: heading}
+// newFields reads the page of r (its Document, noise stripped) around
+// the main heading.
+func newFields(r *resolver, m *pageMeta, rules Rules, heading *html.Node) *fields {
+	f := &fields{doc: r.doc, body: findBody(r.doc).Nodes[0], meta: m, r: r, rules: rules, heading: heading}
 	f.scope = entryScope(f.body, heading)
 	f.content = f.contentBlock()
 	return f
@@ -54,35 +57,47 @@ func newFields(root *html.Node, m *pageMeta, r *resolver, rules Rules, heading *
 // entryTokens mark the element that holds one whole entry.
 var entryTokens = []string{"hentry", "entry", "node", "elementor-location-single", "type-post", "type-page"}
 
-func isEntry(n *html.Node) bool {
-	if n.DataAtom == atom.Article || hasClass(n, entryTokens...) {
-		return true
-	}
-	for _, c := range classes(n) {
-		if strings.HasPrefix(c, "type-") && c != "type-attachment" {
+var (
+	// entryScopeM matches the element holding one whole entry: an
+	// article, a hentry-like or WordPress post-type class, an
+	// article-like itemtype.
+	entryScopeM = matcher(func(n *html.Node) bool {
+		if n.Type != html.ElementNode {
+			return false
+		}
+		if n.DataAtom == atom.Article || hasClass(n, entryTokens...) {
 			return true
 		}
-	}
-	it := strings.ToLower(attr(n, "itemtype"))
-	return strings.Contains(it, "article") || strings.Contains(it, "creativework") || strings.Contains(it, "report")
-}
+		for _, c := range classes(n) {
+			if strings.HasPrefix(c, "type-") && c != "type-attachment" {
+				return true
+			}
+		}
+		it := strings.ToLower(attr(n, "itemtype"))
+		return strings.Contains(it, "article") || strings.Contains(it, "creativework") || strings.Contains(it, "report")
+	})
+	// mainM matches the main content: <main>, role=main.
+	mainM = matcher(func(n *html.Node) bool {
+		return n.Type == html.ElementNode && (n.DataAtom == atom.Main || strings.EqualFold(attr(n, "role"), "main"))
+	})
+	// contentBlockM matches an entry's marked content element.
+	contentBlockM = matcher(func(n *html.Node) bool { return n.Type == html.ElementNode && isContentBlock(n) })
+)
 
 // entryScope is the element holding the entry: the nearest article (or
 // hentry-like element) around the main heading, else the main content,
 // else the body.
 func entryScope(body, heading *html.Node) *html.Node {
-	isMain := func(n *html.Node) bool {
-		return n.DataAtom == atom.Main || strings.EqualFold(attr(n, "role"), "main")
-	}
 	if heading != nil {
-		if a := closest(heading.Parent, isEntry); a != nil && contains(body, a) {
+		up := selection(heading).Parent()
+		if a := firstNode(up.ClosestMatcher(entryScopeM)); a != nil && contains(body, a) {
 			return a
 		}
-		if m := closest(heading.Parent, isMain); m != nil {
+		if m := firstNode(up.ClosestMatcher(mainM)); m != nil {
 			return m
 		}
 	}
-	if m := firstElement(body, isMain); m != nil {
+	if m := mainM.MatchFirst(body); m != nil { // body included
 		return m
 	}
 	return body
@@ -94,20 +109,20 @@ func (f *fields) contentBlock() *html.Node {
 	if n := f.first(f.rules.Content); n != nil {
 		return n
 	}
-	if n := firstElement(f.scope, func(n *html.Node) bool { return n != f.scope && isContentBlock(n) }); n != nil {
+	if n := firstNode(selection(f.scope).FindMatcher(goquery.SingleMatcher(contentBlockM))); n != nil {
 		return n
 	}
 	return f.scope
 }
 
-// first returns the first match of a selector, or nil.
+// first returns the first match of a selector in the page, or nil.
 func (f *fields) first(sel string) *html.Node {
-	return selectFirst(f.root, sel)
+	return selectFirst(f.doc.Selection, sel)
 }
 
-// all returns every match of a selector.
+// all returns every match of a selector in the page.
 func (f *fields) all(sel string) []*html.Node {
-	return selectAll(f.root, sel)
+	return selectAll(f.doc.Selection, sel)
 }
 
 // headerLines returns the lines of the entry before its first
@@ -665,7 +680,7 @@ func (f *fields) published(lines []line, docYear, yearSrc string) (string, strin
 	}
 	if full.date == "" {
 		// The extensive search: wider, and less trusted (see moreDates).
-		if d := f.moreDates(f.root); d != "" {
+		if d := f.moreDates(f.doc.Nodes[0]); d != "" {
 			full = dateCand{d, sigDateText}
 		} else if d := labelledDateAnywhere(f.allLines(), f.order); d != "" {
 			full = dateCand{d, sigDateText}

@@ -56,7 +56,7 @@ func TestTitle(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			f := newFields(root, readMeta(root), r, Rules{}, findMainHeading(findBody(root)))
+			f := newFields(r, readMeta(r.doc), Rules{}, findMainHeading(findBody(r.doc)))
 			if got, src := f.title("example.org"); got != tt.want || src != tt.src {
 				t.Errorf("title = %q from %s, want %q from %s", got, src, tt.want, tt.src)
 			}
@@ -192,7 +192,7 @@ func TestTermsInMarkup(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			scope := firstElement(root, func(n *html.Node) bool { return n.Data == "article" })
+			scope := r.doc.Find("article").Nodes[0]
 			mt := termsInMarkup(scope, textLines(scope, nil), r)
 			cats, tags := dedupeFold(nil, mt.cats...), dedupeFold(nil, mt.tags...)
 			if strings.Join(cats, "|") != strings.Join(tt.cats, "|") {

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
 )
 
@@ -96,7 +97,7 @@ func TestStripIdentifierLists(t *testing.T) {
 			}
 			var log noiseLog
 			stripIdentifierLists(root, &log)
-			if got := nodeText(findBody(root)); got != tt.want {
+			if got := nodeText(findBody(goquery.NewDocumentFromNode(root)).Nodes[0]); got != tt.want {
 				t.Errorf("text = %q, want %q", got, tt.want)
 			}
 			if got := log.items[noiseIdentifiers]; got != tt.lines {

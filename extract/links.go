@@ -10,11 +10,11 @@ import (
 // normalised, http(s) only, without fragments, without links to files
 // (documents, images, media, uploads), de-duplicated, in document order.
 // It runs before noise is stripped: listings and related blocks are how
-// the crawler finds detail pages.
-func collectLinks(root *html.Node, r *resolver) []string {
+// the crawler finds detail pages. The page is the resolver's Document.
+func collectLinks(r *resolver) []string {
 	seen := map[string]bool{}
 	links := []string{}
-	for _, n := range r.selection(root).FindMatcher(crawlLinkM).Nodes {
+	for _, n := range r.doc.FindMatcher(crawlLinkM).Nodes {
 		u := r.href(n)
 		if u == "" || seen[u] || r.isFile(u) {
 			continue

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -32,7 +33,8 @@ type pageMeta struct {
 	siteTitle string
 }
 
-func readMeta(root *html.Node) *pageMeta {
+// readMeta reads the page's metadata from its Document.
+func readMeta(doc *goquery.Document) *pageMeta {
 	m := &pageMeta{props: map[string][]string{}, ld: &jsonLD{}}
 	var ldScripts []string
 	// One walk over the page reads it all. It is a walk rather than
@@ -40,7 +42,7 @@ func readMeta(root *html.Node) *pageMeta {
 	// <template>, <noscript>, scripts, styles, <title>), whose metas,
 	// items and links are not the page's own; goquery has no search that
 	// prunes, and a search per kind would cross the page several times.
-	walk(root, func(n *html.Node) bool {
+	walk(doc.Nodes[0], func(n *html.Node) bool {
 		if n.Type != html.ElementNode {
 			return true
 		}

@@ -120,8 +120,8 @@ var entryM = matcher(func(a *html.Node) bool {
 // ancestors, <main> and content blocks are protected from removal by
 // the generic rules.
 type stripper struct {
-	root    *html.Node
-	doc     *goquery.Selection // root's Selection, made by strip
+	doc     *goquery.Document // the page
+	root    *html.Node        // the page's root node, doc.Nodes[0] (set by strip)
 	heading *html.Node
 	log     *noiseLog
 	memo    map[string]tokenSet // furniture per class token: tokens repeat on every teaser
@@ -240,7 +240,7 @@ func (s *stripper) classifyNoise(n *html.Node, tok tokenSet) (noiseKind, bool) {
 // and by a "Related resources"-style heading) and leaked identifier
 // lists.
 func (s *stripper) strip(rules Rules) {
-	s.doc = selection(s.root)
+	s.root = s.doc.Nodes[0]
 	for _, sel := range rules.Remove {
 		if m := ruleMatcher(sel); m != nil {
 			if found := s.doc.FindMatcher(m); found.Length() > 0 {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
 
 	"harvest"
@@ -58,23 +59,26 @@ func page(pageURL string, body []byte, contentType string, rules Rules) (*Result
 	if err != nil {
 		return nil, fmt.Errorf("extract: %w", err)
 	}
-	meta := readMeta(root)
-	res := &Result{Links: collectLinks(root, r)}
-	itemPresent := selectFirst(root, rules.Item) != nil
+	// The page's one parsed tree, as the goquery Document every stage reads.
+	doc := r.doc
+	meta := readMeta(doc)
+	res := &Result{Links: collectLinks(r)}
+	itemPresent := selectFirst(doc.Selection, rules.Item) != nil
 
-	bodyNode := findBody(root)
+	bodySel := findBody(doc)
 	var log noiseLog
-	heading := findMainHeading(bodyNode)
+	heading := findMainHeading(bodySel)
 	if heading == nil {
-		heading = titleLine(bodyNode, meta.titleTag)
+		heading = titleLine(bodySel, meta.titleTag)
 	}
 	meta.micro = mainMicroItem(meta.items, heading, r)
-	(&stripper{root: root, heading: heading, log: &log}).strip(rules)
-	if !attached(root, heading) {
-		if heading = findMainHeading(bodyNode); heading == nil {
-			heading = titleLine(bodyNode, meta.titleTag)
+	(&stripper{doc: doc, heading: heading, log: &log}).strip(rules)
+	if heading == nil || !doc.Contains(heading) { // none, or removed as noise: look again
+		if heading = findMainHeading(bodySel); heading == nil {
+			heading = titleLine(bodySel, meta.titleTag)
 		}
 	}
+	bodyNode := bodySel.Nodes[0]
 	groups := findTeasers(bodyNode, r, heading)
 	sig := measure(bodyNode, r, heading, groups, meta)
 	res.Kind, res.Reason = classify(pageURL, r.page, meta, rules, itemPresent, sig)
@@ -84,7 +88,7 @@ func page(pageURL string, body []byte, contentType string, rules Rules) (*Result
 	// Every kind of page gets its fields (harvest extract shows them); a
 	// crawl records only publications.
 	res.Sources = sourceSet{}
-	res.Publication = newFields(root, meta, r, rules, heading).publication(res.Sources)
+	res.Publication = newFields(r, meta, rules, heading).publication(res.Sources)
 	sanitize(&res.Publication)
 	res.Noise = log.lines()
 	return res, nil
@@ -145,13 +149,13 @@ func measure(body *html.Node, r *resolver, heading *html.Node, groups []*teaserG
 			}
 		}
 	}
+	// The links outside teaser units: the outermost matches of units and
+	// links that are links (a unit's inside is skipped; a link inside a
+	// link is not counted twice).
 	seen := map[string]bool{}
-	walk(body, func(n *html.Node) bool {
-		if skip(n) {
-			return false
-		}
-		if !isLink(n) {
-			return true
+	for _, n := range outermost(body, matcher(func(n *html.Node) bool { return units[n] || isLink(n) })) {
+		if units[n] {
+			continue
 		}
 		u := r.href(n)
 		if u != "" && !seen[u] && !mediaExts[extension(u)] &&
@@ -163,8 +167,7 @@ func measure(body *html.Node, r *resolver, heading *html.Node, groups []*teaserG
 			seen[u] = true
 			sig.external++
 		}
-		return false
-	})
+	}
 	sig.docMeta = m.docMeta()
 	return sig
 }
@@ -273,7 +276,7 @@ func DeclaredURL(body []byte, contentType string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	m := readMeta(root)
+	m := readMeta(goquery.NewDocumentFromNode(root))
 	for _, u := range []string{m.canonical, m.first("og:url")} {
 		u = strings.TrimSpace(u)
 		if n, err := urlnorm.Normalize(u); err == nil && n != "" {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/text/encoding/charmap"
 
 	"harvest"
@@ -78,7 +79,7 @@ func TestDecode(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := nodeText(findBody(root)); got != tt.want {
+			if got := nodeText(findBody(goquery.NewDocumentFromNode(root)).Nodes[0]); got != tt.want {
 				t.Errorf("text = %q, want %q", got, tt.want)
 			}
 		})

@@ -60,21 +60,23 @@ func ruleMatcher(sel string) goquery.Matcher {
 	return m
 }
 
-// selectAll returns the elements below root that match sel, in document
-// order; nil for an empty or invalid selector.
-func selectAll(root *html.Node, sel string) []*html.Node {
+// selectAll returns the elements below the nodes of s (the page's
+// Document) that match sel, in document order; nil for an empty or
+// invalid selector.
+func selectAll(s *goquery.Selection, sel string) []*html.Node {
 	m := ruleMatcher(sel)
 	if m == nil {
 		return nil
 	}
-	return selection(root).FindMatcher(m).Nodes
+	return s.FindMatcher(m).Nodes
 }
 
-// selectFirst returns the first element below root that matches sel.
-func selectFirst(root *html.Node, sel string) *html.Node {
+// selectFirst returns the first element below the nodes of s that
+// matches sel.
+func selectFirst(s *goquery.Selection, sel string) *html.Node {
 	m := ruleMatcher(sel)
 	if m == nil {
 		return nil
 	}
-	return firstNode(selection(root).FindMatcher(goquery.SingleMatcher(m)))
+	return firstNode(s.FindMatcher(goquery.SingleMatcher(m)))
 }

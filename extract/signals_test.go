@@ -172,8 +172,8 @@ func TestMicrodata(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := readMeta(root)
-	it := mainMicroItem(m.items, findMainHeading(findBody(root)), r)
+	m := readMeta(r.doc)
+	it := mainMicroItem(m.items, findMainHeading(findBody(r.doc)), r)
 	if it == nil {
 		t.Fatal("no item")
 	}

@@ -3,6 +3,7 @@ package extract
 import (
 	"strings"
 
+	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -76,15 +77,16 @@ var headerWrapTokens = []string{"page-header", "article-header", "item-header"}
 // findMainHeading returns the page's main heading: an h1 (preferring one
 // marked as the entry title and one inside the article or main content),
 // or the page's only entry-title element. Site titles and logos in the
-// header or navigation are not candidates.
-func findMainHeading(body *html.Node) *html.Node {
+// header or navigation are not candidates. body is the page's <body>
+// (see findBody).
+func findMainHeading(body *goquery.Selection) *html.Node {
 	var best *html.Node
 	bestScore := -1
 	var titled []*html.Node
 	// A walk rather than a search: it does not enter navigation, scripts
 	// or templates, nor an h1 once scored (goquery has no search that
 	// prunes).
-	walk(body, func(n *html.Node) bool {
+	walk(body.Nodes[0], func(n *html.Node) bool {
 		if n.Type != html.ElementNode {
 			return true
 		}
@@ -126,8 +128,9 @@ func findMainHeading(body *html.Node) *html.Node {
 
 // titleLine finds the visible title of a page without heading markup:
 // the first paragraph-like element whose text is the page's <title>, or
-// one side of it when <title> joins two parts with a separator.
-func titleLine(body *html.Node, titleTag string) *html.Node {
+// one side of it when <title> joins two parts with a separator, below
+// body (see findBody).
+func titleLine(body *goquery.Selection, titleTag string) *html.Node {
 	title := cleanText(titleTag)
 	if title == "" {
 		return nil
@@ -151,7 +154,7 @@ func titleLine(body *html.Node, titleTag string) *html.Node {
 	// A walk rather than a search: it does not enter the site's header,
 	// footer, navigation, sidebars or title, scripts or links (goquery has
 	// no search that prunes), and stops at the first match.
-	walk(body, func(n *html.Node) bool {
+	walk(body.Nodes[0], func(n *html.Node) bool {
 		if found != nil || n.Type != html.ElementNode {
 			return found == nil
 		}

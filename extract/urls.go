@@ -159,15 +159,6 @@ func newResolver(page string, root *html.Node) (*resolver, error) {
 	return &resolver{doc: doc, base: base, page: norm}, nil
 }
 
-// selection returns the Selection of n: the page's Document when n is its
-// root, else a new Selection of n.
-func (r *resolver) selection(n *html.Node) *goquery.Selection {
-	if r.doc != nil && len(r.doc.Nodes) == 1 && r.doc.Nodes[0] == n {
-		return r.doc.Selection
-	}
-	return selection(n)
-}
-
 // resolve returns the absolute, normalised http(s) form of ref, or "".
 func (r *resolver) resolve(ref string) string {
 	ref = strings.TrimSpace(ref)
