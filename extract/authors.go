@@ -6,6 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
 )
 
@@ -236,9 +237,7 @@ func labelledAuthors(lines []line) []string {
 // else its text split as a list.
 func namesIn(v *html.Node) []string {
 	var items []string
-	for _, e := range elements(v, func(n *html.Node) bool {
-		return n != v && (isLeaf(n) || isBlock(n) && firstElement(n, func(c *html.Node) bool { return c != n && isBlock(c) }) == nil)
-	}) {
+	for _, e := range selection(v).FindMatcher(nameItemM).Nodes {
 		if t := nodeText(e); t != "" {
 			items = append(items, t)
 		}
@@ -252,6 +251,15 @@ func namesIn(v *html.Node) []string {
 	}
 	return out
 }
+
+var (
+	// nameItemM matches an element that holds one name of a list: a
+	// leaf, or a block without blocks inside.
+	nameItemM = matcher(func(n *html.Node) bool {
+		return n.Type == html.ElementNode && (isLeaf(n) || isBlock(n) && selection(n).FindMatcher(goquery.SingleMatcher(blockM)).Length() == 0)
+	})
+	blockM = matcher(isBlock)
+)
 
 // bylineTokens mark elements holding an author's name in an entry's
 // byline.
@@ -290,36 +298,59 @@ func cleanHandle(s string) string {
 	return s
 }
 
-// bylineAuthors reads the entry's byline: author links and elements, or
-// a "By X" line before the content's first paragraph.
-func (f *fields) bylineAuthors(lines []line) []string {
-	var out []string
-	walk(f.wide(), func(n *html.Node) bool {
+// isAuthorLink reports whether n is a link to an author's page
+// (/author/jane-doe/).
+func isAuthorLink(n *html.Node) bool {
+	return isLink(n) && authorPageRe.MatchString(attr(n, "href"))
+}
+
+// isBylineElement reports whether n is marked as holding an author's
+// name: rel=author, a byline or author class, an hCard name.
+func isBylineElement(n *html.Node) bool {
+	return hasRel(n, "author") || hasClass(n, bylineTokens...) || authorSuffix(n) || bylineClass(n) ||
+		hasClass(n, "fn") && selection(n).ClosestMatcher(vcardM).Length() > 0
+}
+
+var (
+	// bylineM matches the elements a byline is read from: links to an
+	// author's page, and byline elements short enough to hold names (a
+	// block classed "author" holding a biography is searched inside).
+	bylineM = matcher(func(n *html.Node) bool {
 		if n.Type != html.ElementNode {
+			return false
+		}
+		if isAuthorLink(n) {
 			return true
 		}
-		if isLink(n) && authorPageRe.MatchString(attr(n, "href")) {
-			// A link to the author's page (/author/jane-doe/): its text is
-			// the name, a display name or a handle.
+		if !isBylineElement(n) {
+			return false
+		}
+		_, ok := boundedText(n, authorLimit*2)
+		return ok
+	})
+	vcardM = matcher(func(n *html.Node) bool { return n.Type == html.ElementNode && hasClass(n, "vcard") })
+)
+
+// bylineAuthors reads the entry's byline: author links and elements (the
+// outermost ones: a name is read once), or a "By X" line before the
+// content's first paragraph.
+func (f *fields) bylineAuthors(lines []line) []string {
+	var out []string
+	for _, n := range outermost(f.wide(), bylineM) {
+		if isAuthorLink(n) {
+			// A link to the author's page: its text is the name, a
+			// display name or a handle.
 			if t, ok := boundedText(n, authorLimit); ok {
 				if a := cleanHandle(bylinePrefixRe.ReplaceAllString(t, "")); a != "" {
 					out = dedupeFold(out, a)
 				}
 			}
-			return false
+			continue
 		}
-		if hasRel(n, "author") || hasClass(n, bylineTokens...) || authorSuffix(n) || bylineClass(n) ||
-			hasClass(n, "fn") && closest(n, func(a *html.Node) bool { return hasClass(a, "vcard") }) != nil {
-			t, ok := boundedText(n, authorLimit*2)
-			if !ok {
-				return true // a block classed "author" holding a biography
-			}
-			t = strings.TrimSpace(bylineCutRe.ReplaceAllString(bylinePrefixRe.ReplaceAllString(t, ""), ""))
-			out = dedupeFold(out, splitAuthors(t)...)
-			return false
-		}
-		return true
-	})
+		t, _ := boundedText(n, authorLimit*2)
+		t = strings.TrimSpace(bylineCutRe.ReplaceAllString(bylinePrefixRe.ReplaceAllString(t, ""), ""))
+		out = dedupeFold(out, splitAuthors(t)...)
+	}
 	if len(out) > 0 {
 		return out
 	}

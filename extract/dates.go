@@ -258,18 +258,26 @@ type timeInfo struct {
 	updated bool
 }
 
-// entryTimes reads the <time> elements below scope (and elements marked
-// itemprop=datePublished/dateModified).
+// timeM matches a <time> element or an element marked
+// itemprop=datePublished or dateModified.
+var timeM = matcher(func(n *html.Node) bool {
+	if n.Type != html.ElementNode {
+		return false
+	}
+	if n.DataAtom == atom.Time {
+		return true
+	}
+	prop := strings.ToLower(attr(n, "itemprop"))
+	return prop == "datepublished" || prop == "datemodified"
+})
+
+// entryTimes reads the <time> elements below scope (scope included) and
+// the elements marked itemprop=datePublished/dateModified; not those
+// inside another (a <time> in a dated element is part of its date).
 func entryTimes(scope *html.Node) []timeInfo {
 	var out []timeInfo
-	walk(scope, func(n *html.Node) bool {
-		if n.Type != html.ElementNode {
-			return true
-		}
+	for _, n := range outermost(scope, timeM) {
 		prop := strings.ToLower(attr(n, "itemprop"))
-		if n.DataAtom != atom.Time && prop != "datepublished" && prop != "datemodified" {
-			return true
-		}
 		raw := attr(n, "datetime")
 		if raw == "" {
 			raw = attr(n, "content")
@@ -288,7 +296,6 @@ func entryTimes(scope *html.Node) []timeInfo {
 			}
 			out = append(out, timeInfo{date: d, updated: updated})
 		}
-		return false
-	})
+	}
 	return out
 }

@@ -12,36 +12,39 @@ import (
 // DOM access. A page is parsed once (parse) and read through goquery over
 // that one tree: newResolver wraps the parsed root in the page's
 // goquery.Document (resolver.doc), which page threads through the stages
-// (readMeta, collectLinks, findBody, findMainHeading, titleLine, the
-// stripper, newFields); an entry point given another node of the tree
-// (the entry, a block) wraps it with selection, which neither walks nor
-// copies the tree. Searches go through Selections with
-// package-level matchers compiled once (FindMatcher with SingleMatcher
-// for a first match, AddBackMatcher, ClosestMatcher, ParentsUntilNodes
-// and IsMatcher, Contents, Next, Contains), nodes leave the tree with
-// Remove and raw text is read with Text. Where a search must include the
-// node it starts from, as a walk does and goquery's Find does not, or
-// runs once per element or link of the page, the matcher itself is used
-// (MatchAll, MatchFirst: no Selection is built).
+// (readMeta, collectLinks, the source's selectors, findBody,
+// findMainHeading, titleLine, the stripper, newFields). A stage given
+// another node of the tree (the entry, a block, a link) wraps it with
+// selection, which neither walks nor copies the tree. Searches go through
+// Selections with package-level matchers compiled once (FindMatcher, with
+// SingleMatcher for a first match; AddBackMatcher, ClosestMatcher,
+// ParentsUntilNodes and IsMatcher, Parent, Contents, Next, Contains);
+// nodes leave the tree with Remove and raw text is read with Text. Where a
+// search must include the node it starts from, as goquery's Find does
+// not, or runs once per element or link of the page, the matcher itself
+// is used (MatchAll, MatchFirst: no Selection is built); a search that
+// stops at each match (the links of the entry, its <time>s, its byline)
+// keeps the outermost matches (outermost).
 //
-// Kept hand-written here, and why:
+// Kept hand-written here, because goquery has nothing with the same
+// semantics (each says why on its comment):
 //   - the tests on one node (attr, hasAttr, classes, eachClass, hasClass,
-//     hasRel, isElement, isBlock): they run on every element, where a
-//     Selection per test would allocate; goquery's HasClass compares case
-//     sensitively and one class at a time, and its Attr ignores attribute
-//     namespaces (it reads an SVG xlink:href as href).
-//   - walk, a walk whose callback prunes subtrees: goquery has no walk with
-//     pruning. It serves the passes over the whole page that skip what
-//     they must not read (readMeta, stripNoiseOnly, stripIdentifierLists,
-//     findMainHeading, titleLine) and the other files' walks.
-//   - closest and contains: loops up the parent chain without
-//     allocating (their Selection forms allocate on each call, and
-//     contains counts n itself where goquery's Contains does not).
-//   - nodeText and boundedText: the text a reader sees (blocks and <br>
-//     separate words), which goquery's Text does not give.
+//     hasRel, isElement, isHeading, headingLevel, isBlock), which the
+//     matchers and walks are built from;
+//   - walk, a walk that prunes: it serves the passes that must not enter
+//     some subtrees (readMeta, stripNoiseOnly, stripIdentifierLists,
+//     findMainHeading, titleLine, moreDates); the line builder (lines.go)
+//     recurses on its own for the same reason;
+//   - contains and closest, climbs up the parent chain that allocate
+//     nothing;
+//   - nodeText and boundedText, the text a reader sees;
+//   - the glue between the extractor and goquery: matcher, selection,
+//     firstNode, outermost, findBody.
 
 // attr returns the value of the named attribute of n, or "". name must
-// be lower case: the HTML parser lower-cases attribute names.
+// be lower case: the HTML parser lower-cases attribute names. Kept:
+// goquery's Attr needs a Selection and ignores attribute namespaces (it
+// reads an SVG xlink:href as href).
 func attr(n *html.Node, name string) string {
 	if n == nil {
 		return ""
@@ -55,6 +58,7 @@ func attr(n *html.Node, name string) string {
 }
 
 // hasAttr reports whether n carries the named (lower-case) attribute.
+// Kept: namespace-aware, as attr.
 func hasAttr(n *html.Node, name string) bool {
 	for i := range n.Attr {
 		if a := &n.Attr[i]; a.Key == name && a.Namespace == "" {
@@ -64,14 +68,15 @@ func hasAttr(n *html.Node, name string) bool {
 	return false
 }
 
-// classes returns the lower-cased class tokens of n.
+// classes returns the lower-cased class tokens of n. Kept: goquery has
+// no list of an element's classes.
 func classes(n *html.Node) []string {
 	return strings.Fields(strings.ToLower(attr(n, "class")))
 }
 
 // eachClass calls fn with each class token of n as written (not
-// lower-cased) until fn returns true, and reports whether it did. It
-// does not allocate.
+// lower-cased) until fn returns true, and reports whether it did. Kept:
+// it does not allocate, and runs on every element of the page.
 func eachClass(n *html.Node, fn func(string) bool) bool {
 	c := attr(n, "class")
 	for c != "" {
@@ -94,7 +99,8 @@ func eachClass(n *html.Node, fn func(string) bool) bool {
 func isSpaceByte(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f' }
 
 // hasClass reports whether n has one of the given (lower-case) class
-// tokens, compared ignoring case.
+// tokens, compared ignoring case. Kept: goquery's HasClass compares case
+// sensitively, one class at a time, on a Selection.
 func hasClass(n *html.Node, names ...string) bool {
 	if n == nil {
 		return false
@@ -114,6 +120,10 @@ func relTokens(n *html.Node) []string {
 	return strings.Fields(strings.ToLower(attr(n, "rel")))
 }
 
+// hasRel reports whether the rel attribute of n holds the (lower-case)
+// token, compared ignoring case. Kept: a test on one node that
+// per-element matchers call; cascadia's [rel~=token i] reads attributes
+// whatever their namespace.
 func hasRel(n *html.Node, token string) bool {
 	for _, t := range relTokens(n) {
 		if t == token {
@@ -124,6 +134,9 @@ func hasRel(n *html.Node, token string) bool {
 }
 
 // isElement reports whether n is an element of one of the given atoms.
+// Kept, as isHeading, headingLevel and isBlock: tests on one node by atom
+// that the matchers and walks are built from; a Selection's Is would
+// allocate on each call.
 func isElement(n *html.Node, atoms ...atom.Atom) bool {
 	if n == nil || n.Type != html.ElementNode {
 		return false
@@ -136,6 +149,7 @@ func isElement(n *html.Node, atoms ...atom.Atom) bool {
 	return false
 }
 
+// isHeading reports whether n is an h1 to h6.
 func isHeading(n *html.Node) bool {
 	return isElement(n, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6)
 }
@@ -161,6 +175,7 @@ var blockAtoms = map[atom.Atom]bool{
 	atom.Tr: true, atom.Ul: true,
 }
 
+// isBlock reports whether n is a block element (see blockAtoms).
 func isBlock(n *html.Node) bool {
 	return n != nil && n.Type == html.ElementNode && blockAtoms[n.DataAtom]
 }
@@ -198,7 +213,8 @@ func selection(ns ...*html.Node) *goquery.Selection {
 	return s
 }
 
-// firstNode returns the first node of s, or nil when s is empty.
+// firstNode returns the first node of s, or nil when s is empty (goquery's
+// Get panics on an empty Selection).
 func firstNode(s *goquery.Selection) *html.Node {
 	if s.Length() == 0 {
 		return nil
@@ -210,7 +226,7 @@ func firstNode(s *goquery.Selection) *html.Node {
 // included) that m matches and that no other match holds, in document
 // order: what a walk visits when it stops at each match. (A link can hold
 // another: the parser keeps an <a> opened in a table cell inside the
-// <a> around the table.)
+// <a> around the table.) goquery has no search that stops at a match.
 func outermost(root *html.Node, m goquery.Matcher) []*html.Node {
 	all := m.MatchAll(root)
 	out := all[:0]
@@ -226,8 +242,8 @@ func outermost(root *html.Node, m goquery.Matcher) []*html.Node {
 }
 
 // walk calls fn for n and its descendants in document order. When fn
-// returns false the children of that node are skipped. It is the one
-// hand-written walk: goquery has no walk with pruning (see above).
+// returns false the children of that node are skipped. Kept: goquery has
+// no walk that prunes (see above).
 func walk(n *html.Node, fn func(*html.Node) bool) {
 	if n == nil || !fn(n) {
 		return
@@ -239,30 +255,9 @@ func walk(n *html.Node, fn func(*html.Node) bool) {
 	}
 }
 
-// elements returns the element descendants of n (n included) for which
-// keep returns true, in document order.
-func elements(n *html.Node, keep func(*html.Node) bool) []*html.Node {
-	if n == nil {
-		return nil
-	}
-	return elementMatcher(keep).MatchAll(n)
-}
-
-// firstElement returns the first element below n (n included) for which
-// keep returns true.
-func firstElement(n *html.Node, keep func(*html.Node) bool) *html.Node {
-	if n == nil {
-		return nil
-	}
-	return elementMatcher(keep).MatchFirst(n)
-}
-
-// elementMatcher matches the elements keep accepts.
-func elementMatcher(keep func(*html.Node) bool) cascadia.Selector {
-	return func(n *html.Node) bool { return n.Type == html.ElementNode && keep(n) }
-}
-
-// contains reports whether d is n or one of its descendants.
+// contains reports whether d is n or one of its descendants. Kept:
+// goquery's Contains leaves n itself out and needs a Selection; this
+// allocates nothing (outermost calls it per match).
 func contains(n, d *html.Node) bool {
 	for ; d != nil; d = d.Parent {
 		if d == n {
@@ -273,7 +268,8 @@ func contains(n, d *html.Node) bool {
 }
 
 // closest returns the nearest ancestor of n (n included) for which keep
-// returns true, or nil.
+// returns true, or nil. Kept: ClosestMatcher allocates Selections on each
+// call, and insideEntry climbs from many elements of every page.
 func closest(n *html.Node, keep func(*html.Node) bool) *html.Node {
 	for ; n != nil; n = n.Parent {
 		if n.Type == html.ElementNode && keep(n) {
@@ -286,7 +282,7 @@ func closest(n *html.Node, keep func(*html.Node) bool) *html.Node {
 // nodeText is the visible text of n with white space normalised; block
 // elements and <br> separate words so that "<p>a</p><p>b</p>" reads
 // "a b", while adjacent inline elements run together as a browser shows
-// them.
+// them. Kept: goquery's Text joins the text nodes as written.
 func nodeText(n *html.Node) string {
 	var b strings.Builder
 	writeText(&b, n)
@@ -325,7 +321,7 @@ func findBody(doc *goquery.Document) *goquery.Selection {
 // boundedText returns nodeText(n) when n's text is at most limit bytes
 // (after white space is normalised), and false otherwise, without
 // building the text of large subtrees: a first pass counts the text and
-// stops early.
+// stops early. Kept, as nodeText.
 func boundedText(n *html.Node, limit int) (string, bool) {
 	size, over := 0, false // bytes of text without surrounding white space
 	var count func(*html.Node)

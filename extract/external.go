@@ -5,8 +5,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"golang.org/x/net/html"
-
 	"harvest"
 	"harvest/urlnorm"
 )
@@ -27,35 +25,32 @@ var externalHostRe = regexp.MustCompile(`(?i)^(?:dx\.)?doi\.org$|^hdl\.handle\.n
 // shareHostRe matches sharing and social hosts: never the item.
 var shareHostRe = regexp.MustCompile(`(?i)(?:^|\.)(?:facebook|twitter|x|linkedin|pinterest|reddit|whatsapp|telegram|mastodon|instagram|youtube|tiktok|xing|t)\.(?:com|me|co|social)$|addthis|sharethis`)
 
-// externalLinks returns the entry's links to the item on other sites.
+// externalLinks returns the entry's links to the item on other sites
+// (its outermost links: a link inside a link is part of it).
 func (f *fields) externalLinks() []harvest.Link {
 	var out []harvest.Link
 	seen := map[string]bool{}
-	walk(f.wide(), func(n *html.Node) bool {
-		if !isLink(n) {
-			return true
-		}
+	for _, n := range outermost(f.wide(), linkM) {
 		u := f.r.href(n)
 		if u == "" || seen[u] || urlnorm.SameSite(u, f.r.page) || isDocumentExt(u) {
-			return false
+			continue
 		}
 		host := hostOf(u)
 		if host == "" || shareHostRe.MatchString(host) {
-			return false
+			continue
 		}
 		label := cleanText(nodeText(n))
 		if label == "" {
 			label = cleanText(attr(n, "title"))
 		}
 		if utf8.RuneCountInString(label) > 120 {
-			return false
+			continue
 		}
 		if externalHostRe.MatchString(host) || externalLabelRe.MatchString(label) || externalLabelRe.MatchString(attr(n, "title")) {
 			seen[u] = true
 			out = append(out, harvest.Link{URL: u, Label: label})
 		}
-		return false
-	})
+	}
 	return out
 }
 

@@ -194,8 +194,9 @@
 //
 // # Speed
 //
-// The extractor parses each page once and works on the one tree. The
-// furniture tests on class and id tokens are hand-written (and memoised
+// The extractor parses each page once and works on the one tree, read
+// through goquery: one Document per page, searched with matchers compiled
+// once (see dom.go). The furniture tests on class and id tokens are hand-written (and memoised
 // per token) rather than regular expressions; every regular expression
 // is compiled once, at start-up, and the costly ones are guarded by cheap
 // substring tests; source selectors are compiled once and cached; text

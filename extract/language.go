@@ -5,8 +5,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/abadojack/whatlanggo"
+	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
-	"golang.org/x/net/html/atom"
 )
 
 // The item's own language. A site declares one language for every page
@@ -46,10 +46,8 @@ func language2(tag string) string {
 // contentLang returns the lang attribute of the content block or of the
 // nearest element above it below <html>, or "".
 func contentLang(content *html.Node) string {
-	for n := content; n != nil && n.DataAtom != atom.Html; n = n.Parent {
-		if n.Type != html.ElementNode {
-			continue
-		}
+	for s := selection(content); s.Length() > 0 && !s.IsMatcher(htmlM); s = s.Parent() {
+		n := s.Nodes[0]
 		if l := language2(attr(n, "lang")); l != "" {
 			return l
 		}
@@ -59,6 +57,8 @@ func contentLang(content *html.Node) string {
 	}
 	return ""
 }
+
+var htmlM = cascadia.MustCompile("html")
 
 // detectLanguage guesses the language of the text of lines, when the
 // detector is sure of it.

@@ -61,6 +61,11 @@ func (f *fields) moreDates(root *html.Node) string {
 			}
 		}
 	}
+	// A walk rather than a search: the subtrees of scripts, styles,
+	// selects, SVG and of elements classed as updates, comments, events
+	// or footers must not be read at all, a <time> is read as a whole,
+	// and the walk stops at the first date (goquery has no search that
+	// prunes).
 	found := ""
 	walk(root, func(n *html.Node) bool {
 		if found != "" {
