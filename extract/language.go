@@ -77,11 +77,11 @@ func detectLanguage(lines []line) string {
 	if utf8.RuneCountInString(b.String()) < 120 {
 		return ""
 	}
-	info := whatlanggo.Detect(b.String())
-	if !info.IsReliable() || info.Confidence < 0.5 {
+	lang, confidence := detect(b.String()) // whatlanggo.Detect's answer (see langdetect.go)
+	if confidence <= whatlanggo.ReliableConfidenceThreshold || confidence < 0.5 {
 		return ""
 	}
-	return info.Lang.Iso6391()
+	return lang.Iso6391()
 }
 
 func (f *fields) language(lines []line) (string, string) {
