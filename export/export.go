@@ -5,6 +5,7 @@ package export
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -12,8 +13,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"harvest"
+	"harvest/internal/termsafe"
 )
 
 // Formats lists the formats New accepts.
@@ -27,16 +31,38 @@ type Writer interface {
 	Close() error
 }
 
-// New returns a Writer for format.
+// Options change how a Writer writes.
+type Options struct {
+	// RawCSV writes CSV cells exactly as harvested. By default a text
+	// cell that a spreadsheet would read as a formula gets a leading
+	// apostrophe (see NeutralizeCell).
+	RawCSV bool
+}
+
+// New returns a Writer for format, with the default options.
 func New(w io.Writer, format string) (Writer, error) {
+	return NewWithOptions(w, format, Options{})
+}
+
+// NewWithOptions returns a Writer for format.
+//
+// The JSON formats write the characters that could steer or reorder a
+// terminal (C1 controls, bidirectional overrides; encoding/json already
+// escapes the C0 controls) as \u escapes: the same JSON values, safe
+// to print. CSV cells cannot escape anything: they are written as
+// RFC 4180 says (encoding/csv), with formulas neutralised unless
+// o.RawCSV.
+func NewWithOptions(w io.Writer, format string, o Options) (Writer, error) {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	switch format {
 	case "jsonl", "":
-		return &jsonlWriter{w: bw, enc: newEncoder(bw)}, nil
+		j := &jsonlWriter{w: bw}
+		j.enc = newEncoder(&j.buf)
+		return j, nil
 	case "json":
 		return &jsonWriter{w: bw}, nil
 	case "csv":
-		return &csvWriter{w: bw, c: csv.NewWriter(bw)}, nil
+		return &csvWriter{w: bw, c: csv.NewWriter(bw), raw: o.RawCSV}, nil
 	}
 	return nil, fmt.Errorf("unknown export format %q (want one of %s)", format, strings.Join(Formats, ", "))
 }
@@ -49,12 +75,17 @@ func newEncoder(w io.Writer) *json.Encoder {
 
 type jsonlWriter struct {
 	w   *bufio.Writer
+	buf bytes.Buffer // one record's line, before termsafe.JSON
 	enc *json.Encoder
 }
 
 func (j *jsonlWriter) Write(p harvest.Publication) error {
 	p.Normalize()
+	j.buf.Reset()
 	if err := j.enc.Encode(p); err != nil {
+		return fmt.Errorf("export record %d: %w", p.ID, err)
+	}
+	if _, err := j.w.Write(termsafe.JSON(j.buf.Bytes())); err != nil {
 		return fmt.Errorf("export record %d: %w", p.ID, err)
 	}
 	return nil
@@ -79,8 +110,10 @@ func (j *jsonWriter) Write(p harvest.Publication) error {
 	}
 	j.n++
 	j.w.WriteString(sep)
-	_, err = j.w.Write(b)
-	return err
+	if _, err := j.w.Write(termsafe.JSON(b)); err != nil {
+		return fmt.Errorf("export record %d: %w", p.ID, err)
+	}
+	return nil
 }
 
 func (j *jsonWriter) Close() error {
@@ -104,7 +137,48 @@ var CSVHeader = []string{
 type csvWriter struct {
 	w      *bufio.Writer
 	c      *csv.Writer
+	raw    bool // Options.RawCSV
 	header bool
+}
+
+// csvGenerated are the CSV columns harvest writes itself, which no site
+// can fill: their cells are never neutralised. Every other column holds
+// text a site wrote (or a URL or date read from it).
+var csvGenerated = map[string]bool{
+	"id": true, "first_seen": true, "last_seen": true, "last_changed": true,
+	"status": true, "removed_at": true,
+}
+
+// formulaStarters are the characters with which a spreadsheet (Excel,
+// LibreOffice Calc, Google Sheets) starts reading a cell as a formula,
+// OWASP's list with the full-width forms some locales accept.
+const formulaStarters = "=+-@\uff1d\uff0b\uff0d\uff20"
+
+// NeutralizeCell returns the CSV cell s as OWASP recommends against CSV
+// injection: with a leading apostrophe when a spreadsheet would read it
+// as a formula — when it begins with =, +, -, @, a tab or a carriage
+// return, also after leading spaces or other invisible characters
+// (" =1+1", a right-to-left mark before "="), which some spreadsheets
+// skip. The apostrophe makes the spreadsheet show the cell as text, and
+// is not shown. Any other cell is returned as it is.
+//
+// A cell holding a negative number ("-5") is neutralised too: every
+// cell neutralised is text in the catalogue (a title, a tag, a label),
+// never a number harvest computed.
+func NeutralizeCell(s string) string {
+	if s == "" {
+		return s
+	}
+	if s[0] == '\t' || s[0] == '\r' {
+		return "'" + s
+	}
+	rest := strings.TrimLeftFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
+	})
+	if r, _ := utf8.DecodeRuneInString(rest); rest != "" && strings.ContainsRune(formulaStarters, r) {
+		return "'" + s
+	}
+	return s
 }
 
 // ListSeparator joins list fields in a CSV cell.
@@ -140,6 +214,13 @@ func (c *csvWriter) Write(p harvest.Publication) error {
 		p.Status, stampPtr(p.RemovedAt),
 		p.Posted, p.Modified,
 		strings.Join(linkURLs, ListSeparator), strings.Join(linkLabels, ListSeparator),
+	}
+	if !c.raw {
+		for i, cell := range row {
+			if !csvGenerated[CSVHeader[i]] {
+				row[i] = NeutralizeCell(cell)
+			}
+		}
 	}
 	if err := c.c.Write(row); err != nil {
 		return fmt.Errorf("export record %d: %w", p.ID, err)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -14,6 +15,7 @@ import (
 
 	"harvest"
 	"harvest/export"
+	"harvest/internal/termsafe"
 	"harvest/store"
 )
 
@@ -36,13 +38,21 @@ func badf(format string, args ...any) error {
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-cache")
-	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	// HTML escaping (\u003c for <) keeps harvested markup inert even in a
-	// client that renders JSON as HTML; the JSON value is the same.
+	// client that renders JSON as HTML; termsafe.JSON writes the
+	// characters that steer or reorder a terminal (bidirectional
+	// overrides, C1 controls) as \u escapes, for a client that prints it
+	// (curl). The JSON value is the same.
 	enc.SetEscapeHTML(true)
 	enc.SetIndent("", "  ")
-	_ = enc.Encode(v) // the client went away: nothing to do
+	if err := enc.Encode(v); err != nil {
+		w.WriteHeader(http.StatusInternalServerError)
+		return
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write(termsafe.JSON(buf.Bytes())) // the client went away: nothing to do
 }
 
 // failErr answers err: 400 for a bad request, 404 for a missing record,

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"text/tabwriter"
@@ -10,6 +11,7 @@ import (
 
 	"harvest"
 	"harvest/export"
+	"harvest/internal/termsafe"
 	"harvest/store"
 )
 
@@ -60,7 +62,8 @@ func newChangesCmd(a *app) *cobra.Command {
 			}
 			defer catalogue.Close()
 			tw := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
-			enc := json.NewEncoder(a.out)
+			var line bytes.Buffer
+			enc := json.NewEncoder(&line)
 			enc.SetEscapeHTML(false)
 			if format == "text" {
 				fmt.Fprintln(tw, "CHANGE\tWHEN\tSOURCE\tTITLE\tURL")
@@ -70,12 +73,22 @@ func newChangesCmd(a *app) *cobra.Command {
 				n++
 				kind := changeKind(p, t)
 				if format == "jsonl" {
-					return enc.Encode(struct {
+					line.Reset()
+					if err := enc.Encode(struct {
 						Change string `json:"change"`
 						harvest.Publication
-					}{kind, p})
+					}{kind, p}); err != nil {
+						return err
+					}
+					_, err := a.out.Write(termsafe.JSON(line.Bytes()))
+					return err
 				}
-				_, err := fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", kind, p.LastChanged.Format(time.RFC3339), p.Source, p.Title, p.URL)
+				// The site's text, made safe for the terminal: a tab or a
+				// line break in a title cannot shift a column or forge a
+				// row, an escape sequence or a bidirectional override
+				// cannot steer or reorder what is shown.
+				_, err := fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", kind, p.LastChanged.Format(time.RFC3339),
+					termsafe.String(p.Source), termsafe.String(p.Title), termsafe.String(p.URL))
 				return err
 			})
 			if err != nil {

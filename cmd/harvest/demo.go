@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -19,6 +20,7 @@ import (
 	"harvest/config"
 	"harvest/crawler"
 	"harvest/demosite"
+	"harvest/internal/termsafe"
 	"harvest/store"
 )
 
@@ -127,9 +129,10 @@ func printDemo(ctx context.Context, w io.Writer, db *store.DB, path string, rep 
 	for _, p := range all {
 		if len(p.DuplicateURLs) > 0 {
 			merged++
-			fmt.Fprintf(w, "  %q\n    kept    %s\n", p.Title, p.URL)
+			// The site's text, made safe for the terminal.
+			fmt.Fprintf(w, "  \"%s\"\n    kept    %s\n", termsafe.String(p.Title), termsafe.String(p.URL))
 			for _, d := range p.DuplicateURLs {
-				fmt.Fprintf(w, "    also at %s\n", d)
+				fmt.Fprintf(w, "    also at %s\n", termsafe.String(d))
 			}
 		}
 	}
@@ -139,16 +142,21 @@ func printDemo(ctx context.Context, w io.Writer, db *store.DB, path string, rep 
 
 	fmt.Fprintln(w, "\nNoise stripped (kind: publication pages it was found on):")
 	for _, k := range sortedNoise(rep.Noise) {
-		fmt.Fprintf(w, "  %-40s %d\n", k+":", rep.Noise[k])
+		fmt.Fprintf(w, "  %-40s %d\n", termsafe.String(k)+":", rep.Noise[k])
 	}
 
 	fmt.Fprintln(w, "\nA few records in full:")
-	enc := json.NewEncoder(w)
+	var record bytes.Buffer
+	enc := json.NewEncoder(&record)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("  ", "  ")
 	for _, p := range pickExamples(all) {
-		fmt.Fprint(w, "  ")
+		record.Reset()
 		if err := enc.Encode(p); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		fmt.Fprint(w, "  ")
+		if _, err := w.Write(termsafe.JSON(record.Bytes())); err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
 	}

@@ -18,15 +18,23 @@ func newExportCmd(a *app) *cobra.Command {
 	var (
 		format, output, db, configPath, since string
 		sources                               []string
-		includeRemoved, schema                bool
+		includeRemoved, schema, csvRaw        bool
 	)
 	cmd := &cobra.Command{
-		Use:   "export [--format jsonl|csv|json] [--source NAME]... [--since TIME] [--include-removed] [-o FILE]",
+		Use:   "export [--format jsonl|csv|json] [--csv-raw] [--source NAME]... [--since TIME] [--include-removed] [-o FILE]",
 		Short: "Write the catalogue as JSON lines, a JSON array or CSV",
 		Long: `Write the catalogue as JSON lines, a JSON array or CSV, one record at a time,
 ordered by id. Records the sites no longer have (status "removed") are left
 out unless --include-removed is given. --schema prints the JSON Schema of a
-record instead.`,
+record instead.
+
+Every field was written by a website harvest does not control. In CSV, a
+text cell that a spreadsheet would read as a formula (one starting with =, +,
+-, @, a tab or a carriage return, also after leading spaces) gets a leading
+apostrophe, which makes the spreadsheet show it as text; --csv-raw writes the
+cells exactly as harvested, for programs that read CSV as data. The JSON
+formats write characters that could steer a terminal (control characters,
+bidirectional overrides) as \u escapes, which decode to the same text.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if schema {
@@ -35,6 +43,9 @@ record instead.`,
 			}
 			if !slices.Contains(export.Formats, format) {
 				return usageError("--format %q: want one of %s", format, strings.Join(export.Formats, ", "))
+			}
+			if csvRaw && format != "csv" {
+				return usageError("--csv-raw applies to --format csv only")
 			}
 			filter := store.Filter{Sources: sources, Status: "active"}
 			if includeRemoved {
@@ -60,7 +71,7 @@ record instead.`,
 				}
 				file, out = f, f
 			}
-			w, err := export.New(out, format)
+			w, err := export.NewWithOptions(out, format, export.Options{RawCSV: csvRaw})
 			if err != nil {
 				return usageError("--format: %v", err)
 			}
@@ -93,6 +104,7 @@ record instead.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&format, "format", "jsonl", "output format: "+strings.Join(export.Formats, ", "))
+	fl.BoolVar(&csvRaw, "csv-raw", false, "CSV: write cells exactly as harvested, without an apostrophe before a cell a spreadsheet would read as a formula (=, +, -, @)")
 	fl.StringArrayVar(&sources, "source", nil, "export only this source (repeatable)")
 	fl.StringVar(&since, "since", "", "export only records new, changed or removed since TIME (2025-03-01, an RFC 3339 time, or an age: 36h, 7d)")
 	fl.BoolVar(&includeRemoved, "include-removed", false, `also export records the sites no longer have (status "removed")`)

@@ -1,17 +1,20 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"harvest"
 	"harvest/config"
 	"harvest/extract"
+	"harvest/internal/termsafe"
 )
 
 // extractFlags are the flags of harvest extract.
@@ -68,7 +71,10 @@ per-field accuracy report.`,
 				}
 				rules = rulesFor(s)
 			}
-			enc := json.NewEncoder(a.out)
+			// Each line is written through termsafe.JSON: the same JSON,
+			// with no character that steers or reorders a terminal raw.
+			var buf bytes.Buffer
+			enc := json.NewEncoder(&buf)
 			enc.SetEscapeHTML(false)
 			failed := 0
 			for _, file := range args {
@@ -78,7 +84,11 @@ per-field accuracy report.`,
 					failed++
 					continue
 				}
+				buf.Reset()
 				if err := enc.Encode(line); err != nil {
+					return err
+				}
+				if _, err := a.out.Write(termsafe.JSON(buf.Bytes())); err != nil {
 					return err
 				}
 			}
@@ -185,7 +195,14 @@ func runGolden(a *app, dir string, misses bool) error {
 	if err != nil {
 		return fmt.Errorf("golden %s: %w", dir, err)
 	}
-	return acc.WriteText(a.out, misses)
+	// The misses quote what the pages say: each line of the report
+	// passes through termsafe.
+	var report strings.Builder
+	if err := acc.WriteText(&report, misses); err != nil {
+		return err
+	}
+	_, err = io.WriteString(a.out, termsafe.Lines(report.String()))
+	return err
 }
 
 // rulesFor turns a configured source's item_url and selectors into the

@@ -6,11 +6,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
 
 	_ "time/tzdata" // schedules name IANA zones; do not depend on the host's database
+
+	"harvest/internal/termsafe"
 )
 
 // signalCause is the cause of a context cancelled by a signal.
@@ -48,7 +51,15 @@ func main() {
 	err := newRootCmd().ExecuteContext(ctx)
 	signal.Stop(sigs)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "harvest:", err)
+		printError(os.Stderr, err)
 	}
 	os.Exit(exitCode(ctx, err))
+}
+
+// printError prints the error a command ended with. An error can quote
+// what a site sent (a URL, a server's message): each of its lines (the
+// errors of several sources are joined by line breaks) passes through
+// termsafe.
+func printError(w io.Writer, err error) {
+	fmt.Fprintln(w, "harvest:", termsafe.Lines(err.Error()))
 }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
+
+	"harvest/internal/termsafe"
 )
 
 // app holds what every subcommand shares: where output and logs go.
@@ -39,15 +41,11 @@ Start with "harvest demo".`,
 			if a.verbose {
 				level = slog.LevelDebug
 			}
-			opts := &slog.HandlerOptions{Level: level}
-			switch a.logFormat {
-			case "text":
-				a.log = slog.New(slog.NewTextHandler(a.errOut, opts))
-			case "json":
-				a.log = slog.New(slog.NewJSONHandler(a.errOut, opts))
-			default:
-				return usageError("--log-format %q: want text or json", a.logFormat)
+			log, err := newLogger(a.errOut, a.logFormat, level)
+			if err != nil {
+				return err
 			}
+			a.log = log
 			if a.cpuProfile != "" {
 				f, err := os.Create(a.cpuProfile)
 				if err != nil {
@@ -74,6 +72,21 @@ Start with "harvest demo".`,
 	root.AddCommand(newCrawlCmd(a), newExportCmd(a), newDemoCmd(a), newScheduleCmd(a), newRunsCmd(a), newChangesCmd(a), newServeCmd(a), newExtractCmd(a),
 		newBenchCmd(a), newBenchSiteCmd(), newBenchCollyCmd())
 	return root
+}
+
+// newLogger returns the logger of every command: text or JSON lines on w.
+// Log lines carry what sites wrote (URLs, titles, server errors): every
+// string value and the message pass through termsafe, so that no control
+// character or bidirectional override reaches the terminal raw.
+func newLogger(w io.Writer, format string, level slog.Level) (*slog.Logger, error) {
+	opts := &slog.HandlerOptions{Level: level, ReplaceAttr: termsafe.ReplaceAttr}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, usageError("--log-format %q: want text or json", format)
 }
 
 // isTerminal reports whether w is a terminal (for the progress bar).

@@ -14,6 +14,7 @@ import (
 
 	"harvest/config"
 	"harvest/crawler"
+	"harvest/internal/termsafe"
 	"harvest/lockfile"
 	"harvest/store"
 )
@@ -87,22 +88,25 @@ type report struct {
 	Hints []string
 }
 
+// summary is the run's line for the terminal. The run's note and the
+// hints can quote what the site sent (an error, a host name): they, and
+// the source's name, pass through termsafe.
 func (r report) summary() string {
 	s := r.Stats
 	line := fmt.Sprintf("%s: %s in %s — %d pages (%d publications, %d listings, %d other), %d sitemaps, "+
 		"%d not modified, %d skipped by lastmod, %d gone; "+
 		"catalogue: %d new, %d changed, %d unchanged, %d duplicates merged, %d removed; %d skipped, %d errors",
-		r.Source, s.Stopped, r.Duration.Round(time.Millisecond), s.Pages, s.Publications, s.Listings, s.Others,
+		termsafe.String(r.Source), s.Stopped, r.Duration.Round(time.Millisecond), s.Pages, s.Publications, s.Listings, s.Others,
 		s.Sitemaps, s.NotModified, s.SkippedLastmod, s.Gone,
 		r.Run.New, r.Run.Changed, r.Run.Unchanged, r.Run.Duplicates, r.Run.Removed, s.Skipped, s.Errors)
 	if r.Run.Status != "" && r.Run.Status != store.RunOK {
 		line += fmt.Sprintf("\n  run %d %s", r.Run.ID, r.Run.Status)
 		if r.Run.Note != "" {
-			line += ": " + r.Run.Note
+			line += ": " + termsafe.String(r.Run.Note)
 		}
 	}
 	for _, h := range r.Hints {
-		line += "\n  " + h
+		line += "\n  " + termsafe.String(h)
 	}
 	return line
 }

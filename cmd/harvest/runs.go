@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"harvest/internal/termsafe"
 	"harvest/store"
 )
 
@@ -71,7 +72,7 @@ func printRuns(w io.Writer, runs []store.Run) error {
 		value func(store.Run) string
 	}{
 		{"ID", func(r store.Run) string { return strconv.FormatInt(r.ID, 10) }},
-		{"SOURCE", func(r store.Run) string { return r.Source }},
+		{"SOURCE", func(r store.Run) string { return termsafe.String(r.Source) }},
 		{"STARTED", func(r store.Run) string { return r.Started.Local().Format("2006-01-02 15:04:05") }},
 		{"DURATION", runDuration},
 		{"PAGES", func(r store.Run) string { return strconv.Itoa(r.Pages) }},
@@ -84,7 +85,9 @@ func printRuns(w io.Writer, runs []store.Run) error {
 		{"DUPLICATES", func(r store.Run) string { return strconv.Itoa(r.Duplicates) }},
 		{"ERRORS", func(r store.Run) string { return strconv.Itoa(r.Errors) }},
 		{"STATUS", func(r store.Run) string { return r.Status }},
-		{"NOTE", func(r store.Run) string { return strings.Join(strings.Fields(r.Note), " ") }},
+		// A note can quote what a site sent (an error): made safe for
+		// the terminal.
+		{"NOTE", func(r store.Run) string { return termsafe.String(strings.Join(strings.Fields(r.Note), " ")) }},
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	cells := make([]string, len(columns))
