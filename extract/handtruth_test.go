@@ -75,19 +75,19 @@ var handTruthFields = []string{
 //	go test ./extract -run TestHandTruth -v
 func TestHandTruth(t *testing.T) {
 	floors := map[string]float64{
-		"kind":           0.95,
-		"title":          0.90,
-		"summary":        0.70,
+		"kind":           1.00,
+		"title":          0.95,
+		"summary":        0.75,
 		"published":      0.90,
 		"posted":         0.90,
 		"modified":       0.70,
 		"authors":        0.65,
-		"language":       0.85,
-		"type":           0.45,
+		"language":       1.00,
+		"type":           0.65,
 		"tags":           0.60,
 		"categories":     0.40,
-		"downloads":      0.75,
-		"external_links": 0, // the one page with a link to the publisher's copy is taken for a listing
+		"downloads":      0.80,
+		"external_links": 1.00,
 	}
 
 	cases := readHandTruth(t)
