@@ -105,15 +105,20 @@
 //     metadata title that is only the site name, or that shares no word
 //     with the visible heading (site-wide metadata), is skipped; one that
 //     the heading extends with a subtitle gives way to the heading.
-//   - summary: the first substantive paragraph of the content (at least
-//     60 characters and 8 words, a sentence, not a byline, date, citation,
-//     download, share or labelled line, not a reference to the work),
-//     unless a description is fuller (longer and not cut short). The
-//     description considered is the first of the bibliographic abstract,
-//     JSON-LD, microdata, og:description, meta description,
-//     twitter:description; one of which less than a third of the words
-//     occur in the title and paragraph is a site-wide blurb and is not
-//     used. The text is cleaned: "Abstract:" labels, "Read More" and
+//   - summary: the page's own description, the first of the
+//     bibliographic abstract, JSON-LD, microdata, og:description, meta
+//     description, twitter:description — unless it is cut short ("…",
+//     "[...]", "Read more", or a prefix of a paragraph), when the content
+//     paragraph it begins is taken; or it is the site's blurb about
+//     itself (it names the site and shares less than a third of its words
+//     with the title and first paragraph); or, on a document's page (one
+//     with downloads or bibliographic metadata), it is a one-line label or
+//     tagline of an abstract paragraph, when the paragraph is taken.
+//     Without a description, the first substantive paragraph of the
+//     content (at least 60 characters and 8 words, a sentence, not a
+//     byline, date, citation, download, share or labelled line, not a
+//     reference to the work). The text is cleaned: "Abstract:" labels,
+//     "Read More" and
 //     teaser ellipses removed, boilerplate sentences ("Click here to
 //     download", "Share this", cookie and rights notices) dropped, PDF
 //     hyphenation repaired ("pro- tect" -> "protect", "pre- and post-"
