@@ -35,7 +35,7 @@ const (
 	bodyText    = 400
 	// staticText is the text that makes a WordPress static page (not one
 	// of the site's own pages) an article.
-	staticText = 600
+	staticText = 400
 )
 
 // wpListingClasses are WordPress body classes of archive-like pages.

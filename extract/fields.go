@@ -37,6 +37,31 @@ type fields struct {
 	lines []line
 }
 
+// postingAccount reports whether authors from this signal may be the
+// CMS account that posted the page rather than the item's authors: the
+// byline, JSON-LD and microdata authors, <meta name=author>.
+func postingAccount(src string) bool {
+	switch src {
+	case sigByline, sigJSONLD, sigMicrodata, sigMetaAuthor, sigArticleMeta:
+		return true
+	}
+	return false
+}
+
+// accountWordRe matches the words of a CMS account's or desk's name
+// rather than a person's.
+var accountWordRe = regexp.MustCompile(`(?i)\b(?:team|staff|editors?|editorial|admin|administrator|office|desk|library|communications?|comms|web|website|content|digital|media|marketing|press|redaktion|équipe|equipo|secretariat|secr[ée]tariat)\b`)
+
+// accountNames reports whether every author is such an account name.
+func accountNames(authors []string) bool {
+	for _, a := range authors {
+		if !accountWordRe.MatchString(a) {
+			return false
+		}
+	}
+	return len(authors) > 0
+}
+
 // allLines are the text lines of the whole (noise-stripped) page.
 func (f *fields) allLines() []line {
 	if f.lines == nil {
@@ -190,12 +215,20 @@ func (f *fields) publication(src sourceSet) harvest.Publication {
 	src.set("categories", cs, len(p.Categories) == 0)
 	src.set("tags", ts, len(p.Tags) == 0)
 	p.Authors, s = f.authors(wideLines)
-	src.set("authors", s, len(p.Authors) == 0)
-
 	cite, hasCite := findCitation(wideLines, p.Title)
 	labelled, labelledYear := labelledPublisher(wideLines)
-	p.Publisher, s = f.publisher(cite, hasCite, labelled)
-	src.set("publisher", s, p.Publisher == "")
+	if (hasCite && cite.publisher != "" || labelled != "") && postingAccount(s) && accountNames(p.Authors) {
+		// The item names its publisher ("<Title> - <Publisher>, 2019",
+		// "Publisher: ...") and the byline is a CMS account ("Resource
+		// Library Team", "Web Editor"): the account posted the page, it
+		// did not write the item.
+		p.Authors, s = nil, ""
+	}
+	src.set("authors", s, len(p.Authors) == 0)
+
+	var ps string
+	p.Publisher, ps = f.publisher(cite, hasCite, labelled)
+	src.set("publisher", ps, p.Publisher == "")
 	docYear, yearSrc := "", ""
 	switch {
 	case hasCite:
