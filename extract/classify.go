@@ -36,6 +36,13 @@ const (
 	// staticText is the text that makes a WordPress static page (not one
 	// of the site's own pages) an article.
 	staticText = 400
+	// perTeaserText: a page whose own text (outside teasers) is longer
+	// than this per teaser block it shows, and at least bodyText, is an
+	// item with a few related teasers, not a listing with an intro.
+	perTeaserText = 100
+	// headlessText is the text that makes a page without a main heading
+	// an article (its title comes from the metadata or <title>).
+	headlessText = 1000
 )
 
 // wpListingClasses are WordPress body classes of archive-like pages.
@@ -125,7 +132,8 @@ func genericKind(m *pageMeta, pageURL string, sig signals) (Kind, string) {
 			if sig.heading && sig.downloads > 0 && sig.ownText >= ownTextMin/2 {
 				return KindPublication, fmt.Sprintf("WordPress static page with a main heading, its own text and %s", plural(sig.downloads, "download"))
 			}
-			if sig.heading && sig.totalText >= staticText && sig.teasers < manyTeasers {
+			if sig.heading && sig.totalText >= staticText && (sig.teasers < manyTeasers || sig.totalText >= perTeaserText*sig.teasers) ||
+				sig.totalText >= articleText {
 				return KindPublication, fmt.Sprintf("WordPress static page with a main heading and an article's text (%d characters)", sig.totalText)
 			}
 			return KindOther, fmt.Sprintf("WordPress static page without publication shape (heading %v, %d characters of own text)", sig.heading, sig.totalText)
@@ -147,8 +155,10 @@ func genericKind(m *pageMeta, pageURL string, sig signals) (Kind, string) {
 	}
 	og := strings.ToLower(m.first("og:type"))
 	if og == "article" || og == "book" {
-		if sig.teasers >= manyTeasers && sig.ownText < ownTextMin && sig.downloads == 0 {
-			return KindListing, fmt.Sprintf("og:type %s, but the page is %s and no content of its own", og, plural(sig.teasers, "teaser block"))
+		// A page that says it is an article is one, unless it is nothing
+		// but teasers: less own text than half a line per teaser block.
+		if sig.teasers >= manyTeasers && sig.ownText < ownTextMin && sig.downloads == 0 && sig.totalText < perTeaserText/2*sig.teasers {
+			return KindListing, fmt.Sprintf("og:type %s, but the page is %s and no content of its own (%d characters)", og, plural(sig.teasers, "teaser block"), sig.totalText)
 		}
 		return KindPublication, "og:type " + og
 	}
@@ -169,11 +179,12 @@ func shapeKind(sig signals) (Kind, string) {
 	evidence := sig.downloads > 0 || sig.docMeta || sig.external > 0
 	own := sig.heading && sig.ownText >= ownTextMin
 	if sig.teasers >= manyTeasers {
-		if own && (evidence || sig.ownText >= ownTextLong) || sig.heading && sig.totalText >= articleText {
+		if own && (evidence || sig.ownText >= ownTextLong) || sig.heading && sig.totalText >= articleText ||
+			sig.heading && sig.totalText >= bodyText && sig.totalText >= perTeaserText*sig.teasers {
 			return KindPublication, fmt.Sprintf("page shape: main heading, own text (%d characters) and %s beside %s",
 				sig.totalText, plural(sig.downloads, "download"), plural(sig.teasers, "teaser block"))
 		}
-		return KindListing, "page shape: " + plural(sig.teasers, "teaser block")
+		return KindListing, fmt.Sprintf("page shape: %s and %d characters of own text", plural(sig.teasers, "teaser block"), sig.totalText)
 	}
 	if sig.heading && evidence && sig.ownText >= ownTextMin/2 {
 		return KindPublication, fmt.Sprintf("page shape: main heading, own text and %s", plural(sig.downloads, "download"))
@@ -181,7 +192,7 @@ func shapeKind(sig signals) (Kind, string) {
 	if sig.heading && (sig.ownText >= ownTextMin || sig.totalText >= bodyText) {
 		return KindPublication, fmt.Sprintf("page shape: main heading and own text (%d characters)", sig.totalText)
 	}
-	if !sig.heading && sig.totalText >= articleText {
+	if !sig.heading && sig.totalText >= headlessText {
 		return KindPublication, fmt.Sprintf("page shape: no main heading, but an article's text (%d characters)", sig.totalText)
 	}
 	if sig.teasers >= 2 {

@@ -15,6 +15,7 @@ import (
 	"harvest/config"
 	"harvest/extract"
 	"harvest/internal/termsafe"
+	"harvest/urlnorm"
 )
 
 // extractFlags are the flags of harvest extract.
@@ -153,6 +154,14 @@ func extractFile(a *app, stdin io.Reader, file, pageURL string, rules extract.Ru
 	}
 	if err != nil {
 		return nil, err
+	}
+	if pageURL != "" {
+		if _, err := urlnorm.Normalize(pageURL); err != nil {
+			// A bad --url does not stop the extraction: the page's own
+			// address is used, as without --url.
+			a.log.Warn("--url is not an absolute http(s) address; using the page's own", "file", file, "url", pageURL, "reason", err)
+			pageURL = ""
+		}
 	}
 	if pageURL == "" {
 		declared, err := extract.DeclaredURL(body, "")

@@ -299,6 +299,7 @@ func TestExtractAddress(t *testing.T) {
 		url       string   // the "url" of the line; "" when not checked
 		downloads []string // nil: root-relative, checked below
 		warned    bool     // a warning saying links stay relative
+		badURL    bool     // a warning that --url is no http(s) address
 	}{
 		{
 			name: "no --url, a canonical link", args: []string{canonical}, file: canonical, url: declared,
@@ -321,6 +322,10 @@ func TestExtractAddress(t *testing.T) {
 		},
 		{
 			name: "standard input, no address", stdin: barePage, args: []string{"-"}, file: "-", warned: true,
+		},
+		{
+			name: "a --url that is no http address: the page's own", args: []string{"--url", "xhttps://typo.example/", canonical}, file: canonical, url: declared, badURL: true,
+			downloads: []string{"https://library.example.org/files/wage-theft.pdf", "https://library.example.org/files/wage-theft-annex.pdf"},
 		},
 	}
 	for _, tt := range tests {
@@ -358,7 +363,9 @@ func TestExtractAddress(t *testing.T) {
 			switch {
 			case tt.warned && (n != 1 || !strings.Contains(stderr, "relative") || !strings.Contains(stderr, "--url")):
 				t.Errorf("stderr = %q, want one warning that links stay relative and to pass --url", stderr)
-			case !tt.warned && stderr != "":
+			case tt.badURL && (!strings.Contains(stderr, "--url is not an absolute http(s) address") || !strings.Contains(stderr, "level=WARN")):
+				t.Errorf("stderr = %q, want a warning that --url is no http(s) address", stderr)
+			case !tt.warned && !tt.badURL && stderr != "":
 				t.Errorf("stderr = %q, want nothing", stderr)
 			}
 		})
