@@ -113,8 +113,3 @@ func (p *politeness) pause(ctx context.Context, u *url.URL, until time.Time) {
 	}
 	s.mu.Unlock()
 }
-
-// hostDelay is the delay the run keeps between two requests to u's host.
-func (p *politeness) hostDelay(ctx context.Context, u *url.URL) time.Duration {
-	return p.slot(ctx, u).delay
-}

@@ -252,9 +252,8 @@ type Result struct {
 	Kind Kind
 	// Reason says why Kind was chosen (for logs and debugging).
 	Reason string
-	// Publication holds the extracted fields, for every kind of page
-	// (a crawl records only publications; harvest extract shows all):
-	// URL, CanonicalURL and the fields. Source, ID and the times are left
+	// Publication holds the extracted fields of a publication (Page), or
+	// of any kind of page (Inspect): URL, CanonicalURL and the fields. Source, ID and the times are left
 	// for the caller and the store. For a page extracted without an
 	// address (Page with pageURL ""), every URL is root-relative.
 	Publication harvest.Publication
@@ -270,6 +269,6 @@ type Result struct {
 	// which signal it came from ("json-ld", "citation_meta", "og",
 	// "visible:h1", "citation-line", ...; see the package documentation).
 	// A field filled from several signals (downloads) names them joined
-	// by "+".
+	// by "+". Nil when the fields were not read.
 	Sources map[string]string
 }

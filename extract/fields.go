@@ -393,7 +393,7 @@ func (f *fields) summary(contentLines, wideLines []line, title string, document 
 	if para != "" && desc != "" && siteBlurb(desc, title, para, m.siteNames(), m.titleTag) {
 		desc = "" // a site-wide blurb about the organisation, not about this page
 	}
-	s, src := chooseSummary(para, desc, lines, title, document)
+	s, src := chooseSummary(para, desc, lines, document)
 	switch {
 	case s == "":
 		return "", ""

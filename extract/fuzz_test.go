@@ -40,7 +40,7 @@ func FuzzPage(f *testing.F) {
 	f.Add("https://example.org/", []byte("<html><body class=single><h1>x</h1><p>a- b</p>"), "text/html; charset=windows-1252")
 	f.Fuzz(func(t *testing.T, u string, body []byte, ct string) {
 		start := time.Now()
-		res, err := page(u, body, ct, Rules{})
+		res, err := page(u, body, ct, Rules{}, true)
 		if d := time.Since(start); d > 2*time.Second {
 			t.Fatalf("took %v on %d bytes", d, len(body))
 		}

@@ -234,19 +234,6 @@ func (m *pageMeta) siteNames() []string {
 	return out
 }
 
-// language reduces the page's declared language to its primary subtag.
-func (m *pageMeta) language() string {
-	for _, v := range []string{
-		m.htmlLang, m.first("og:locale"), m.first("http-equiv:content-language"),
-		m.first("language", "dc.language", "dcterms.language", "content-language"), m.ld.language(),
-	} {
-		if l := primaryLanguage(v); l != "" {
-			return l
-		}
-	}
-	return ""
-}
-
 // primaryLanguage returns the primary subtag of a language tag or locale,
 // lower-cased: "en-US" and "en_GB" give "en". It returns "" for anything
 // that is not a language tag.

@@ -26,23 +26,38 @@ import (
 // The work, in order: decode the charset; collect the page's links; strip
 // noise; find the main heading and teaser blocks; classify the page; for
 // a publication, strip teasers as related blocks and read the fields.
+//
+// Page reads the fields of publications only: a crawl records nothing
+// else, and listings are most of what it fetches. Inspect reads them for
+// every kind of page.
 func Page(pageURL string, body []byte, contentType string, rules Rules) (res *Result, err error) {
+	return guarded(pageURL, body, contentType, rules, false)
+}
+
+// Inspect is Page, with the fields of every kind of page read (what
+// harvest extract shows: a page taken for a listing still has a title, a
+// summary, dates).
+func Inspect(pageURL string, body []byte, contentType string, rules Rules) (res *Result, err error) {
+	return guarded(pageURL, body, contentType, rules, true)
+}
+
+func guarded(pageURL string, body []byte, contentType string, rules Rules, allKinds bool) (res *Result, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			res, err = nil, fmt.Errorf("extract %s: internal error: %v", pageURL, p)
 		}
 	}()
-	return page(pageURL, body, contentType, rules)
+	return page(pageURL, body, contentType, rules, allKinds)
 }
 
-func page(pageURL string, body []byte, contentType string, rules Rules) (*Result, error) {
+func page(pageURL string, body []byte, contentType string, rules Rules, allKinds bool) (*Result, error) {
 	if err := rules.Validate(); err != nil {
 		return nil, fmt.Errorf("extract %s: %w", pageURL, err)
 	}
 	if pageURL == "" {
 		// A saved page with no known address: links are resolved against
 		// a placeholder and made root-relative again at the end.
-		res, err := page(placeholderBase, body, contentType, rules)
+		res, err := page(placeholderBase, body, contentType, rules, allKinds)
 		if err == nil {
 			relativize(res)
 		}
@@ -85,11 +100,11 @@ func page(pageURL string, body []byte, contentType string, rules Rules) (*Result
 	if res.Kind == KindPublication {
 		removeTeasers(groups, heading, &log)
 	}
-	// Every kind of page gets its fields (harvest extract shows them); a
-	// crawl records only publications.
-	res.Sources = sourceSet{}
-	res.Publication = newFields(r, meta, rules, heading).publication(res.Sources)
-	sanitize(&res.Publication)
+	if res.Kind == KindPublication || allKinds {
+		res.Sources = sourceSet{}
+		res.Publication = newFields(r, meta, rules, heading).publication(res.Sources)
+		sanitize(&res.Publication)
+	}
 	res.Noise = log.lines()
 	return res, nil
 }

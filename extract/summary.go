@@ -21,8 +21,6 @@ var (
 	notSummaryRe = regexp.MustCompile(`^(?:[Bb]y\s+\p{Lu}|(?i:download\b|share(?:\s+this|\s+on|:)|posted\s+(?:on|in|by)\b|(?:published|issued|produced)\s+by\b|[ée]diteur\s*:|published\s*(?:on\b|:)|written\s+by\b|authors?(?:\(s\))?\s*:|date\s*:|(?:last\s+)?updated\s*(?:on\b|:)|filed\s+under\b|print\s+(?:this|page)\b|e-?mail\s*(?:this\b|:)|©|copyright\b|cite\s+this\b|(?:suggested\s+)?citation\s*:|how\s+to\s+cite\b|tags?\s*:|keywords?\s*:|categor(?:y|ies)\s*:|topics?\s*:|types?\s*:|resource\s+types?\s*:|publisher\s*:|source\s*:|language\s*:|pages?\s*:|isbn\b|format\s*:|file\s+size\b))`)
 	// yearParenRe is the "(2018)" of a bibliographic reference.
 	yearParenRe = regexp.MustCompile(`\((?:18|19|20)\d{2}[a-z]?\)`)
-	// truncatedRe matches a description cut short by the CMS.
-	truncatedRe = regexp.MustCompile(`(?:…|\.{3}|\[\s*(?:…|\.{3})\s*\]|(?i:read\s+more|continue\s+reading)[^.!?]{0,80})\s*$`)
 )
 
 // summaryBlock says whether a line's block can hold a summary paragraph.
@@ -120,7 +118,7 @@ func about(desc, ref string) bool {
 // metadata: a report, a paper) a paragraph that elaborates a short
 // description is its abstract, and wins. It says which it took: "desc"
 // or "content".
-func chooseSummary(para, desc string, lines []line, title string, document bool) (string, string) {
+func chooseSummary(para, desc string, lines []line, document bool) (string, string) {
 	if desc == "" {
 		return para, "content"
 	}

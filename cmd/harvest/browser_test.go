@@ -17,25 +17,20 @@ import (
 // (.ci/run installs it).
 const chromiumPath = "/usr/bin/chromium"
 
-// TestBrowser drives the catalogue page in headless Chromium: it loads
-// the list, searches, opens a publication, follows one of its tags, and
-// saves screenshots under the test's temporary directory (set
-// HARVEST_SCREENSHOTS=DIR to keep copies). A hostile record is in the
-// catalogue; no script of it may run.
-//
-// Without Chromium the test is skipped, except in CI (CI=true), where a
+// headlessChromium starts Debian's Chromium headless for the test, with
+// the flags this machine's closed network needs, and counts (and closes)
+// every JavaScript dialog: a dialog would mean harvested script ran.
+// Without Chromium the test is skipped, except under CI=true, where a
 // missing browser is a failure.
-func TestBrowser(t *testing.T) {
+func headlessChromium(t *testing.T, extra ...chromedp.ExecAllocatorOption) (context.Context, *atomic.Int32) {
+	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("CI=true but %s is missing (%v): .ci/run must install Debian's chromium package", chromiumPath, err)
 		}
 		t.Skipf("skipping the browser test: %s not found (apt-get install chromium); CI fails instead of skipping", chromiumPath)
 	}
-	srv, _, hostile := servedDemo(t)
-	shots := t.TempDir()
-
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(t.Context(),
+	opts := append([]chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromiumPath),
 		chromedp.Flag("headless", true),
 		chromedp.NoSandbox,
@@ -46,17 +41,14 @@ func TestBrowser(t *testing.T) {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.UserDataDir(filepath.Join(t.TempDir(), "profile")),
-		chromedp.WindowSize(1200, 900),
-	)
-	defer cancelAlloc()
+	}, extra...)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(t.Context(), opts...)
+	t.Cleanup(cancelAlloc)
 	ctx, cancelBrowser := chromedp.NewContext(allocCtx)
-	defer cancelBrowser()
+	t.Cleanup(cancelBrowser)
 	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
-	defer cancel()
-
-	// A dialog would mean harvested script ran: count them, and close
-	// them so that the test goes on.
-	var dialogs atomic.Int32
+	t.Cleanup(cancel)
+	dialogs := new(atomic.Int32)
 	opening := chromedp.Events(ctx, page.JavascriptDialogOpening)
 	go func() {
 		for _, err := range opening {
@@ -67,6 +59,21 @@ func TestBrowser(t *testing.T) {
 			_, _ = chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
 		}
 	}()
+	return ctx, dialogs
+}
+
+// TestBrowser drives the catalogue page in headless Chromium: it loads
+// the list, searches, opens a publication, follows one of its tags, and
+// saves screenshots under the test's temporary directory (set
+// HARVEST_SCREENSHOTS=DIR to keep copies). A hostile record is in the
+// catalogue; no script of it may run.
+//
+// Without Chromium the test is skipped, except in CI (CI=true), where a
+// missing browser is a failure.
+func TestBrowser(t *testing.T) {
+	ctx, dialogs := headlessChromium(t, chromedp.WindowSize(1200, 900))
+	srv, _, hostile := servedDemo(t)
+	shots := t.TempDir()
 
 	// text reads an element's text, failing the test without it.
 	text := func(sel string) string {

@@ -171,7 +171,7 @@ func extractFile(a *app, stdin io.Reader, file, pageURL string, rules extract.Ru
 		}
 		pageURL = declared
 	}
-	res, err := extract.Page(pageURL, body, "", rules)
+	res, err := extract.Inspect(pageURL, body, "", rules)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}

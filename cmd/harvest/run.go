@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"sort"
 	"strings"
 	"time"
@@ -356,8 +357,8 @@ func offsiteHints(s crawler.Stats) []string {
 
 // hostOnly drops the port of host:port.
 func hostOnly(hostport string) string {
-	if i := strings.LastIndex(hostport, ":"); i > 0 && !strings.HasSuffix(hostport, "]") {
-		return hostport[:i]
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		return h
 	}
 	return hostport
 }

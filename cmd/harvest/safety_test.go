@@ -288,6 +288,7 @@ func TestCancelIsCancelled(t *testing.T) {
 		Source: "demo", StartURLs: []string{srv.URL + "/"}, Sitemaps: true, Concurrency: 4,
 		UserAgent: "harvest-test", MaxBodySize: 10 << 20, Retries: 1,
 	}
+	cancelled := 0
 	for i, after := range []int64{0, 1, 2, 3, 5, 8, 13, 21, 34, 55} {
 		ctx, cancel := context.WithCancel(t.Context())
 		start := served.Load()
@@ -302,6 +303,7 @@ func TestCancelIsCancelled(t *testing.T) {
 		if rep.Run.Status == store.RunOK {
 			continue // the cancel came after the end
 		}
+		cancelled++
 		var ce *cancelledError
 		if !errors.As(err, &ce) || !errors.Is(err, context.Canceled) {
 			t.Errorf("try %d (cancel after %d pages): error %v, want a cancel", i, after, err)
@@ -312,6 +314,9 @@ func TestCancelIsCancelled(t *testing.T) {
 		if r := lastRun(t, db, "demo"); r.Status != store.RunCancelled {
 			t.Errorf("try %d (cancel after %d pages): run recorded %s (%q), want cancelled", i, after, r.Status, r.Note)
 		}
+	}
+	if cancelled < 5 {
+		t.Errorf("only %d of 10 cancels landed during a run: the test proved too little", cancelled)
 	}
 	rep, err := h.crawlOne(t.Context(), opts)
 	if err != nil || rep.Run.Status != store.RunOK {
