@@ -11,7 +11,9 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -229,11 +231,14 @@ func Load(path string) (*Config, error) {
 	return Parse(path, data)
 }
 
-// Parse validates data as the configuration file named path.
+// Parse validates data as the configuration file named path. Every problem
+// is reported, each with its file:line and the key's path: those the YAML
+// decoder finds (unknown keys, values of the wrong type) and those of the
+// validation of what could be decoded.
 func Parse(path string, data []byte) (*Config, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, yamlError(path, err)
+		return nil, yamlError(path, err, nil)
 	}
 	lines := map[string]int{}
 	walk(&root, "", lines)
@@ -241,10 +246,17 @@ func Parse(path string, data []byte) (*Config, error) {
 	var r raw
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
+	var decodeErrs error
 	if err := dec.Decode(&r); err != nil && !errors.Is(err, io.EOF) {
-		return nil, yamlError(path, err)
+		var te *yaml.TypeError
+		if !errors.As(err, &te) {
+			return nil, yamlError(path, err, lines)
+		}
+		// A type error leaves the rest decoded: validate that too, so
+		// that one run shows every mistake.
+		decodeErrs = yamlError(path, err, lines)
 	}
-	v := validator{file: path, lines: lines}
+	v := validator{file: path, lines: lines, skipLines: errorLines(decodeErrs)}
 	cfg := &Config{Path: path, DB: r.DB}
 	base := Crawl{
 		Delay: DefaultDelay, Concurrency: DefaultConcurrency, MaxPages: DefaultMaxPages,
@@ -256,20 +268,22 @@ func Parse(path string, data []byte) (*Config, error) {
 	for i, rs := range r.Sources {
 		cfg.Sources = append(cfg.Sources, v.source(fmt.Sprintf("sources[%d]", i), rs, cfg.Defaults, seen))
 	}
-	if len(v.errs) > 0 {
-		return nil, errors.Join(v.errs...)
+	if decodeErrs != nil || len(v.errs) > 0 {
+		return nil, sortErrors(append(unjoin(decodeErrs), v.errs...))
 	}
 	return cfg, nil
 }
 
 var (
 	yamlLine     = regexp.MustCompile(`line (\d+): (.*)`)
-	unknownField = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+	unknownField = regexp.MustCompile(`^field (\S+) not found in type (\S+)$`)
+	typeMismatch = regexp.MustCompile(`^cannot unmarshal !!(\w+)(?: ` + "`(.*)`" + `)? into (\S+)$`)
 )
 
-// yamlError turns the YAML library's messages into file:line errors,
-// one per problem.
-func yamlError(path string, err error) error {
+// yamlError turns the YAML library's messages into file:line errors, one
+// per problem, each naming the key's path (found in lines, the line of
+// every key) and, for a misspelt key, the key that was probably meant.
+func yamlError(path string, err error, lines map[string]int) error {
 	var te *yaml.TypeError
 	msgs := []string{err.Error()}
 	if errors.As(err, &te) {
@@ -278,18 +292,186 @@ func yamlError(path string, err error) error {
 	var errs []error
 	for _, m := range msgs {
 		m = strings.TrimPrefix(m, "yaml: ")
-		if sm := yamlLine.FindStringSubmatch(m); sm != nil {
-			n, _ := strconv.Atoi(sm[1])
-			msg := sm[2]
-			field := ""
-			if fm := unknownField.FindStringSubmatch(msg); fm != nil {
-				field, msg = fm[1], "unknown key (see config.yaml in the repository for the allowed keys)"
-			}
-			errs = append(errs, &Error{File: path, Line: n, Field: field, Msg: msg})
+		sm := yamlLine.FindStringSubmatch(m)
+		if sm == nil {
+			errs = append(errs, &Error{File: path, Msg: m})
 			continue
 		}
-		errs = append(errs, &Error{File: path, Msg: m})
+		n, _ := strconv.Atoi(sm[1])
+		msg, field := sm[2], ""
+		if fm := unknownField.FindStringSubmatch(msg); fm != nil {
+			field = keyAt(lines, n, fm[1])
+			msg = "unknown key"
+			if s := closestKey(fm[1], keysOf[fm[2]]); s != "" {
+				msg += fmt.Sprintf(" (did you mean %q?)", s)
+			} else {
+				msg += " (see config.yaml in the repository for the allowed keys)"
+			}
+		} else if tm := typeMismatch.FindStringSubmatch(msg); tm != nil {
+			field = keyAt(lines, n, "")
+			msg = fmt.Sprintf("want %s, got %s", goTypeWords(tm[3]), yamlValueWords(tm[1], tm[2]))
+		}
+		errs = append(errs, &Error{File: path, Line: n, Field: field, Msg: msg})
 	}
+	return errors.Join(errs...)
+}
+
+// keyAt is the path of the key on line n (named name, when given); the
+// deepest key when several start there.
+func keyAt(lines map[string]int, n int, name string) string {
+	best := ""
+	for p, l := range lines {
+		if l != n {
+			continue
+		}
+		if name != "" && p != name && !strings.HasSuffix(p, "."+name) {
+			continue
+		}
+		if strings.HasSuffix(p, "]") {
+			continue // the key, not an item of its flow list
+		}
+		if len(p) > len(best) || (len(p) == len(best) && p < best) {
+			best = p
+		}
+	}
+	if best == "" {
+		return name
+	}
+	return best
+}
+
+// keysOf lists the keys each part of the file allows, by the Go type the
+// decoder names in its messages.
+var keysOf = map[string][]string{
+	"config.raw":       yamlKeys(reflect.TypeFor[raw]()),
+	"config.rawSrc":    yamlKeys(reflect.TypeFor[rawSrc]()),
+	"config.rawCrawl":  yamlKeys(reflect.TypeFor[rawCrawl]()),
+	"config.Selectors": yamlKeys(reflect.TypeFor[Selectors]()),
+}
+
+// yamlKeys lists the yaml keys of a struct type, inlined structs included.
+func yamlKeys(t reflect.Type) []string {
+	var keys []string
+	for f := range t.Fields() {
+		tag := f.Tag.Get("yaml")
+		name, opts, _ := strings.Cut(tag, ",")
+		if opts == "inline" {
+			keys = append(keys, yamlKeys(f.Type)...)
+			continue
+		}
+		if name != "" && name != "-" {
+			keys = append(keys, name)
+		}
+	}
+	return keys
+}
+
+// closestKey is the allowed key nearest to a misspelt one, when one is
+// near enough to be what was meant.
+func closestKey(key string, allowed []string) string {
+	best, bestDist := "", 0
+	for _, k := range allowed {
+		d := editDistance(strings.ToLower(key), k)
+		limit := max(1, min(3, len(k)/3))
+		if d <= limit && (best == "" || d < bestDist) {
+			best, bestDist = k, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Damerau-Levenshtein distance (optimal string
+// alignment) of a and b, in bytes.
+func editDistance(a, b string) int {
+	prev2 := make([]int, len(b)+1)
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
+}
+
+// goTypeWords says what a Go type of the raw config wants, in words.
+func goTypeWords(t string) string {
+	switch {
+	case t == "int" || t == "*int":
+		return "a whole number"
+	case t == "bool" || t == "*bool":
+		return "true or false"
+	case t == "string":
+		return "a single value (text)"
+	case strings.HasPrefix(t, "[]"):
+		return "a list"
+	case strings.HasPrefix(t, "config."):
+		return "a mapping of keys"
+	}
+	return t
+}
+
+// yamlValueWords names the value the file holds.
+func yamlValueWords(tag, value string) string {
+	switch tag {
+	case "seq":
+		return "a list"
+	case "map":
+		return "a mapping"
+	case "null":
+		return "nothing"
+	}
+	if value == "" {
+		return "a " + tag
+	}
+	return "`" + value + "`"
+}
+
+// errorLines are the lines of the file:line errors in err.
+func errorLines(err error) map[int]bool {
+	lines := map[int]bool{}
+	for _, e := range unjoin(err) {
+		var ce *Error
+		if errors.As(e, &ce) && ce.Line > 0 {
+			lines[ce.Line] = true
+		}
+	}
+	return lines
+}
+
+// unjoin splits an errors.Join error into its parts.
+func unjoin(err error) []error {
+	if err == nil {
+		return nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
+// sortErrors joins errs in the order of their lines in the file.
+func sortErrors(errs []error) error {
+	line := func(e error) int {
+		var ce *Error
+		if errors.As(e, &ce) {
+			return ce.Line
+		}
+		return 0
+	}
+	slices.SortStableFunc(errs, func(a, b error) int { return line(a) - line(b) })
 	return errors.Join(errs...)
 }
 
@@ -324,6 +506,9 @@ type validator struct {
 	file  string
 	lines map[string]int
 	errs  []error
+	// skipLines are lines the decoder already reported: a value of the
+	// wrong type is not also reported as missing.
+	skipLines map[int]bool
 }
 
 func (v *validator) fail(field, format string, args ...any) {
@@ -335,6 +520,9 @@ func (v *validator) fail(field, format string, args ...any) {
 		}
 		p = p[:i]
 		line = v.lines[p]
+	}
+	if v.skipLines[line] && line > 0 {
+		return
 	}
 	v.errs = append(v.errs, &Error{File: v.file, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)})
 }
@@ -384,7 +572,11 @@ func (v *validator) crawl(prefix string, r rawCrawl, base Crawl) Crawl {
 
 func (v *validator) duration(field, s string, zeroOK bool) time.Duration {
 	d, err := time.ParseDuration(s)
-	if err != nil || d < 0 || (d == 0 && !zeroOK) {
+	if err == nil && d < 0 {
+		v.fail(field, "%q must not be negative", s)
+		return 0
+	}
+	if err != nil || (d == 0 && !zeroOK) {
 		allowed := "a positive Go duration such as 500ms, 2s, 1m"
 		if zeroOK {
 			allowed = "a Go duration such as 0, 500ms, 2s, 1m"

@@ -61,20 +61,27 @@ func TestParseErrors(t *testing.T) {
 		{"bad url", "sources:\n  - name: a\n    start_urls:\n      - ftp://a.example/\n", []string{"c.yaml:4", "sources[0].start_urls[0]", "invalid URL"}},
 		{"missing name", "sources:\n  - start_urls: [http://a.example/]\n", []string{"c.yaml:2", "sources[0].name", "missing"}},
 		{"duplicate name", "sources:\n  - name: a\n    start_urls: [http://a.example/]\n  - name: a\n    start_urls: [http://b.example/]\n", []string{"c.yaml:4", "sources[1].name", "duplicate"}},
-		{"bad jitter", "sources:\n  - name: a\n    start_urls: [http://a.example/]\n    schedule: '@daily'\n    jitter: -5m\n", []string{"c.yaml:5", "sources[0].jitter", `invalid duration "-5m"`}},
+		{"bad jitter", "sources:\n  - name: a\n    start_urls: [http://a.example/]\n    schedule: '@daily'\n    jitter: -5m\n", []string{"c.yaml:5", "sources[0].jitter", `"-5m" must not be negative`}},
 		{"jitter not a duration", "sources:\n  - name: a\n    start_urls: [http://a.example/]\n    jitter: 10\n", []string{"c.yaml:4", "sources[0].jitter", `invalid duration "10"`}},
 		{"time zone in the spec", "sources:\n  - name: a\n    start_urls: [http://a.example/]\n    schedule: 'CRON_TZ=UTC'\n", []string{"c.yaml:4", "sources[0].schedule", "timezone key"}},
 		{"TZ prefix in the spec", "sources:\n  - name: a\n    start_urls: [http://a.example/]\n    schedule: 'TZ=Europe/Paris 0 3 * * *'\n", []string{"c.yaml:4", "sources[0].schedule", "timezone key"}},
 		{"bad timezone", "sources:\n  - name: a\n    start_urls: [http://a.example/]\n    timezone: Mars/Base\n", []string{"c.yaml:4", "timezone", "unknown time zone"}},
 		{"bad size", "defaults:\n  max_body_size: lots\n", []string{"c.yaml:2", "defaults.max_body_size", "invalid size"}},
 		{"concurrency range", "defaults:\n  concurrency: 0\n", []string{"c.yaml:2", "defaults.concurrency", "out of range"}},
-		{"wrong type", "defaults:\n  concurrency: many\n", []string{"c.yaml:2", "cannot unmarshal"}},
+		{"wrong type", "defaults:\n  concurrency: many\n", []string{"c.yaml:2: defaults.concurrency: want a whole number, got `many`"}},
+		{"list for a value", "sources:\n  - name: [a, b]\n    start_urls: [http://a.example/]\n", []string{"c.yaml:2: sources[0].name: want a single value (text), got a list"}},
+		{"value for a list", "sources:\n  - name: a\n    start_urls: http://a.example/\n", []string{"c.yaml:3: sources[0].start_urls: want a list"}},
+		{"misspelt source key", "sources:\n  - name: a\n    start_urls: [http://a.example/]\n    shedule: '@daily'\n", []string{`c.yaml:4: sources[0].shedule: unknown key (did you mean "schedule"?)`}},
+		{"misspelt default key", "defaults:\n  concurency: 2\n", []string{`c.yaml:2: defaults.concurency: unknown key (did you mean "concurrency"?)`}},
+		{"misspelt selector", "sources:\n  - name: a\n    start_urls: [http://a.example/]\n    selectors:\n      titel: h1\n", []string{`c.yaml:5: sources[0].selectors.titel: unknown key (did you mean "title"?)`}},
+		{"swapped letters", "sources:\n  - name: a\n    start_urls: [http://a.example/]\n    sitmeaps: true\n", []string{`did you mean "sitemaps"?`}},
+		{"unknown key far from any", "sources:\n  - name: a\n    start_urls: [http://a.example/]\n    colour: blue\n", []string{"c.yaml:4: sources[0].colour: unknown key (see config.yaml"}},
 		{"syntax", "sources: [\n", []string{"c.yaml"}},
 		{"bad selector", "sources:\n  - name: a\n    start_urls: [http://a.example/]\n    selectors:\n      title: 'h1[['\n", []string{"c.yaml:5", "sources[0].selectors.title", "invalid CSS selector"}},
 		{"bad remove selector", "sources:\n  - name: a\n    start_urls: [http://a.example/]\n    selectors:\n      remove: ['.ok', 'div >> p']\n", []string{"sources[0].selectors.remove[1]", "invalid CSS selector"}},
 		{"mirror without dir", "sources:\n  - name: a\n    start_urls: [http://a.example/]\n    mirror_files: true\n", []string{"c.yaml:4", "sources[0].mirror_files", "mirror_dir is required"}},
 		{"blank mirror dir", "sources:\n  - name: a\n    start_urls: [http://a.example/]\n    mirror_files: true\n    mirror_dir: ' '\n", []string{"c.yaml:5", "sources[0].mirror_dir", "invalid directory"}},
-		{"mirror files not a bool", "sources:\n  - name: a\n    start_urls: [http://a.example/]\n    mirror_files: sometimes\n", []string{"c.yaml:4", "cannot unmarshal"}},
+		{"mirror files not a bool", "sources:\n  - name: a\n    start_urls: [http://a.example/]\n    mirror_files: sometimes\n", []string{"c.yaml:4: sources[0].mirror_files: want true or false, got `sometimes`"}},
 		{"bad file size", "sources:\n  - name: a\n    start_urls: [http://a.example/]\n    max_file_size: 0\n", []string{"c.yaml:4", "sources[0].max_file_size", "invalid size"}},
 		{"bad default file size", "defaults:\n  max_file_size: huge\n", []string{"c.yaml:2", "defaults.max_file_size", "invalid size"}},
 		{"bad max_removals", "sources:\n  - name: a\n    start_urls: [http://a.example/]\n    max_removals: lots\n", []string{"c.yaml:4", "sources[0].max_removals", "invalid limit"}},
@@ -94,6 +101,35 @@ func TestParseErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestParseReportsDecodeAndValidationErrors: a file with a misspelt key, a
+// value of the wrong type and values that fail validation reports every
+// one of them, in the order of the file, each once, with file:line and
+// path; a value of the wrong type is not also reported as missing.
+func TestParseReportsDecodeAndValidationErrors(t *testing.T) {
+	file := "defaults:\n  concurency: 4\nsources:\n  - name: a\n    start_urls: [http://a.example/]\n    shedule: '@daily'\n    concurrency: four\n    jitter: -5m\n  - name: [b]\n    start_urls: [http://b.example/]\n    delay: soon\n"
+	_, err := Parse("c.yaml", []byte(file))
+	if err == nil {
+		t.Fatal("Parse succeeded, want errors")
+	}
+	want := []string{
+		`c.yaml:2: defaults.concurency: unknown key (did you mean "concurrency"?)`,
+		`c.yaml:6: sources[0].shedule: unknown key (did you mean "schedule"?)`,
+		"c.yaml:7: sources[0].concurrency: want a whole number, got `four`",
+		`c.yaml:8: sources[0].jitter: "-5m" must not be negative`,
+		"c.yaml:9: sources[1].name: want a single value (text), got a list",
+		`c.yaml:11: sources[1].delay: invalid duration "soon"`,
+	}
+	got := strings.Split(err.Error(), "\n")
+	if len(got) != len(want) {
+		t.Fatalf("got %d errors, want %d:\n%v", len(got), len(want), err)
+	}
+	for i := range want {
+		if !strings.HasPrefix(got[i], want[i]) {
+			t.Errorf("error %d = %q, want it to start %q", i, got[i], want[i])
+		}
 	}
 }
 
