@@ -36,8 +36,9 @@ const (
 	readParams  = "_busy_timeout=5000&_foreign_keys=on&_txlock=deferred&_query_only=on&_stmt_cache_size=16"
 )
 
-// Open opens the catalogue at path, creating the file (and its directory)
-// if needed, and brings its schema up to date.
+// Open opens the catalogue at path, creating the file if needed (its
+// folder must exist: Open never creates one), and brings its schema up to
+// date.
 func Open(ctx context.Context, path string) (*DB, error) {
 	if path == "" || path == ":memory:" {
 		return nil, fmt.Errorf("open catalogue %q: a file path is required", path)
@@ -46,8 +47,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open catalogue %s: %w", path, err)
 	}
-	if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
-		return nil, fmt.Errorf("open catalogue %s: %w", path, err)
+	if _, err := os.Stat(filepath.Dir(abs)); err != nil {
+		return nil, fmt.Errorf("open catalogue %s: folder: %w", path, err)
 	}
 
 	write, err := sql.Open("sqlite3", dsn(abs, writeParams))

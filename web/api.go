@@ -75,35 +75,48 @@ func (s *server) failErr(w http.ResponseWriter, r *http.Request, err error) {
 	}
 }
 
-// params reads a request's query parameters strictly: only the known
-// ones, each (but the repeatable) at most once. Empty values count as
-// absent, as a form's empty select sends them.
+// params are a request's query parameters, read by one rule for every
+// endpoint (the API, the feed, the page): only the known ones, each (but
+// the repeatable) at most once; an unknown parameter is a 400 that lists
+// the known ones, so that a typo (?sorce=) never passes as an unfiltered
+// answer. The parameters link trackers and mailers append to shared links
+// (utm_*, fbclid, gclid, mc_cid, mc_eid) are ignored everywhere. Empty
+// values count as absent, as a form's empty select sends them.
 type params struct {
-	v      url.Values
-	strict bool
+	v url.Values
 }
 
-func readParams(r *http.Request, strict bool, known []string, repeatable ...string) (params, error) {
+// trackingParam reports a parameter added by link trackers, not by the
+// client's intent.
+func trackingParam(k string) bool {
+	switch k {
+	case "fbclid", "gclid", "mc_cid", "mc_eid":
+		return true
+	}
+	return strings.HasPrefix(k, "utm_")
+}
+
+func readParams(r *http.Request, known []string, repeatable ...string) (params, error) {
 	v, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
 		return params{}, badf("query string: %v", err)
 	}
 	for k, vals := range v {
 		if !slices.Contains(known, k) {
-			if strict {
-				if len(known) == 0 {
-					return params{}, badf("unknown parameter %q (this endpoint takes none)", k)
-				}
-				return params{}, badf("unknown parameter %q (known: %s)", k, strings.Join(known, ", "))
+			if trackingParam(k) {
+				delete(v, k)
+				continue
 			}
-			delete(v, k)
-			continue
+			if len(known) == 0 {
+				return params{}, badf("unknown parameter %q (this endpoint takes none)", k)
+			}
+			return params{}, badf("unknown parameter %q (known: %s)", k, strings.Join(known, ", "))
 		}
 		if len(vals) > 1 && !slices.Contains(repeatable, k) {
 			return params{}, badf("parameter %q given %d times: give it once", k, len(vals))
 		}
 	}
-	return params{v: v, strict: strict}, nil
+	return params{v: v}, nil
 }
 
 func (p params) get(k string) string { return strings.TrimSpace(p.v.Get(k)) }
@@ -195,7 +208,7 @@ type publicationsPage struct {
 }
 
 func (s *server) apiPublications(w http.ResponseWriter, r *http.Request) {
-	p, err := readParams(r, true, listParams, "source")
+	p, err := readParams(r, listParams, "source")
 	if err != nil {
 		s.failErr(w, r, err)
 		return
@@ -231,7 +244,7 @@ func publicationID(r *http.Request) (int64, error) {
 }
 
 func (s *server) apiPublication(w http.ResponseWriter, r *http.Request) {
-	if _, err := readParams(r, true, nil); err != nil {
+	if _, err := readParams(r, nil); err != nil {
 		s.failErr(w, r, err)
 		return
 	}
@@ -305,7 +318,7 @@ func withTotal(m map[string]int, keys ...string) map[string]int {
 }
 
 func (s *server) apiSources(w http.ResponseWriter, r *http.Request) {
-	if _, err := readParams(r, true, nil); err != nil {
+	if _, err := readParams(r, nil); err != nil {
 		s.failErr(w, r, err)
 		return
 	}
@@ -342,7 +355,7 @@ const (
 )
 
 func (s *server) apiRuns(w http.ResponseWriter, r *http.Request) {
-	p, err := readParams(r, true, []string{"source", "limit", "cursor"})
+	p, err := readParams(r, []string{"source", "limit", "cursor"})
 	if err != nil {
 		s.failErr(w, r, err)
 		return

@@ -93,9 +93,7 @@ func entryID(p harvest.Publication) string {
 func atomTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 func (s *server) feed(w http.ResponseWriter, r *http.Request) {
-	// Feed readers may add parameters of their own: unknown ones are
-	// ignored; known ones must be valid.
-	p, err := readParams(r, false, []string{"q", "source", "tag", "category", "limit"}, "source")
+	p, err := readParams(r, []string{"q", "source", "tag", "category", "limit"}, "source")
 	if err != nil {
 		s.failErr(w, r, err)
 		return

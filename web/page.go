@@ -28,6 +28,7 @@ func parseTemplates() map[string]*template.Template {
 		"web":          webURL,
 		"day":          pageDay,
 		"linkText":     linkText,
+		"fileKind":     fileKind,
 	}
 	pages := map[string]*template.Template{}
 	for _, name := range []string{"list", "publication", "error"} {
@@ -174,7 +175,7 @@ func filterLink(key, value string) link {
 }
 
 func (s *server) pageList(w http.ResponseWriter, r *http.Request) {
-	p, err := readParams(r, false, append(slices.Clone(listParams), "from"))
+	p, err := readParams(r, append(slices.Clone(listParams), "from"))
 	if err != nil {
 		s.failErr(w, r, err)
 		return

@@ -112,7 +112,8 @@ func (s *server) middleware(next http.Handler) http.Handler {
 					s.fail(rec, r, http.StatusInternalServerError, errors.New("internal error"))
 				}
 			}
-			s.log.Debug("http_request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
+			// The access log: one record per request.
+			s.log.Info("http_request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
 				"duration", time.Since(start).Round(time.Microsecond))
 		}()
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {

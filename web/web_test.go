@@ -72,7 +72,10 @@ func newFixture(t *testing.T) *fixture {
 	f.plain = save(harvest.Publication{
 		Source: "lantern", URL: "https://lantern.example/resource/ports/", Title: "Ports and seafarers",
 		Summary: "Crew change at ports.", Categories: []string{"Reports"}, Tags: []string{"Seafarers", "Ports"},
-		Downloads: []harvest.Download{{URL: "https://lantern.example/ports.pdf", Label: "DOWNLOAD", MediaType: "application/pdf"}},
+		Downloads: []harvest.Download{
+			{URL: "https://lantern.example/ports.pdf", Label: "DOWNLOAD", MediaType: "application/pdf"},
+			{URL: "https://lantern.example/ports.docx", Label: "Word version", MediaType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+		},
 		Publisher: "Lantern", Published: "2021", Language: "en", Authors: []string{"A. Author"},
 		Posted: "2021-03-04", Modified: "2022-11-30",
 		ExternalLinks: []harvest.Link{
@@ -282,12 +285,31 @@ func TestAPIErrors(t *testing.T) {
 		{"/api/sources?x=1", 400, "unknown parameter"},
 		{"/feed.atom?limit=1000", 400, "limit"},
 		{"/feed.atom?tag=a&tag=b", 400, "given 2 times"},
+		// One rule for every endpoint: an unknown parameter is a 400.
+		{"/feed.atom?foo=1", 400, `unknown parameter "foo"`},
+		{"/feed.atom?sorce=wp", 400, `unknown parameter "sorce" (known: q, source, tag, category, limit)`},
 	}
 	for _, tt := range tests {
 		var e errorBody
 		f.getJSON(t, tt.path, tt.status, &e)
 		if e.Status != tt.status || !strings.Contains(e.Error, tt.want) {
 			t.Errorf("GET %s: %+v, want status %d and a message with %q", tt.path, e, tt.status, tt.want)
+		}
+	}
+
+	// The page answers the same rule with an HTML error page.
+	if resp, body := f.get(t, "/?foo=1"); resp.StatusCode != http.StatusBadRequest || !bytes.Contains(body, []byte("unknown parameter")) {
+		t.Errorf("GET /?foo=1: %d, want 400 naming the unknown parameter", resp.StatusCode)
+	}
+	// The parameters link trackers append are ignored everywhere.
+	for _, path := range []string{"/feed.atom?utm_source=newsletter&utm_medium=email", "/api/publications?fbclid=x", "/?gclid=y&utm_campaign=z"} {
+		resp, err := http.Get(f.srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("GET %s: %d, want 200 (tracking parameters are ignored)", path, resp.StatusCode)
 		}
 	}
 
@@ -565,7 +587,8 @@ func TestPublicationPage(t *testing.T) {
 	_, body := f.get(t, "/publications/"+itoa(f.plain))
 	for _, want := range []string{
 		"<h1>Ports and seafarers</h1>", "Crew change at ports.", `href="/?tag=Seafarers"`, `href="/?category=Reports"`,
-		`href="https://lantern.example/ports.pdf"`, "application/pdf", "Lantern", "A. Author", "2021",
+		`href="https://lantern.example/ports.pdf"`, `<small title="application/pdf">PDF</small>`,
+		`<small title="application/vnd.openxmlformats-officedocument.wordprocessingml.document">Word</small>`, "Lantern", "A. Author", "2021",
 		"First seen", "Last changed", `href="/api/publications/` + itoa(f.plain) + `"`, `name="viewport"`,
 	} {
 		if !bytes.Contains(body, []byte(want)) {
@@ -732,4 +755,27 @@ func mustJSON(t *testing.T, v any) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+func TestFileKind(t *testing.T) {
+	tests := []struct{ mediaType, want string }{
+		{"application/pdf", "PDF"},
+		{"application/PDF; charset=binary", "PDF"},
+		{"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word"},
+		{"application/msword", "Word"},
+		{"application/vnd.ms-excel", "Excel"},
+		{"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel"},
+		{"application/vnd.openxmlformats-officedocument.presentationml.presentation", "PowerPoint"},
+		{"text/csv", "CSV"},
+		{"application/epub+zip", "EPUB"},
+		{"image/png", "PNG image"},
+		{"video/mp4", "MP4 video"},
+		{"image/svg+xml", "image/svg+xml"},
+		{"application/x-unheard-of", "application/x-unheard-of"},
+	}
+	for _, tt := range tests {
+		if got := fileKind(tt.mediaType); got != tt.want {
+			t.Errorf("fileKind(%q) = %q, want %q", tt.mediaType, got, tt.want)
+		}
+	}
 }

@@ -50,6 +50,7 @@ crawl, duplicate fetches, and whether the targets are met.`,
 			return runBench(cmd.Context(), a.out, benchOptions{pages: pages, concurrency: concurrency, seed: seed, colly: !noColly, keep: keep})
 		},
 	}
+	a.addVerbose(cmd)
 	fl := cmd.Flags()
 	fl.IntVar(&pages, "pages", sitegen.DefaultPages, "publication pages of the generated site")
 	fl.IntVar(&concurrency, "concurrency", 16, "requests in flight, for harvest and for colly")

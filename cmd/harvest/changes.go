@@ -52,15 +52,18 @@ func newChangesCmd(a *app) *cobra.Command {
 			if format != "text" && format != "jsonl" {
 				return usageError("--format %q: want text or jsonl", format)
 			}
-			path, err := catalogueFlag(cmd, db, configPath)
+			path, cfg, err := catalogueFlag(cmd, db, configPath)
 			if err != nil {
 				return err
 			}
-			catalogue, err := store.Open(cmd.Context(), path)
+			catalogue, err := openCatalogue(cmd.Context(), path, false)
 			if err != nil {
 				return err
 			}
 			defer catalogue.Close()
+			if err := checkSourceNames(cmd.Context(), catalogue, cfg, sources); err != nil {
+				return err
+			}
 			tw := tabwriter.NewWriter(a.out, 0, 4, 2, ' ', 0)
 			var line bytes.Buffer
 			enc := json.NewEncoder(&line)

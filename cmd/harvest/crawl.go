@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"regexp"
@@ -14,7 +15,6 @@ import (
 
 	"harvest/config"
 	"harvest/crawler"
-	"harvest/store"
 )
 
 // crawlFlags are the flags shared by crawl (and, in part, demo).
@@ -40,7 +40,7 @@ type crawlFlags struct {
 func newCrawlCmd(a *app) *cobra.Command {
 	f := &crawlFlags{}
 	cmd := &cobra.Command{
-		Use:   "crawl [--config FILE] [--source NAME]... | crawl --url URL [--url URL]...",
+		Use:   "crawl [--config FILE] [--source NAME]... | harvest crawl --url URL [--url URL]...",
 		Short: "Crawl the configured sources, or any site by URL, once",
 		Long: `Crawl the sources of the configuration file once (all of them, or those named
 with --source), or harvest a site nobody configured with --url: the crawl stays
@@ -57,7 +57,7 @@ sitemaps and uses the generic extractor.`,
 			if err != nil {
 				return err
 			}
-			db, err := store.Open(cmd.Context(), f.dbPath(cfg))
+			db, err := openCatalogue(cmd.Context(), f.dbPath(cfg), true)
 			if err != nil {
 				return err
 			}
@@ -74,6 +74,7 @@ sitemaps and uses the generic extractor.`,
 			return err
 		},
 	}
+	a.addVerbose(cmd)
 	fl := cmd.Flags()
 	fl.StringVar(&f.configPath, "config", "config.yaml", "configuration file (ignored with --url unless given explicitly)")
 	fl.StringArrayVar(&f.sources, "source", nil, "crawl only this configured source (repeatable)")
@@ -109,6 +110,9 @@ func (f *crawlFlags) loadConfig(cmd *cobra.Command) (*config.Config, error) {
 		return nil, nil
 	}
 	cfg, err := config.Load(f.configPath)
+	if errors.Is(err, fs.ErrNotExist) && !explicit {
+		return nil, fmt.Errorf("no %s in this folder: harvest crawl --url URL harvests a site without one, --config FILE reads another file, and harvest init URL writes one", f.configPath)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -251,19 +255,25 @@ func sourceOptions(s config.Source, a *app) crawler.Options {
 }
 
 // catalogueFlag finds the catalogue a reading command (export, changes,
-// runs, serve) opens: --db, else the config's db, else ./harvest.db. The
-// catalogue must exist.
-func catalogueFlag(cmd *cobra.Command, db, configPath string) (string, error) {
+// runs, serve) opens: --db, else the config's db, else ./harvest.db. It
+// returns the configuration too when there is one (for its source names):
+// config.yaml when present, the --config file always (then it must load).
+func catalogueFlag(cmd *cobra.Command, db, configPath string) (string, *config.Config, error) {
+	cfg, err := config.Load(configPath)
+	if err != nil {
+		if cmd.Flags().Changed("config") {
+			return "", nil, err
+		}
+		cfg = nil
+	}
 	path := db
 	if path == "" {
 		path = config.DefaultDB
-		if cfg, err := config.Load(configPath); err == nil && cfg.DB != "" {
+		if cfg != nil && cfg.DB != "" {
 			path = cfg.DB
-		} else if err != nil && cmd.Flags().Changed("config") {
-			return "", err
 		}
 	}
-	return path, exitIfMissing(path)
+	return path, cfg, nil
 }
 
 // defaultMemoryLimit is the soft memory limit of a crawl when GOMEMLIMIT
@@ -276,12 +286,4 @@ func softMemoryLimit() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(defaultMemoryLimit)
 	}
-}
-
-// exitIfMissing is used by commands that read an existing catalogue.
-func exitIfMissing(path string) error {
-	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("catalogue %s does not exist (run harvest crawl first)", path)
-	}
-	return nil
 }

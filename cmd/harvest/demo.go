@@ -46,11 +46,19 @@ temporary catalogue (or --db), and print a summary. No network is needed.`,
 			}
 			ctx := cmd.Context()
 			path := db
-			if path == "" {
+			temporary := path == ""
+			if temporary {
+				// Without --db the catalogue is the demo's own: it goes
+				// when the demo ends. With --db it is the user's.
 				dir, err := os.MkdirTemp("", "harvest-demo-")
 				if err != nil {
 					return fmt.Errorf("demo: %w", err)
 				}
+				defer func() {
+					if err := os.RemoveAll(dir); err != nil {
+						a.log.Warn("demo: remove the temporary catalogue", "dir", dir, "error", err)
+					}
+				}()
 				path = filepath.Join(dir, "harvest.db")
 			}
 			base, stop, err := serveDemo()
@@ -60,7 +68,7 @@ temporary catalogue (or --db), and print a summary. No network is needed.`,
 			defer stop()
 			fmt.Fprintf(a.out, "Serving the sample resource library at %s\n", base)
 
-			catalogue, err := store.Open(ctx, path)
+			catalogue, err := openCatalogue(ctx, path, true)
 			if err != nil {
 				return err
 			}
@@ -77,9 +85,10 @@ temporary catalogue (or --db), and print a summary. No network is needed.`,
 			if err != nil {
 				return err
 			}
-			return printDemo(ctx, a.out, catalogue, path, reports[0])
+			return printDemo(ctx, a.out, catalogue, path, temporary, reports[0])
 		},
 	}
+	a.addVerbose(cmd)
 	fl := cmd.Flags()
 	fl.StringVar(&db, "db", "", "SQLite catalogue (default: a new one in a temporary directory)")
 	fl.BoolVar(&quiet, "quiet", false, "no progress bar")
@@ -110,7 +119,7 @@ func serveDemo() (base string, stop func(), err error) {
 	}, nil
 }
 
-func printDemo(ctx context.Context, w io.Writer, db *store.DB, path string, rep report) error {
+func printDemo(ctx context.Context, w io.Writer, db *store.DB, path string, temporary bool, rep report) error {
 	var all []harvest.Publication
 	if err := db.Each(ctx, store.Filter{Sources: []string{rep.Source}}, func(p harvest.Publication) error {
 		all = append(all, p)
@@ -160,7 +169,12 @@ func printDemo(ctx context.Context, w io.Writer, db *store.DB, path string, rep 
 			return fmt.Errorf("demo: %w", err)
 		}
 	}
-	fmt.Fprintf(w, "\nEverything: harvest export --db %s --format jsonl|json|csv\n", path)
+	if temporary {
+		fmt.Fprintln(w, "\nThis catalogue was temporary and is removed now; harvest demo --db demo.db keeps one,")
+		fmt.Fprintln(w, "then: harvest export --db demo.db --format jsonl|json|csv, harvest serve --db demo.db")
+	} else {
+		fmt.Fprintf(w, "\nEverything: harvest export --db %s --format jsonl|json|csv\n", path)
+	}
 	return nil
 }
 

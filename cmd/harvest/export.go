@@ -58,7 +58,7 @@ bidirectional overrides) as \u escapes, which decode to the same text.`,
 				}
 				filter.Since = t
 			}
-			path, err := catalogueFlag(cmd, db, configPath)
+			path, cfg, err := catalogueFlag(cmd, db, configPath)
 			if err != nil {
 				return err
 			}
@@ -75,11 +75,14 @@ bidirectional overrides) as \u escapes, which decode to the same text.`,
 			if err != nil {
 				return usageError("--format: %v", err)
 			}
-			catalogue, err := store.Open(cmd.Context(), path)
+			catalogue, err := openCatalogue(cmd.Context(), path, false)
 			if err != nil {
 				return err
 			}
 			defer catalogue.Close()
+			if err := checkSourceNames(cmd.Context(), catalogue, cfg, sources); err != nil {
+				return err
+			}
 			n := 0
 			err = catalogue.Each(cmd.Context(), filter, func(p harvest.Publication) error {
 				n++

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"slices"
 	"strings"
@@ -30,7 +31,7 @@ type extractFlags struct {
 func newExtractCmd(a *app) *cobra.Command {
 	f := &extractFlags{}
 	cmd := &cobra.Command{
-		Use:   "extract [--url URL] [--rules SOURCE] [--config FILE] FILE|-... | extract --golden DIR",
+		Use:   "extract [--url URL] [--rules SOURCE] [--config FILE] FILE|-... | harvest extract --golden DIR",
 		Short: "Run the extractor on saved pages: what it finds, and from which signal",
 		Long: `Run the extractor offline on saved pages and print one JSON line per file:
 the file, what the page is (kind, reason), the record's fields (for every
@@ -155,6 +156,9 @@ func extractFile(a *app, stdin io.Reader, file, pageURL string, rules extract.Ru
 	if err != nil {
 		return nil, err
 	}
+	if kind, ok := htmlLike(body); !ok {
+		return nil, fmt.Errorf("%s is not an HTML page (it reads as %s): harvest extract takes web pages saved as HTML", file, kind)
+	}
 	if pageURL != "" {
 		if _, err := urlnorm.Normalize(pageURL); err != nil {
 			// A bad --url does not stop the extraction: the page's own
@@ -189,6 +193,23 @@ func extractFile(a *app, stdin io.Reader, file, pageURL string, rules extract.Ru
 		ExternalLinks: p.ExternalLinks, Language: p.Language,
 		Image: p.Image, SiteName: p.SiteName, Type: p.Type, Sources: sources,
 	}, nil
+}
+
+// htmlLike reports whether body can be a saved web page: text, by the
+// sniffing rules browsers use (an HTML page without its tags is text too),
+// with no NUL byte in its first kilobytes. Otherwise it names what the
+// bytes look like.
+func htmlLike(body []byte) (string, bool) {
+	kind := http.DetectContentType(body)
+	mediaType, _, _ := strings.Cut(kind, ";")
+	head := body[:min(len(body), 8192)]
+	if strings.HasPrefix(mediaType, "text/") && !bytes.Contains(head, []byte{0}) {
+		return mediaType, true
+	}
+	if mediaType == "text/plain" || mediaType == "application/octet-stream" {
+		return "binary data", false
+	}
+	return mediaType, false
 }
 
 // runGolden prints the accuracy report over a directory of golden pages.

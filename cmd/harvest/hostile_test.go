@@ -578,7 +578,7 @@ func TestHostileTextStaysInertInEveryOutput(t *testing.T) {
 
 	t.Run("demo output", func(t *testing.T) {
 		var out bytes.Buffer
-		if err := printDemo(t.Context(), &out, catalogue, f.db, report{Source: f.crawled.Source}); err != nil {
+		if err := printDemo(t.Context(), &out, catalogue, f.db, false, report{Source: f.crawled.Source}); err != nil {
 			t.Fatal(err)
 		}
 		checkTerminalSafe(t, "demo", strings.TrimSuffix(out.String(), "\n"))

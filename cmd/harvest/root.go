@@ -67,11 +67,18 @@ Start with "harvest demo".`,
 	}
 	root.PersistentFlags().StringVar(&a.cpuProfile, "cpuprofile", "", "write a CPU profile (go tool pprof) to this file")
 	_ = root.PersistentFlags().MarkHidden("cpuprofile")
-	root.PersistentFlags().BoolVarP(&a.verbose, "verbose", "v", false, "log every page (debug level)")
 	root.PersistentFlags().StringVar(&a.logFormat, "log-format", "text", "log format on standard error: text or json")
-	root.AddCommand(newCrawlCmd(a), newExportCmd(a), newDemoCmd(a), newScheduleCmd(a), newRunsCmd(a), newChangesCmd(a), newServeCmd(a), newExtractCmd(a),
+	root.Version = versionString()
+	root.SetVersionTemplate("{{.Version}}\n")
+	root.AddCommand(newVersionCmd(a), newCrawlCmd(a), newExportCmd(a), newDemoCmd(a), newScheduleCmd(a), newRunsCmd(a), newChangesCmd(a), newServeCmd(a), newExtractCmd(a),
 		newBenchCmd(a), newBenchSiteCmd(), newBenchCollyCmd())
 	return root
+}
+
+// addVerbose registers -v on a command that fetches pages: there it
+// logs every page.
+func (a *app) addVerbose(cmd *cobra.Command) {
+	cmd.Flags().BoolVarP(&a.verbose, "verbose", "v", false, "log every page (debug level)")
 }
 
 // newLogger returns the logger of every command: text or JSON lines on w.

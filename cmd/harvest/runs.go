@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -16,11 +17,12 @@ import (
 
 func newRunsCmd(a *app) *cobra.Command {
 	var (
-		source, db, configPath string
-		limit                  int
+		db, configPath string
+		sources        []string
+		limit          int
 	)
 	cmd := &cobra.Command{
-		Use:   "runs [--source NAME] [--limit N] [--db PATH]",
+		Use:   "runs [--source NAME]... [--limit N] [--db PATH]",
 		Short: "List the crawl runs recorded in the catalogue, newest first",
 		Long: `List the runs recorded in the catalogue, newest first: when each started, how
 long it took, the pages fetched, the publication pages answered 304 Not
@@ -33,18 +35,24 @@ or running) with a note.`,
 			if limit < 0 {
 				return usageError("--limit %d: must not be negative", limit)
 			}
-			path, err := catalogueFlag(cmd, db, configPath)
+			path, cfg, err := catalogueFlag(cmd, db, configPath)
 			if err != nil {
 				return err
 			}
-			catalogue, err := store.Open(cmd.Context(), path)
+			catalogue, err := openCatalogue(cmd.Context(), path, false)
 			if err != nil {
 				return err
 			}
 			defer catalogue.Close()
-			runs, err := catalogue.Runs(cmd.Context(), source)
+			if err := checkSourceNames(cmd.Context(), catalogue, cfg, sources); err != nil {
+				return err
+			}
+			runs, err := catalogue.Runs(cmd.Context(), "")
 			if err != nil {
 				return err
+			}
+			if len(sources) > 0 {
+				runs = slices.DeleteFunc(runs, func(r store.Run) bool { return !slices.Contains(sources, r.Source) })
 			}
 			if len(runs) == 0 {
 				fmt.Fprintln(a.out, "no runs recorded")
@@ -57,7 +65,7 @@ or running) with a note.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&source, "source", "", "only the runs of this source")
+	fl.StringArrayVar(&sources, "source", nil, "only the runs of this source (repeatable)")
 	fl.IntVar(&limit, "limit", 20, "the newest N runs at most (0: all)")
 	fl.StringVar(&db, "db", "", "SQLite catalogue (default: the config's db, else ./harvest.db)")
 	fl.StringVar(&configPath, "config", "config.yaml", "configuration file (for its db)")

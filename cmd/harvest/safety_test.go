@@ -378,7 +378,7 @@ func TestOneRunPerSource(t *testing.T) {
 	if err := waitExit(t, second); err != nil {
 		t.Errorf("the crawl that waited: %v", err)
 	}
-	cat := openCatalogue(t, db)
+	cat := testCatalogue(t, db)
 	if runs := runsOf(t, cat, "wp"); len(runs) != 2 || countStatus(runs, store.RunOK) != 2 {
 		t.Errorf("runs = %+v; want two ok runs, one after the other", runs)
 	}
@@ -430,7 +430,7 @@ func TestScheduleSkipsSourceBeingCrawled(t *testing.T) {
 	srv := httptest.NewServer(demosite.Handler())
 	t.Cleanup(srv.Close)
 	path := filepath.Join(t.TempDir(), "catalogue.db")
-	db := openCatalogue(t, path)
+	db := testCatalogue(t, path)
 	held, err := lockfile.Acquire(sourceLockPath(path, "wp"))
 	if err != nil {
 		t.Fatal(err)

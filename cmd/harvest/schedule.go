@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
-	"net"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -19,7 +18,6 @@ import (
 	"harvest/config"
 	"harvest/crawler"
 	"harvest/lockfile"
-	"harvest/store"
 	"harvest/web"
 )
 
@@ -78,7 +76,7 @@ the daemon.`,
 					a.log.Error("lock_release_failed", "error", err)
 				}
 			}()
-			catalogue, err := store.Open(ctx, path)
+			catalogue, err := openCatalogue(ctx, path, true)
 			if err != nil {
 				return err
 			}
@@ -106,17 +104,18 @@ the daemon.`,
 			}
 			// Serve the catalogue (API, feed, page) while scheduling; the
 			// server stops with the daemon.
-			ln, err := net.Listen("tcp", serveAddr)
+			ln, link, err := listen("--serve", serveAddr)
 			if err != nil {
-				return fmt.Errorf("serve %s: %w", serveAddr, err)
+				return err
 			}
-			a.log.Info("serving", "addr", ln.Addr().String())
+			a.log.Info("serving", "addr", ln.Addr().String(), "url", link)
 			g, gctx := errgroup.WithContext(ctx)
 			g.Go(func() error { return web.Serve(gctx, ln, web.New(catalogue, a.log), a.log) })
 			g.Go(func() error { return s.serve(gctx, entries) })
 			return g.Wait()
 		},
 	}
+	a.addVerbose(cmd)
 	fl := cmd.Flags()
 	fl.StringVar(&configPath, "config", "config.yaml", "configuration file")
 	fl.StringVar(&db, "db", "", "SQLite catalogue (default: the config's db, else ./harvest.db)")

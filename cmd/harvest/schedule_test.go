@@ -116,9 +116,9 @@ func waitExit(t *testing.T, done <-chan error) error {
 	}
 }
 
-// openCatalogue creates the catalogue at path before any daemon opens it,
+// testCatalogue creates the catalogue at path before any daemon opens it,
 // so that the test can read its runs.
-func openCatalogue(t *testing.T, path string) *store.DB {
+func testCatalogue(t *testing.T, path string) *store.DB {
 	t.Helper()
 	db, err := store.Open(t.Context(), path)
 	if err != nil {
@@ -206,7 +206,7 @@ func TestScheduleDaemon(t *testing.T) {
 		"sources:\n"+
 		"  - name: demo\n    start_urls: ['"+srv.URL+"/']\n    schedule: '@every 1s'\n    jitter: 100ms\n"+
 		"  - name: manual\n    start_urls: ['"+srv.URL+"/about/']\n")
-	db := openCatalogue(t, dbPath)
+	db := testCatalogue(t, dbPath)
 
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
@@ -259,7 +259,7 @@ func TestScheduleDaemon(t *testing.T) {
 // runs go on.
 func TestScheduleSkipsOverlappingRuns(t *testing.T) {
 	site := newBlockingSite(t)
-	db := openCatalogue(t, filepath.Join(t.TempDir(), "catalogue.db"))
+	db := testCatalogue(t, filepath.Join(t.TempDir(), "catalogue.db"))
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, nil))
 	h := &harvester{db: db, log: log}
@@ -354,7 +354,7 @@ func TestScheduleStopCancelsRuns(t *testing.T) {
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "catalogue.db")
 	cfg := writeConfig(t, dir, "sources:\n  - name: slow\n    start_urls: ['"+site.URL+"/']\n    schedule: '@every 1s'\n    delay: 0\n")
-	db := openCatalogue(t, dbPath)
+	db := testCatalogue(t, dbPath)
 
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
@@ -428,7 +428,7 @@ func TestScheduleOnce(t *testing.T) {
 	if !strings.Contains(stdout.String(), "demo: complete") || strings.Contains(stdout.String(), "manual:") {
 		t.Errorf("summary = %q, want the demo source alone", stdout)
 	}
-	db := openCatalogue(t, dbPath)
+	db := testCatalogue(t, dbPath)
 	if runs := runsOf(t, db, "demo"); len(runs) != 1 || runs[0].Status != store.RunOK {
 		t.Errorf("demo runs = %+v, want one, ok", runs)
 	}
@@ -564,7 +564,7 @@ func TestScheduleServes(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	db := openCatalogue(t, dbPath)
+	db := testCatalogue(t, dbPath)
 
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()

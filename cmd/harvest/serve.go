@@ -2,11 +2,9 @@ package main
 
 import (
 	"fmt"
-	"net"
 
 	"github.com/spf13/cobra"
 
-	"harvest/store"
 	"harvest/web"
 )
 
@@ -29,20 +27,20 @@ On SIGINT or SIGTERM it stops accepting connections and lets requests in
 flight finish.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			path, err := catalogueFlag(cmd, db, configPath)
+			path, _, err := catalogueFlag(cmd, db, configPath)
 			if err != nil {
 				return err
 			}
-			catalogue, err := store.Open(cmd.Context(), path)
+			catalogue, err := openCatalogue(cmd.Context(), path, false)
 			if err != nil {
 				return err
 			}
 			defer catalogue.Close()
-			ln, err := net.Listen("tcp", addr)
+			ln, link, err := listen("--addr", addr)
 			if err != nil {
-				return usageError("--addr %q: %v", addr, err)
+				return err
 			}
-			fmt.Fprintf(a.out, "serving %s at http://%s/ (Ctrl-C stops)\n", path, ln.Addr())
+			fmt.Fprintf(a.out, "serving %s at %s (Ctrl-C stops)\n", path, link)
 			a.log.Info("serve", "addr", ln.Addr().String(), "db", path)
 			return web.Serve(cmd.Context(), ln, web.New(catalogue, a.log), a.log)
 		},
