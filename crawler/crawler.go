@@ -154,7 +154,11 @@ type Stats struct {
 	// under another name (see Options.AllowedDomains).
 	Offsite []OffsiteHost
 	Queued  int // URLs waiting
-	Stopped string
+	// SitemapsQueued counts the sitemaps waiting to be read (they are
+	// read before pages): with Sitemaps > 0 and none waiting, the
+	// sitemaps have told what they know (Pages + Queued URLs).
+	SitemapsQueued int
+	Stopped        string
 }
 
 // OffsiteHost is a host outside the run that most links of Pages pages
@@ -1059,9 +1063,10 @@ func (r *run) progress() {
 		return
 	}
 	queued, _ := r.frontier.state()
+	sitemaps := r.frontier.sitemapsQueued()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	s := r.stats
-	s.Queued = queued
+	s.Queued, s.SitemapsQueued = queued, sitemaps
 	r.opts.Progress(s)
 }

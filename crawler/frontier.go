@@ -216,6 +216,13 @@ func (f *frontier) release(t task) {
 
 // state reports the queue length and whether the page budget cut the
 // crawl short.
+// sitemapsQueued counts the sitemaps waiting to be read.
+func (f *frontier) sitemapsQueued() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.sitemaps)
+}
+
 func (f *frontier) state() (queued int, capped bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -62,7 +62,7 @@ sitemaps and uses the generic extractor.`,
 				return err
 			}
 			defer db.Close()
-			h := &harvester{db: db, log: a.log, out: a.errOut, progress: !f.quiet && isTerminal(a.errOut),
+			h := &harvester{db: db, log: a.log, out: a.errOut, progress: progressModeFor(f.quiet, a.errOut),
 				confirmRemovals: f.confirmRemovals, waitLock: f.wait}
 			if err := h.configure(cmd.Context(), sources); err != nil {
 				return err

@@ -80,7 +80,7 @@ temporary catalogue (or --db), and print a summary. No network is needed.`,
 				MaxBodySize: config.DefaultMaxBodySize, UserAgent: config.DefaultUserAgent,
 				Retries: crawler.DefaultRetries, Logger: a.log,
 			}
-			h := &harvester{db: catalogue, log: a.log, out: a.errOut, progress: !quiet && isTerminal(a.errOut)}
+			h := &harvester{db: catalogue, log: a.log, out: a.errOut, progress: progressModeFor(quiet, a.errOut)}
 			reports, err := h.crawl(ctx, []crawler.Options{opts})
 			if err != nil {
 				return err

@@ -227,8 +227,8 @@ func TestExportFormats(t *testing.T) {
 	}
 
 	out, _, err = runCLI(t, "export", "--db", db, "--source", "nobody")
-	if err != nil || out != "" {
-		t.Errorf("export of an unknown source = %q, %v; want nothing", out, err)
+	if err == nil || out != "" || !strings.Contains(err.Error(), `--source "nobody": unknown source (known: `) {
+		t.Errorf("export of an unknown source = %q, %v; want nothing and an error naming the known sources", out, err)
 	}
 }
 

@@ -228,7 +228,6 @@ func TestExportSinceAndRemoved(t *testing.T) {
 		{[]string{"--since", "2000-01-01", "--include-removed"}, len(all)},
 		{[]string{"--since", "1h", "--include-removed"}, len(all)},
 		{[]string{"--since", time.Now().Add(time.Hour).UTC().Format(time.RFC3339), "--include-removed"}, 0},
-		{[]string{"--since", "1h", "--include-removed", "--source", "nobody"}, 0},
 	} {
 		out, stderr, err := runCLI(t, append([]string{"export", "--db", db}, tt.args...)...)
 		if err != nil {

@@ -196,14 +196,12 @@ func extractFile(a *app, stdin io.Reader, file, pageURL string, rules extract.Ru
 }
 
 // htmlLike reports whether body can be a saved web page: text, by the
-// sniffing rules browsers use (an HTML page without its tags is text too),
-// with no NUL byte in its first kilobytes. Otherwise it names what the
-// bytes look like.
+// sniffing rules browsers use (an HTML page without its tags is text
+// too). Otherwise it names what the bytes look like.
 func htmlLike(body []byte) (string, bool) {
 	kind := http.DetectContentType(body)
 	mediaType, _, _ := strings.Cut(kind, ";")
-	head := body[:min(len(body), 8192)]
-	if strings.HasPrefix(mediaType, "text/") && !bytes.Contains(head, []byte{0}) {
+	if strings.HasPrefix(mediaType, "text/") {
 		return mediaType, true
 	}
 	if mediaType == "text/plain" || mediaType == "application/octet-stream" {

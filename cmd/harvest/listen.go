@@ -15,11 +15,8 @@ import (
 // port is refused with the address meant; a port in use is said so, not
 // called a usage error.
 func listen(flag, addr string) (net.Listener, string, error) {
-	if _, err := strconv.Atoi(addr); err == nil {
-		return nil, "", usageError("%s %q: want host:port, such as 127.0.0.1:%s (this machine only) or 0.0.0.0:%s (every interface)", flag, addr, addr, addr)
-	}
-	if _, _, err := net.SplitHostPort(addr); err != nil {
-		return nil, "", usageError("%s %q: want host:port, such as 127.0.0.1:8080", flag, addr)
+	if err := checkAddr(flag, addr); err != nil {
+		return nil, "", err
 	}
 	ln, err := net.Listen("tcp", addr)
 	switch {
@@ -31,6 +28,18 @@ func listen(flag, addr string) (net.Listener, string, error) {
 		return nil, "", fmt.Errorf("%s %s: %w", flag, addr, err)
 	}
 	return ln, clickable(ln.Addr()), nil
+}
+
+// checkAddr checks the form of a listening address (before anything is
+// opened).
+func checkAddr(flag, addr string) error {
+	if _, err := strconv.Atoi(addr); err == nil {
+		return usageError("%s %q: want host:port, such as 127.0.0.1:%s (this machine only) or 0.0.0.0:%s (every interface)", flag, addr, addr, addr)
+	}
+	if _, _, err := net.SplitHostPort(addr); err != nil {
+		return usageError("%s %q: want host:port, such as 127.0.0.1:8080", flag, addr)
+	}
+	return nil
 }
 
 // clickable is the http URL of a listening address, loopback for a

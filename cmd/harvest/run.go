@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
 
 	"harvest/config"
 	"harvest/crawler"
@@ -25,7 +24,7 @@ type harvester struct {
 	db       *store.DB
 	log      *slog.Logger
 	out      io.Writer // where the progress bar goes
-	progress bool
+	progress progressMode
 	// removedAfterRuns maps a source to the number of complete runs in a
 	// row that must miss a publication before it is marked removed
 	// (default config.DefaultRemovedAfter); maxRemovals to its removal
@@ -97,13 +96,13 @@ func (r report) summary() string {
 	line := fmt.Sprintf("%s: %s in %s — %d pages (%d publications, %d listings, %d other), %d sitemaps, "+
 		"%d not modified, %d skipped by lastmod, %d gone; "+
 		"catalogue: %d new, %d changed, %d unchanged, %d duplicates merged, %d removed; %d skipped, %d errors",
-		termsafe.String(r.Source), s.Stopped, r.Duration.Round(time.Millisecond), s.Pages, s.Publications, s.Listings, s.Others,
+		termsafe.String(r.Source), s.Stopped, roundDuration(r.Duration), s.Pages, s.Publications, s.Listings, s.Others,
 		s.Sitemaps, s.NotModified, s.SkippedLastmod, s.Gone,
 		r.Run.New, r.Run.Changed, r.Run.Unchanged, r.Run.Duplicates, r.Run.Removed, s.Skipped, s.Errors)
 	if r.Run.Status != "" && r.Run.Status != store.RunOK {
 		line += fmt.Sprintf("\n  run %d %s", r.Run.ID, r.Run.Status)
 		if r.Run.Note != "" {
-			line += ": " + termsafe.String(r.Run.Note)
+			line += ": " + termsafe.String(tidyNote(r.Run.Note))
 		}
 	}
 	for _, h := range r.Hints {
@@ -210,18 +209,15 @@ func (h *harvester) crawlOne(ctx context.Context, opts crawler.Options) (report,
 	if f := h.files[opts.Source]; f != nil {
 		opts.Files = f
 	}
-	bar := h.bar(opts.Source)
-	if bar != nil {
-		opts.Progress = func(s crawler.Stats) {
-			bar.Describe(fmt.Sprintf("%s: %d pages done, %d queued, %d items, %d errors", opts.Source, s.Pages, s.Queued, s.Publications, s.Errors))
-			_ = bar.Add(1)
-		}
+	var prog *progress
+	if h.progress != progressNone {
+		prog = newProgress(h.progress, h.out, h.log, opts)
+		opts.Progress = prog.update
 	}
 	stats, crawlErr := crawler.Run(ctx, opts, sink)
 	crawlErr = errors.Join(crawlErr, sink.flushTouches(end))
-	if bar != nil {
-		_ = bar.Finish()
-		fmt.Fprintln(h.out)
+	if prog != nil {
+		prog.finish()
 	}
 	rep.Stats = stats
 	run.Pages, run.Errors = stats.Pages, stats.Errors
@@ -267,7 +263,7 @@ func (h *harvester) crawlOne(ctx context.Context, opts crawler.Options) (report,
 		"publications", stats.Publications, "new", run.New, "changed", run.Changed,
 		"unchanged", run.Unchanged, "duplicates", run.Duplicates, "removed", run.Removed,
 		"not_modified", stats.NotModified, "skipped_lastmod", stats.SkippedLastmod, "errors", stats.Errors,
-		"seconds", rep.Duration.Seconds(), "db_seconds", sink.dbTime.Seconds(), "peak_goroutines", stats.PeakGoroutines)
+		"seconds", seconds(rep.Duration), "db_seconds", seconds(sink.dbTime), "peak_goroutines", stats.PeakGoroutines)
 	if rep.Held.Held > 0 {
 		h.log.Warn("removals_held", "source", opts.Source, "would_remove", rep.Held.Held,
 			"active", rep.Held.Active, "max_removals", rep.Held.Limit)
@@ -332,6 +328,7 @@ func heldNote(source string, r store.RemovalResult) string {
 }
 
 func joinNote(a, b string) string {
+	a, b = tidyNote(a), tidyNote(b)
 	switch {
 	case a == "":
 		return b
@@ -339,6 +336,12 @@ func joinNote(a, b string) string {
 		return a
 	}
 	return a + "; " + b
+}
+
+// tidyNote trims a note's blanks and trailing separators, so that joined
+// notes never end in a stray ";".
+func tidyNote(s string) string {
+	return strings.TrimRight(strings.TrimSpace(s), "; \t\n")
 }
 
 // offsiteHints tell the user when most links of some pages lead to a host
@@ -361,21 +364,6 @@ func hostOnly(hostport string) string {
 		return h
 	}
 	return hostport
-}
-
-func (h *harvester) bar(source string) *progressbar.ProgressBar {
-	if !h.progress {
-		return nil
-	}
-	return progressbar.NewOptions(-1,
-		progressbar.OptionSetWriter(h.out),
-		progressbar.OptionSetDescription(source),
-		progressbar.OptionSpinnerType(14),
-		progressbar.OptionShowIts(),
-		progressbar.OptionSetItsString("pages"),
-		progressbar.OptionThrottle(100*time.Millisecond),
-		progressbar.OptionClearOnFinish(),
-	)
 }
 
 // noiseKind reduces an extractor noise note ("leaked CMS identifier list

@@ -95,7 +95,7 @@ func printRuns(w io.Writer, runs []store.Run) error {
 		{"STATUS", func(r store.Run) string { return r.Status }},
 		// A note can quote what a site sent (an error): made safe for
 		// the terminal.
-		{"NOTE", func(r store.Run) string { return termsafe.String(strings.Join(strings.Fields(r.Note), " ")) }},
+		{"NOTE", func(r store.Run) string { return termsafe.String(tidyNote(strings.Join(strings.Fields(r.Note), " "))) }},
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	cells := make([]string, len(columns))

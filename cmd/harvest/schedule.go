@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"math/rand/v2"
 	"os"
@@ -51,8 +52,16 @@ the daemon.`,
 			if confirmRemovals && !once {
 				return usageError("--confirm-removals only goes with --once (a daemon must keep its removal guard)")
 			}
+			if serveAddr != "" {
+				if err := checkAddr("--serve", serveAddr); err != nil {
+					return err
+				}
+			}
 			softMemoryLimit()
 			cfg, err := config.Load(configPath)
+			if errors.Is(err, fs.ErrNotExist) && !cmd.Flags().Changed("config") {
+				return fmt.Errorf("no %s in this folder: harvest schedule runs the sources of a configuration file (--config FILE names another; harvest init URL writes one)", configPath)
+			}
 			if err != nil {
 				return err
 			}
@@ -81,7 +90,7 @@ the daemon.`,
 				return err
 			}
 			defer catalogue.Close()
-			h := &harvester{db: catalogue, log: a.log, out: a.errOut, confirmRemovals: confirmRemovals}
+			h := &harvester{db: catalogue, log: a.log, out: a.errOut, confirmRemovals: confirmRemovals, progress: progressLog}
 			if err := h.configure(ctx, cfg.Sources); err != nil {
 				return err
 			}

@@ -27,6 +27,9 @@ On SIGINT or SIGTERM it stops accepting connections and lets requests in
 flight finish.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkAddr("--addr", addr); err != nil {
+				return err
+			}
 			path, _, err := catalogueFlag(cmd, db, configPath)
 			if err != nil {
 				return err
