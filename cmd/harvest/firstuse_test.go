@@ -197,7 +197,6 @@ func TestServeAddresses(t *testing.T) {
 	}
 }
 
-
 // TestProgressText: the progress line counts with the right nouns and
 // shows no rate before there is one; the estimate, once the sitemaps are
 // read, names the URLs known and the time the delay implies.

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-
 	"harvest/config"
 	"harvest/crawler"
 	"harvest/internal/termsafe"
