@@ -154,8 +154,8 @@ type Stats struct {
 	// under another name (see Options.AllowedDomains).
 	Offsite []OffsiteHost
 	Queued  int // URLs waiting
-	// SitemapsQueued counts the sitemaps waiting to be read (they are
-	// read before pages): with Sitemaps > 0 and none waiting, the
+	// SitemapsQueued counts the sitemaps waiting to be read or being
+	// read (they are read before pages): with Sitemaps > 0 and none waiting, the
 	// sitemaps have told what they know (Pages + Queued URLs).
 	SitemapsQueued int
 	Stopped        string

@@ -36,8 +36,10 @@ type frontier struct {
 	seen     map[string]struct{}
 	pages    []task
 	sitemaps []task
-	inFlight int
-	closed   bool
+	// sitemapsOut counts the sitemaps handed out and not yet finished.
+	sitemapsOut int
+	inFlight    int
+	closed      bool
 	// pageBudget is how many more page tasks may be handed out; negative
 	// means no limit.
 	pageBudget int
@@ -165,6 +167,7 @@ func (f *frontier) next(ctx context.Context) (task, bool) {
 			t := f.sitemaps[0]
 			f.sitemaps = f.sitemaps[1:]
 			f.inFlight++
+			f.sitemapsOut++
 			f.record(JournalLease, t)
 			return t, true
 		}
@@ -201,6 +204,9 @@ func (f *frontier) done(t task) {
 	f.mu.Lock()
 	f.record(JournalDone, t)
 	f.inFlight--
+	if t.kind == taskSitemap {
+		f.sitemapsOut--
+	}
 	f.cond.Broadcast()
 	f.mu.Unlock()
 }
@@ -210,18 +216,22 @@ func (f *frontier) done(t task) {
 func (f *frontier) release(t task) {
 	f.mu.Lock()
 	f.inFlight--
+	if t.kind == taskSitemap {
+		f.sitemapsOut--
+	}
 	f.cond.Broadcast()
 	f.mu.Unlock()
 }
 
-// state reports the queue length and whether the page budget cut the
-// crawl short.
-// sitemapsQueued counts the sitemaps waiting to be read.
+// sitemapsQueued counts the sitemaps waiting to be read or being read.
 func (f *frontier) sitemapsQueued() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return len(f.sitemaps)
+	return len(f.sitemaps) + f.sitemapsOut
 }
+
+// state reports the queue length and whether the page budget cut the
+// crawl short.
 
 func (f *frontier) state() (queued int, capped bool) {
 	f.mu.Lock()
