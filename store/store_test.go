@@ -2,7 +2,9 @@ package store
 
 import (
 	"errors"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -40,6 +42,16 @@ var t0 = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 func TestOpenTwice(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "sub dir", "cat?alogue.db")
+	// Open never creates a folder.
+	if _, err := Open(ctx, path); err == nil || !strings.Contains(err.Error(), "no such file or directory") {
+		t.Fatalf("Open in a missing folder: %v, want an error", err)
+	}
+	if _, err := os.Stat(filepath.Dir(path)); !os.IsNotExist(err) {
+		t.Fatal("Open created the missing folder")
+	}
+	if err := os.Mkdir(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	db, err := Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
