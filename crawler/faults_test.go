@@ -131,6 +131,9 @@ func (s *faultySite) serve(w http.ResponseWriter, r *http.Request) {
 // retries what may pass, waits as told, refuses what is too large, never
 // follows what it must not, and reads what it can.
 func TestFaults(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow end-to-end test: runs without -short")
+	}
 	site := newFaultySite(t)
 	opts := options(site.srv.URL)
 	opts.Sitemaps = false

@@ -42,8 +42,9 @@ type server struct {
 
 // New returns the HTTP handler of the catalogue db: the API under /api/,
 // the Atom feed at /feed.atom, /healthz, /metrics and the catalogue page
-// at /. It never writes to db. log receives a line per request (debug
-// level) and any server error.
+// at /. It never writes to db. log receives a line per request (the
+// access log, info level: method, path, status, duration) and any server
+// error.
 //
 // The handler carries its own Prometheus registry, so that several may
 // run in one process (tests, or a scheduler serving the catalogue it

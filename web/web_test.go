@@ -9,6 +9,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -18,6 +19,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -43,6 +45,7 @@ type fixture struct {
 	db                  *store.DB
 	path                string
 	srv                 *httptest.Server
+	log                 *syncBuffer // the server's log
 	evil, plain, gone   int64
 	changed             int64
 	runOK, runCancelled int64
@@ -117,7 +120,8 @@ func newFixture(t *testing.T) *fixture {
 	if err := db.FinishRun(ctx, store.Run{ID: f.runCancelled, Finished: t0.Add(2 * time.Hour), Status: store.RunCancelled, Pages: 3}); err != nil {
 		t.Fatal(err)
 	}
-	f.srv = httptest.NewServer(New(db, nil))
+	f.log = &syncBuffer{}
+	f.srv = httptest.NewServer(New(db, slog.New(slog.NewTextHandler(f.log, nil))))
 	t.Cleanup(f.srv.Close)
 	return f
 }
@@ -776,6 +780,41 @@ func TestFileKind(t *testing.T) {
 	for _, tt := range tests {
 		if got := fileKind(tt.mediaType); got != tt.want {
 			t.Errorf("fileKind(%q) = %q, want %q", tt.mediaType, got, tt.want)
+		}
+	}
+}
+
+// syncBuffer is a bytes.Buffer several goroutines may write.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// TestAccessLog: every request is logged at info with its method, path,
+// status and duration.
+func TestAccessLog(t *testing.T) {
+	f := newFixture(t)
+	f.get(t, "/api/publications?limit=1")
+	f.get(t, "/no/such/page")
+	logged := f.log.String()
+	for _, want := range []string{
+		"level=INFO msg=http_request method=GET path=/api/publications status=200 duration=",
+		"level=INFO msg=http_request method=GET path=/no/such/page status=404 duration=",
+	} {
+		if !strings.Contains(logged, want) {
+			t.Errorf("access log lacks %q:\n%s", want, logged)
 		}
 	}
 }

@@ -172,6 +172,9 @@ func checkRun(t *testing.T, name string, got store.Run, want store.Run) {
 // gone (404), missed by two complete runs, back again, and a run with
 // errors that marks nothing removed.
 func TestIncrementalCrawls(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow end-to-end test: runs without -short")
+	}
 	site := newChangingSite(t)
 	old := time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
 	for _, slug := range []string{"alpha", "beta", "gamma", "delta", "epsilon"} {

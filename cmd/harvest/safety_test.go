@@ -327,6 +327,9 @@ func TestCancelIsCancelled(t *testing.T) {
 // TestSignalIsCancelled stops a real harvest crawl with SIGINT and with
 // SIGTERM: exit status 130 and 143, the run recorded as cancelled.
 func TestSignalIsCancelled(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow end-to-end test: runs without -short")
+	}
 	bin := buildHarvest(t)
 	srv, served := slowDemo(t, 20*time.Millisecond)
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
