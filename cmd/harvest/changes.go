@@ -101,7 +101,7 @@ func newChangesCmd(a *app) *cobra.Command {
 				if err := tw.Flush(); err != nil {
 					return err
 				}
-				fmt.Fprintf(a.errOut, "%d publications new, changed or removed since %s\n", n, t.Format(time.RFC3339))
+				fmt.Fprintf(a.errOut, "%s new, changed or removed since %s\n", plural(n, "publication"), t.Format(time.RFC3339))
 			}
 			return nil
 		},

@@ -128,8 +128,10 @@ func printDemo(ctx context.Context, w io.Writer, db *store.DB, path string, temp
 		return fmt.Errorf("demo: read catalogue: %w", err)
 	}
 	s := rep.Stats
-	fmt.Fprintf(w, "\nCrawled %d pages in %s: %d publication pages, %d listing pages and %d other pages (listings feed discovery only), %d sitemaps; %d URLs skipped, %d errors.\n",
-		s.Pages, rep.Duration.Round(time.Millisecond), s.Publications, s.Listings, s.Others, s.Sitemaps, s.Skipped, s.Errors)
+	fmt.Fprintf(w, "\nCrawled %s in %s: %s, %s and %s (listings feed discovery only), %s; %s skipped, %s.\n",
+		plural(s.Pages, "page"), roundDuration(rep.Duration), plural(s.Publications, "publication page"),
+		plural(s.Listings, "listing page"), plural(s.Others, "other page"), plural(s.Sitemaps, "sitemap"),
+		plural(s.Skipped, "URL"), plural(s.Errors, "error"))
 	fmt.Fprintf(w, "Catalogue %s: %d publications (%d new, %d changed, %d unchanged, %d found again under another URL and merged).\n",
 		path, len(all), rep.Run.New, rep.Run.Changed, rep.Run.Unchanged, rep.Run.Duplicates)
 

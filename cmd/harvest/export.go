@@ -100,7 +100,7 @@ bidirectional overrides) as \u escapes, which decode to the same text.`,
 				return fmt.Errorf("export %s: %w", path, err)
 			}
 			if output != "" && output != "-" {
-				fmt.Fprintf(a.errOut, "exported %d publications to %s\n", n, output)
+				fmt.Fprintf(a.errOut, "exported %s to %s\n", plural(n, "publication"), output)
 			}
 			return nil
 		},

@@ -92,12 +92,13 @@ type report struct {
 // the source's name, pass through termsafe.
 func (r report) summary() string {
 	s := r.Stats
-	line := fmt.Sprintf("%s: %s in %s — %d pages (%d publications, %d listings, %d other), %d sitemaps, "+
+	line := fmt.Sprintf("%s: %s in %s — %s (%s, %s, %d other), %s, "+
 		"%d not modified, %d skipped by lastmod, %d gone; "+
-		"catalogue: %d new, %d changed, %d unchanged, %d duplicates merged, %d removed; %d skipped, %d errors",
-		termsafe.String(r.Source), s.Stopped, roundDuration(r.Duration), s.Pages, s.Publications, s.Listings, s.Others,
-		s.Sitemaps, s.NotModified, s.SkippedLastmod, s.Gone,
-		r.Run.New, r.Run.Changed, r.Run.Unchanged, r.Run.Duplicates, r.Run.Removed, s.Skipped, s.Errors)
+		"catalogue: %d new, %d changed, %d unchanged, %s merged, %d removed; %d skipped, %s",
+		termsafe.String(r.Source), s.Stopped, roundDuration(r.Duration), plural(s.Pages, "page"),
+		plural(s.Publications, "publication"), plural(s.Listings, "listing"), s.Others, plural(s.Sitemaps, "sitemap"),
+		s.NotModified, s.SkippedLastmod, s.Gone,
+		r.Run.New, r.Run.Changed, r.Run.Unchanged, plural(r.Run.Duplicates, "duplicate"), r.Run.Removed, s.Skipped, plural(s.Errors, "error"))
 	if r.Run.Status != "" && r.Run.Status != store.RunOK {
 		line += fmt.Sprintf("\n  run %d %s", r.Run.ID, r.Run.Status)
 		if r.Run.Note != "" {
@@ -230,7 +231,7 @@ func (h *harvester) crawlOne(ctx context.Context, opts crawler.Options) (report,
 		run.Status = store.RunOK
 		if stats.Errors > 0 {
 			run.Status = store.RunPartial
-			run.Note = fmt.Sprintf("%d pages failed", stats.Errors)
+			run.Note = plural(stats.Errors, "page") + " failed"
 		}
 	case crawler.StopMaxPages:
 		run.Status, run.Note = store.RunPartial, fmt.Sprintf("stopped at the page cap (%d pages)", opts.MaxPages)
