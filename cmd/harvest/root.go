@@ -69,7 +69,7 @@ Start with "harvest demo".`,
 	_ = root.PersistentFlags().MarkHidden("cpuprofile")
 	root.PersistentFlags().BoolVarP(&a.verbose, "verbose", "v", false, "log every page (debug level)")
 	root.PersistentFlags().StringVar(&a.logFormat, "log-format", "text", "log format on standard error: text or json")
-	root.AddCommand(newCrawlCmd(a), newExportCmd(a), newDemoCmd(a), newScheduleCmd(a), newRunsCmd(a), newChangesCmd(a), newServeCmd(a), newExtractCmd(a),
+	root.AddCommand(newCrawlCmd(a), newExportCmd(a), newDemoCmd(a), newScheduleCmd(a), newRunsCmd(a), newChangesCmd(a), newServeCmd(a), newExtractCmd(a), newInitCmd(a),
 		newBenchCmd(a), newBenchSiteCmd(), newBenchCollyCmd())
 	return root
 }
