@@ -98,11 +98,10 @@ func (f *initFlags) run(ctx context.Context, a *app, raw string) error {
 		return fmt.Errorf("init %s: %w", raw, err)
 	}
 	plan := planSource(name, res, f)
-	block := plan.render(time.Now())
 	var out []byte
 	if existing == nil {
-		out = []byte(newConfigHeader(time.Now()) + "sources:\n" + indentBlock(block, "  "))
-	} else if out, err = appendSource(existing, block); err != nil {
+		out = []byte(newConfigHeader(time.Now()) + "sources:\n" + plan.render(time.Now(), "  "))
+	} else if out, err = appendSource(existing, func(indent string) string { return plan.render(time.Now(), indent) }); err != nil {
 		return fmt.Errorf("init %s: %s: %w", raw, f.output, err)
 	}
 	if err := checkWritten(f.output, out, name, existing); err != nil {
@@ -385,56 +384,57 @@ func line(b *strings.Builder, text, comment string) {
 	b.WriteString("\n")
 }
 
-// render writes the source as a YAML sequence item at column 0 (the
-// caller indents it): the chosen keys set, every other key commented out.
-func (p *sourcePlan) render(now time.Time) string {
+// render writes the source as a YAML sequence item whose dash is at
+// indent: the chosen keys set, every other key commented out.
+func (p *sourcePlan) render(now time.Time, indent string) string {
 	var b strings.Builder
+	l := func(text, comment string) { line(&b, indent+text, comment) }
 	host := p.hosts[0]
-	fmt.Fprintf(&b, "# %s: written by `harvest init` on %s after looking at %d pages\n", host, now.UTC().Format("2006-01-02"), len(p.probe.Pages))
-	fmt.Fprintf(&b, "# (%s).\n", p.countsText())
-	line(&b, "- name: "+p.name, "required: letters, digits, '.', '_', '-'")
-	line(&b, "  start_urls:", "required: where the crawl starts")
-	line(&b, "    - "+quote(p.start), "")
+	fmt.Fprintf(&b, indent+"# %s: written by `harvest init` on %s after looking at %d pages\n", host, now.UTC().Format("2006-01-02"), len(p.probe.Pages))
+	fmt.Fprintf(&b, indent+"# (%s).\n", p.countsText())
+	l("- name: "+p.name, "required: letters, digits, '.', '_', '-'")
+	l("  start_urls:", "required: where the crawl starts")
+	l("    - "+quote(p.start), "")
 	why := "hosts the crawl may visit"
 	if len(p.hosts) > 1 {
 		why += " (all of these answered)"
 	}
-	line(&b, "  allowed_domains:", why)
+	l("  allowed_domains:", why)
 	for _, h := range p.hosts {
-		line(&b, "    - "+quote(h), "")
+		l("    - "+quote(h), "")
 	}
-	line(&b, "  schedule: "+strings.TrimSpace(fmt.Sprintf("%q", p.schedule)), "cron spec (5 fields, or @daily/@weekly/...), for `harvest schedule`")
-	line(&b, "  # timezone: Europe/London", "time zone of the schedule (IANA name; default: local; not CRON_TZ= in the spec)")
-	line(&b, "  # jitter: 30m", "start each scheduled run after a random pause of up to this (Go duration; default 0)")
+	l("  schedule: "+strings.TrimSpace(fmt.Sprintf("%q", p.schedule)), "cron spec (5 fields, or @daily/@weekly/...), for `harvest schedule`")
+	l("  # timezone: Europe/London", "time zone of the schedule (IANA name; default: local; not CRON_TZ= in the spec)")
+	l("  # jitter: 30m", "start each scheduled run after a random pause of up to this (Go duration; default 0)")
 	if len(p.probe.Sitemaps) == 0 {
-		line(&b, "  sitemaps: true", "read robots.txt Sitemap lines, /sitemap.xml, /wp-sitemap.xml (none found now)")
+		l("  sitemaps: true", "read robots.txt Sitemap lines, /sitemap.xml, /wp-sitemap.xml (none found now)")
 	} else {
-		line(&b, "  sitemaps: true", fmt.Sprintf("read robots.txt Sitemap lines, /sitemap.xml, /wp-sitemap.xml; found %d listing %d pages:", len(p.probe.Sitemaps), len(p.probe.SitemapPages)))
+		l("  sitemaps: true", fmt.Sprintf("read robots.txt Sitemap lines, /sitemap.xml, /wp-sitemap.xml; found %d files listing %d page URLs:", len(p.probe.Sitemaps), len(p.probe.SitemapPages)))
 		for _, s := range p.probe.Sitemaps {
-			line(&b, "  #   "+s, "")
+			l("  #   "+s, "")
 		}
 	}
 	delayWhy := "pause between two requests to one host (Go duration; 0 allowed)"
 	if p.probe.CrawlDelay > 0 {
 		delayWhy += fmt.Sprintf("; robots.txt asks for Crawl-delay %s", p.probe.CrawlDelay)
 	}
-	line(&b, "  delay: "+p.delay.String(), delayWhy)
+	l("  delay: "+p.delay.String(), delayWhy)
 	if len(p.exclude) == 0 {
-		line(&b, "  # exclude: []", "URL regexps never fetched (no trap seen beyond the built-in rules)")
+		l("  # exclude: []", "URL regexps never fetched (no trap seen beyond the built-in rules)")
 	} else {
-		line(&b, "  exclude:", "URL regexps never fetched (traps init saw)")
+		l("  exclude:", "URL regexps never fetched (traps init saw)")
 		for _, e := range p.exclude {
-			line(&b, "    - "+quote(e.pattern), e.why)
+			l("    - "+quote(e.pattern), e.why)
 		}
 	}
-	line(&b, "  # include: []", "when set, only URLs matching one of these are fetched (start URLs always are)")
+	l("  # include: []", "when set, only URLs matching one of these are fetched (start URLs always are)")
 	if p.itemURL != "" {
-		line(&b, "  item_url: "+quote(p.itemURL), "exactly the pages whose URL matches are publications (every publication sampled did)")
+		l("  item_url: "+quote(p.itemURL), "exactly the pages whose URL matches are publications (every publication sampled did)")
 	} else {
-		line(&b, "  # item_url: '/resource/[^/]+/$'", "when set, exactly the pages whose URL matches are publications")
-		line(&b, "  #", "not set: "+p.itemWhy)
+		l("  # item_url: '/resource/[^/]+/$'", "when set, exactly the pages whose URL matches are publications")
+		l("  #", "not set: "+p.itemWhy)
 	}
-	for _, l := range [][2]string{
+	for _, kv := range [][2]string{
 		{"# allow_private_networks: false", "true lets the crawl reach private, loopback and link-local addresses"},
 		{"# removed_after: 2", "complete runs in a row that must miss a publication before it is marked removed"},
 		{"# max_removals: 10%", "one run removes at most this many (a count, or a share of the active ones, at least 5)"},
@@ -461,7 +461,7 @@ func (p *sourcePlan) render(now time.Time) string {
 		{"#   published: \"time.published\"", ""},
 		{"#   remove: [\".related-resources\"]", "extra noise to strip"},
 	} {
-		line(&b, "  "+l[0], l[1])
+		l("  "+kv[0], kv[1])
 	}
 	return b.String()
 }
@@ -540,28 +540,12 @@ func newConfigHeader(now time.Time) string {
 `
 }
 
-// indentBlock indents every line of block.
-func indentBlock(block, indent string) string {
-	lines := strings.SplitAfter(block, "\n")
-	var b strings.Builder
-	for _, l := range lines {
-		if l == "" {
-			continue
-		}
-		if l != "\n" {
-			b.WriteString(indent)
-		}
-		b.WriteString(l)
-	}
-	return b.String()
-}
-
-// appendSource adds block (a source rendered at column 0) to the sources
+// appendSource adds block (a source rendered at the indent given) to the sources
 // of an existing configuration, leaving every other byte as it was: the
 // block goes after the last source (before the next top-level key and its
 // comments, when sources is not the last key), indented as the existing
 // sources are.
-func appendSource(data []byte, block string) ([]byte, error) {
+func appendSource(data []byte, block func(indent string) string) ([]byte, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, err
@@ -571,7 +555,7 @@ func appendSource(data []byte, block string) ([]byte, error) {
 		text = append(slices.Clip(text), '\n')
 	}
 	if len(doc.Content) == 0 {
-		return append(text, []byte("sources:\n"+indentBlock(block, "  "))...), nil
+		return append(text, []byte("sources:\n"+block("  "))...), nil
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode || root.Style&yaml.FlowStyle != 0 {
@@ -584,7 +568,7 @@ func appendSource(data []byte, block string) ([]byte, error) {
 		}
 	}
 	if keyAt < 0 {
-		return append(text, []byte("\nsources:\n"+indentBlock(block, "  "))...), nil
+		return append(text, []byte("\nsources:\n"+block("  "))...), nil
 	}
 	seq := root.Content[keyAt+1]
 	lines := bytes.SplitAfter(text, []byte("\n"))
@@ -626,7 +610,7 @@ func appendSource(data []byte, block string) ([]byte, error) {
 	if insert > 0 && len(bytes.TrimSpace(lines[insert-1])) > 0 {
 		out.WriteString("\n")
 	}
-	out.WriteString(indentBlock(block, indent))
+	out.WriteString(block(indent))
 	if insert < len(lines) {
 		out.WriteString("\n")
 	}
