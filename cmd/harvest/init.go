@@ -390,7 +390,7 @@ func (p *sourcePlan) render(now time.Time, indent string) string {
 	var b strings.Builder
 	l := func(text, comment string) { line(&b, indent+text, comment) }
 	host := p.hosts[0]
-	fmt.Fprintf(&b, indent+"# %s: written by `harvest init` on %s after looking at %d pages\n", host, now.UTC().Format("2006-01-02"), len(p.probe.Pages))
+	fmt.Fprintf(&b, indent+"# %s: written by `harvest init` on %s after looking at %s\n", host, now.UTC().Format("2006-01-02"), plural(len(p.probe.Pages), "page"))
 	fmt.Fprintf(&b, indent+"# (%s).\n", p.countsText())
 	l("- name: "+p.name, "required: letters, digits, '.', '_', '-'")
 	l("  start_urls:", "required: where the crawl starts")
@@ -409,7 +409,7 @@ func (p *sourcePlan) render(now time.Time, indent string) string {
 	if len(p.probe.Sitemaps) == 0 {
 		l("  sitemaps: true", "read robots.txt Sitemap lines, /sitemap.xml, /wp-sitemap.xml (none found now)")
 	} else {
-		l("  sitemaps: true", fmt.Sprintf("read robots.txt Sitemap lines, /sitemap.xml, /wp-sitemap.xml; found %d files listing %d page URLs:", len(p.probe.Sitemaps), len(p.probe.SitemapPages)))
+		l("  sitemaps: true", fmt.Sprintf("read robots.txt Sitemap lines, /sitemap.xml, /wp-sitemap.xml; found %s listing %s:", plural(len(p.probe.Sitemaps), "file"), plural(len(p.probe.SitemapPages), "page URL")))
 		for _, s := range p.probe.Sitemaps {
 			l("  #   "+s, "")
 		}
@@ -467,7 +467,16 @@ func (p *sourcePlan) render(now time.Time, indent string) string {
 }
 
 func (p *sourcePlan) countsText() string {
-	return fmt.Sprintf("%d publications, %d listings, %d other pages", p.counts[extract.KindPublication], p.counts[extract.KindListing], p.counts[extract.KindOther])
+	return plural(p.counts[extract.KindPublication], "publication") + ", " + plural(p.counts[extract.KindListing], "listing") +
+		", " + plural(p.counts[extract.KindOther], "other page")
+}
+
+// plural is "1 page", "2 pages".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // report prints what init found and what to run next.
@@ -476,7 +485,7 @@ func (p *sourcePlan) report(w io.Writer, path string, appended bool) {
 	if appended {
 		verb = "added to"
 	}
-	fmt.Fprintf(w, "Looked at %d pages of %s: %s.\n", len(p.probe.Pages), p.start, p.countsText())
+	fmt.Fprintf(w, "Looked at %s of %s: %s.\n", plural(len(p.probe.Pages), "page"), p.start, p.countsText())
 	robots := "none (everything allowed)"
 	if p.probe.Robots {
 		robots = "found"
@@ -489,7 +498,7 @@ func (p *sourcePlan) report(w io.Writer, path string, appended bool) {
 	if len(p.probe.Sitemaps) == 0 {
 		fmt.Fprintf(w, "  sitemaps:        none found\n")
 	} else {
-		fmt.Fprintf(w, "  sitemaps:        %s (%d page URLs)\n", strings.Join(p.probe.Sitemaps, ", "), len(p.probe.SitemapPages))
+		fmt.Fprintf(w, "  sitemaps:        %s (%s)\n", strings.Join(p.probe.Sitemaps, ", "), plural(len(p.probe.SitemapPages), "page URL"))
 	}
 	if p.itemURL != "" {
 		fmt.Fprintf(w, "  item_url:        %s\n", p.itemURL)
@@ -607,11 +616,11 @@ func appendSource(data []byte, block func(indent string) string) ([]byte, error)
 	for _, l := range lines[:insert] {
 		out.Write(l)
 	}
-	if insert > 0 && len(bytes.TrimSpace(lines[insert-1])) > 0 {
-		out.WriteString("\n")
+	if insert > 0 && insert != root.Content[keyAt].Line && len(bytes.TrimSpace(lines[insert-1])) > 0 {
+		out.WriteString("\n") // a blank line after the source before
 	}
 	out.WriteString(block(indent))
-	if insert < len(lines) {
+	if insert < len(lines) && len(bytes.TrimSpace(lines[insert])) > 0 {
 		out.WriteString("\n")
 	}
 	for _, l := range lines[insert:] {

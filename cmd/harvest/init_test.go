@@ -181,3 +181,136 @@ func recordsOf(pubs []harvest.Publication, alias map[string]string) map[string]s
 	}
 	return out
 }
+
+// TestInitAppends adds a source to existing configuration files: every
+// byte of the old file stays, in place, and the result loads with the old
+// sources and the new one.
+func TestInitAppends(t *testing.T) {
+	srv := httptest.NewServer(newStaticSite(t, filepath.Join("testdata", "init", "traps")))
+	t.Cleanup(srv.Close)
+	reference, err := os.ReadFile(filepath.Join("..", "..", "config.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		old  string
+		// tail is the end of old that must stay at the end of the file
+		// (the source goes before it); "" when the source goes last.
+		tail string
+	}{
+		{name: "reference config.yaml", old: string(reference)},
+		{name: "empty file", old: ""},
+		{name: "no sources key", old: "# my catalogue\ndb: mine.db # here\n"},
+		{name: "no final newline", old: "db: mine.db\nsources:\n  - name: a\n    start_urls: [https://a.example/]  # first"},
+		{name: "unindented list", old: "sources:\n- name: a   # a comment\n  start_urls:\n  - https://a.example/\n# trailing comment\n"},
+		{
+			name: "sources before another key",
+			old:  "# head\nsources:\n    - name: a\n      start_urls:\n        - https://a.example/\n      # selectors: {}\n\n# The catalogue\ndb: x.db\n",
+			tail: "\n# The catalogue\ndb: x.db\n",
+		},
+		{name: "empty sources", old: "sources:\n# none yet\ndefaults:\n  delay: 2s\n", tail: "# none yet\ndefaults:\n  delay: 2s\n"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			file := filepath.Join(t.TempDir(), "config.yaml")
+			if err := os.WriteFile(file, []byte(c.old), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			before, err := config.Parse(file, []byte(c.old))
+			if err != nil {
+				t.Fatalf("the old file does not load: %v", err)
+			}
+			if _, stderr, err := runCLI(t, "init", srv.URL+"/", "-o", file, "--delay", "0", "--name", "added"); err != nil {
+				t.Fatalf("harvest init: %v\n%s", err, stderr)
+			}
+			out, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			head := strings.TrimSuffix(c.old, c.tail)
+			if !strings.HasPrefix(string(out), head) || !strings.HasSuffix(string(out), c.tail) {
+				t.Fatalf("the old part changed:\n%s", out)
+			}
+			cfg, err := config.Load(file)
+			if err != nil {
+				t.Fatalf("the new file does not load: %v\n%s", err, out)
+			}
+			var names []string
+			for _, s := range cfg.Sources {
+				names = append(names, s.Name)
+			}
+			var want []string
+			for _, s := range before.Sources {
+				want = append(want, s.Name)
+			}
+			want = append(want, "added")
+			if !slices.Equal(names, want) {
+				t.Errorf("sources = %q, want %q", names, want)
+			}
+			if fi, err := os.Stat(file); err != nil || fi.Mode().Perm() != 0o600 {
+				t.Errorf("mode after writing = %v (%v), want the old 0600", fi.Mode(), err)
+			}
+			// And init adds to a file it wrote itself.
+			if _, stderr, err := runCLI(t, "init", srv.URL+"/", "-o", file, "--delay", "0", "--name", "added-again"); err != nil {
+				t.Fatalf("second harvest init: %v\n%s", err, stderr)
+			}
+			again, _ := os.ReadFile(file)
+			if !strings.HasPrefix(string(again), strings.TrimSuffix(string(out), c.tail)) {
+				t.Errorf("the second init changed what the first wrote")
+			}
+			if _, err := config.Load(file); err != nil {
+				t.Errorf("after a second init: %v", err)
+			}
+		})
+	}
+}
+
+// TestInitRefuses checks that init leaves alone what it must not touch:
+// a file with a source of the same name, a file that is no harvest
+// configuration, a bad name.
+func TestInitRefuses(t *testing.T) {
+	srv := httptest.NewServer(newStaticSite(t, filepath.Join("testdata", "init", "traps")))
+	t.Cleanup(srv.Close)
+	cases := []struct {
+		name, old string
+		args      []string
+		want      string
+	}{
+		{name: "duplicate name", old: "sources:\n  - name: traps\n    start_urls: [https://a.example/]\n", args: []string{"--name", "traps"}, want: `already has a source named "traps"`},
+		{name: "derived duplicate name", old: "sources:\n  - name: " + nameFromHost(strings.TrimPrefix(srv.URL, "http://")) + "\n    start_urls: [https://a.example/]\n", want: "already has a source named"},
+		{name: "not a harvest configuration", old: "apiVersion: v1\nkind: Pod\n", want: "is not a valid harvest configuration"},
+		{name: "not YAML", old: "package main\n\nfunc main() {}\n", want: "is not a valid harvest configuration"},
+		{name: "bad name", args: []string{"--name", "a b"}, want: `--name "a b"`},
+		{name: "bad schedule", args: []string{"--schedule", "sometimes"}, want: "would not load"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			file := filepath.Join(t.TempDir(), "config.yaml")
+			if c.old != "" {
+				if err := os.WriteFile(file, []byte(c.old), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			args := append([]string{"init", srv.URL + "/", "-o", file, "--delay", "0"}, c.args...)
+			_, _, err := runCLI(t, args...)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err = %v, want one saying %q", err, c.want)
+			}
+			after, rerr := os.ReadFile(file)
+			if c.old == "" {
+				if rerr == nil {
+					t.Errorf("init failed but wrote %s", file)
+				}
+			} else if string(after) != c.old {
+				t.Errorf("init failed but changed the file:\n%s", after)
+			}
+			entries, _ := os.ReadDir(filepath.Dir(file))
+			for _, e := range entries {
+				if e.Name() != "config.yaml" {
+					t.Errorf("left behind %s", e.Name())
+				}
+			}
+		})
+	}
+}
