@@ -314,3 +314,51 @@ func TestInitRefuses(t *testing.T) {
 		})
 	}
 }
+
+func TestItemPattern(t *testing.T) {
+	const b = "https://example.org"
+	cases := []struct {
+		name          string
+		items, others []string
+		want          string // "" when none
+	}{
+		{"WordPress slugs", []string{b + "/resource/a/", b + "/resource/b-2/"}, []string{b + "/", b + "/resources/", b + "/resources/page/2/"}, `^https?://[^/]+/resource/[^/]+/$`},
+		{"dated slugs", []string{b + "/2023/05/a/", b + "/2024/01/b/"}, []string{b + "/"}, ""},
+		{"fixed middle", []string{b + "/en/publications/a/", b + "/en/publications/b/"}, []string{b + "/en/"}, `^https?://[^/]+/en/publications/[^/]+/$`},
+		{"extension", []string{b + "/library/a.html", b + "/library/b.html"}, []string{b + "/"}, `^https?://[^/]+/library/[^/]+\.html$`},
+		{"a listing of the same shape", []string{b + "/library/a.html", b + "/library/b.html"}, []string{b + "/library/index.html"}, ""},
+		{"different depths", []string{b + "/resource/a/", b + "/resource/x/b/"}, nil, ""},
+		{"trailing slash or not", []string{b + "/resource/a/", b + "/resource/b"}, nil, ""},
+		{"query strings", []string{b + "/?p=1", b + "/?p=2"}, nil, ""},
+		{"one item", []string{b + "/resource/a/"}, nil, ""},
+		{"no fixed segment", []string{b + "/a/", b + "/b/"}, nil, ""},
+		{"special characters quoted", []string{b + "/c++/a/", b + "/c++/b/"}, nil, `^https?://[^/]+/c\+\+/[^/]+/$`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, why := itemPattern(c.items, c.others)
+			if got != c.want {
+				t.Errorf("itemPattern = %q (%s), want %q", got, why, c.want)
+			}
+			if got == "" && why == "" {
+				t.Error("no pattern and no reason")
+			}
+		})
+	}
+}
+
+func TestNameFromHost(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"example.org", "example-org"},
+		{"www.example.org", "example-org"},
+		{"WWW.Example.org:8080", "example-org-8080"},
+		{"127.0.0.1:4000", "127-0-0-1-4000"},
+		{"[::1]:4000", "1-4000"},
+		{"xn--bcher-kva.example", "xn--bcher-kva-example"},
+	} {
+		got := nameFromHost(c.in)
+		if got != c.want || !config.ValidName(got) {
+			t.Errorf("nameFromHost(%q) = %q, want %q (a valid name)", c.in, got, c.want)
+		}
+	}
+}
