@@ -337,7 +337,7 @@ func exclusions(traps []crawler.TrapLink, keep []string) []exclusion {
 		if err != nil {
 			continue
 		}
-		example := u.RequestURI()
+		example := commentSafe(u.RequestURI())
 		switch t.Kind {
 		case "calendar":
 			if m := calendarSection.FindStringSubmatch(u.Path); m != nil {
@@ -362,6 +362,21 @@ func exclusions(traps []crawler.TrapLink, keep []string) []exclusion {
 		}
 	}
 	return out
+}
+
+// commentSafe makes a URL the site gave fit in a one-line comment: no
+// control characters, at most 100 bytes.
+func commentSafe(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return '?'
+		}
+		return r
+	}, s)
+	if len(s) > 100 {
+		s = strings.ToValidUTF8(s[:100], "") + "…"
+	}
+	return s
 }
 
 // quote is a YAML single-quoted scalar.
@@ -411,7 +426,7 @@ func (p *sourcePlan) render(now time.Time, indent string) string {
 	} else {
 		l("  sitemaps: true", fmt.Sprintf("read robots.txt Sitemap lines, /sitemap.xml, /wp-sitemap.xml; found %s listing %s:", plural(len(p.probe.Sitemaps), "file"), plural(len(p.probe.SitemapPages), "page URL")))
 		for _, s := range p.probe.Sitemaps {
-			l("  #   "+s, "")
+			l("  #   "+commentSafe(s), "")
 		}
 	}
 	delayWhy := "pause between two requests to one host (Go duration; 0 allowed)"
