@@ -213,8 +213,8 @@ func (p *prober) run(ctx context.Context, su *url.URL) (*ProbeResult, error) {
 	if fu != nil && fu.Hostname() != su.Hostname() {
 		res.Hosts = append(res.Hosts, fu.Hostname())
 	}
-	for _, h := range []*url.URL{su, fu} {
-		if h == nil {
+	for i, h := range []*url.URL{su, fu} {
+		if h == nil || (i == 1 && h.Host == su.Host) {
 			continue
 		}
 		if alt := probeAlternate(h.Host); alt != "" && p.answers(ctx, h.Scheme, alt) {
