@@ -107,6 +107,14 @@ func (f *initFlags) run(ctx context.Context, a *app, raw string) error {
 	if err := checkWritten(f.output, out, name, existing); err != nil {
 		return fmt.Errorf("init %s: %w", raw, err)
 	}
+	// The site was asked for a while: the file must still be as it was.
+	now, err := os.ReadFile(f.output)
+	switch {
+	case existing == nil && err == nil:
+		return fmt.Errorf("init %s: %s appeared while init looked at the site; nothing written (run init again)", raw, f.output)
+	case existing != nil && (err != nil || !bytes.Equal(now, existing)):
+		return fmt.Errorf("init %s: %s changed while init looked at the site; nothing written (run init again)", raw, f.output)
+	}
 	if err := writeAtomic(f.output, out); err != nil {
 		return fmt.Errorf("init %s: %w", raw, err)
 	}

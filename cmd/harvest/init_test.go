@@ -13,11 +13,12 @@ import (
 	"harvest"
 	"harvest/config"
 	"harvest/demosite"
+	"harvest/sitegen"
 )
 
 // initSites are the sites harvest init is tried on: the demo site (a
-// calendar trap, feeds, one item URL shape), the two unseen fixture sites,
-// and testdata/init/traps (a calendar, feeds, a search link and
+// calendar trap, one item URL shape), the two unseen fixture sites, a
+// sitegen site (a calendar, feeds), and testdata/init/traps (a calendar, feeds, a search link and
 // WordPress's REST API linked from every page; items under /reports/).
 var initSites = []struct {
 	name    string
@@ -51,6 +52,13 @@ var initSites = []struct {
 		truth: func(t *testing.T) []demosite.Expected {
 			return readSiteTruth(t, filepath.Join("testdata", "sites", "plain"))
 		},
+	},
+	{
+		// A generated WordPress-shaped site of 150 publications.
+		name:    "sitegen",
+		handler: func(*testing.T) http.Handler { return sitegen.New(sitegen.Options{Pages: 150, Seed: 3}).Handler() },
+		itemURL: `^https?://[^/]+/resource/[^/]+/$`,
+		exclude: []string{`/events/`, `/(feed|rss|atom)/?$`},
 	},
 	{
 		name:    "traps",
