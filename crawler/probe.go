@@ -395,7 +395,7 @@ func (p *prober) fetchPage(ctx context.Context, raw string) (ProbePage, []string
 		p.res.Disallowed++
 		return ProbePage{}, nil, fmt.Errorf("robots.txt disallows %s", raw)
 	}
-	body, status, final, ct, err := p.getHTML(ctx, raw)
+	body, status, final, ct, err := p.fetch(ctx, raw, p.opts.MaxBodySize)
 	if err != nil {
 		return ProbePage{}, nil, err
 	}
@@ -405,7 +405,9 @@ func (p *prober) fetchPage(ctx context.Context, raw string) (ProbePage, []string
 	if !looksHTML(ct, body) {
 		return ProbePage{}, nil, fmt.Errorf("%s is not an HTML page (%s)", raw, ct)
 	}
-	res, err := extract.Page(final, body, ct, extract.Rules{})
+	// The body is as the site sent it (not converted, unlike colly's):
+	// its charset parameter stands.
+	res, err := extract.Page(final, body, htmlContentType(ct), extract.Rules{})
 	if err != nil {
 		return ProbePage{}, nil, fmt.Errorf("extract %s: %w", final, err)
 	}
@@ -416,10 +418,6 @@ func (p *prober) fetchPage(ctx context.Context, raw string) (ProbePage, []string
 func (p *prober) get(ctx context.Context, raw string, limit int64) (body []byte, status int, final string, err error) {
 	body, status, final, _, err = p.fetch(ctx, raw, limit)
 	return body, status, final, err
-}
-
-func (p *prober) getHTML(ctx context.Context, raw string) (body []byte, status int, final, contentType string, err error) {
-	return p.fetch(ctx, raw, p.opts.MaxBodySize)
 }
 
 // fetch GETs raw within the host's politeness slot.
