@@ -84,12 +84,15 @@ func (f *initFlags) run(ctx context.Context, a *app, raw string) error {
 		return usageError("--name %q: letters, digits, '.', '_' or '-', starting with a letter or digit", name)
 	}
 	// Refuse what cannot be written before the site is asked anything.
-	existing, err := readExisting(f.output, name)
+	existing, exists, err := readExisting(f.output, name)
 	if err != nil {
 		return err
 	}
 
-	a.log.Info("init_probe", "url", raw, "max_pages", f.maxPages, "delay", f.delay)
+	// Pages, up to 10 sitemaps, robots.txt twice and the www/apex twin,
+	// each after the delay.
+	a.log.Info("init_probe", "url", raw, "max_pages", f.maxPages, "delay", f.delay,
+		"pauses_at_most", (time.Duration(f.maxPages+13) * f.delay).String())
 	res, err := crawler.Probe(ctx, crawler.ProbeOptions{
 		URL: raw, UserAgent: f.userAgent, Delay: f.delay, MaxPages: f.maxPages,
 		Timeout: config.DefaultTimeout, MaxBodySize: config.DefaultMaxBodySize, Logger: a.log,
@@ -99,26 +102,26 @@ func (f *initFlags) run(ctx context.Context, a *app, raw string) error {
 	}
 	plan := planSource(name, res, f)
 	var out []byte
-	if existing == nil {
+	if !exists {
 		out = []byte(newConfigHeader(time.Now()) + "sources:\n" + plan.render(time.Now(), "  "))
 	} else if out, err = appendSource(existing, func(indent string) string { return plan.render(time.Now(), indent) }); err != nil {
 		return fmt.Errorf("init %s: %s: %w", raw, f.output, err)
 	}
-	if err := checkWritten(f.output, out, name, existing); err != nil {
+	if err := checkWritten(f.output, out, name, exists, existing); err != nil {
 		return fmt.Errorf("init %s: %w", raw, err)
 	}
 	// The site was asked for a while: the file must still be as it was.
 	now, err := os.ReadFile(f.output)
 	switch {
-	case existing == nil && err == nil:
+	case !exists && err == nil:
 		return fmt.Errorf("init %s: %s appeared while init looked at the site; nothing written (run init again)", raw, f.output)
-	case existing != nil && (err != nil || !bytes.Equal(now, existing)):
+	case exists && (err != nil || !bytes.Equal(now, existing)):
 		return fmt.Errorf("init %s: %s changed while init looked at the site; nothing written (run init again)", raw, f.output)
 	}
 	if err := writeAtomic(f.output, out); err != nil {
 		return fmt.Errorf("init %s: %w", raw, err)
 	}
-	plan.report(a.out, f.output, existing != nil)
+	plan.report(a.out, f.output, exists)
 	return nil
 }
 
@@ -136,31 +139,31 @@ func nameFromHost(host string) string {
 }
 
 // readExisting returns the output file's bytes when it is a harvest
-// configuration that has no source of this name, nil when there is no
-// such file, and an error for anything else.
-func readExisting(path, name string) ([]byte, error) {
-	data, err := os.ReadFile(path)
+// configuration that has no source of this name, exists false when there
+// is no such file, and an error for anything else.
+func readExisting(path, name string) (data []byte, exists bool, err error) {
+	data, err = os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+		return nil, false, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("init: read %s: %w", path, err)
+		return nil, false, fmt.Errorf("init: read %s: %w", path, err)
 	}
 	cfg, err := config.Parse(path, data)
 	if err != nil {
-		return nil, fmt.Errorf("init: %s exists and is not a valid harvest configuration; not touching it (use -o for another file):\n%w", path, err)
+		return nil, false, fmt.Errorf("init: %s exists and is not a valid harvest configuration; not touching it (use -o for another file):\n%w", path, err)
 	}
 	for _, s := range cfg.Sources {
 		if s.Name == name {
-			return nil, fmt.Errorf("init: %s already has a source named %q (choose another with --name)", path, name)
+			return nil, false, fmt.Errorf("init: %s already has a source named %q (choose another with --name)", path, name)
 		}
 	}
-	return data, nil
+	return data, true, nil
 }
 
 // checkWritten checks that the new file is a configuration that loads,
 // with the new source, and that an appended file kept its old bytes.
-func checkWritten(path string, out []byte, name string, old []byte) error {
+func checkWritten(path string, out []byte, name string, appended bool, old []byte) error {
 	cfg, err := config.Parse(path, out)
 	if err != nil {
 		return fmt.Errorf("the configuration written would not load (nothing written):\n%w", err)
@@ -168,7 +171,7 @@ func checkWritten(path string, out []byte, name string, old []byte) error {
 	if _, err := cfg.Source(name); err != nil {
 		return fmt.Errorf("the configuration written lacks source %q (a bug in harvest init; nothing written)", name)
 	}
-	if old != nil {
+	if appended {
 		prev, err := config.Parse(path, old)
 		if err != nil || len(cfg.Sources) != len(prev.Sources)+1 {
 			return errors.New("adding the source would change the other sources (a bug in harvest init; nothing written)")
