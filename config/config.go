@@ -596,6 +596,10 @@ func (v *validator) positive(field string, n, lo, hi int) int {
 
 var namePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 
+// ValidName reports whether name may name a source: letters, digits,
+// '.', '_' and '-', starting with a letter or digit.
+func ValidName(name string) bool { return namePattern.MatchString(name) }
+
 func (v *validator) source(prefix string, r rawSrc, defaults Crawl, seen map[string]bool) Source {
 	s := Source{
 		Name: r.Name, Schedule: r.Schedule, Timezone: r.Timezone, Sitemaps: true,

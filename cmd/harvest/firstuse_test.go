@@ -126,7 +126,7 @@ func TestFlagsWhereTheyMeanSomething(t *testing.T) {
 			t.Errorf("harvest %s -v: error = %v, want -v unknown", cmd, err)
 		}
 	}
-	for _, cmd := range []string{"crawl", "demo", "schedule", "bench"} {
+	for _, cmd := range []string{"crawl", "demo", "schedule", "bench", "init"} {
 		if _, _, err := runCLI(t, cmd, "-v", "--help"); err != nil {
 			t.Errorf("harvest %s -v --help: %v", cmd, err)
 		}
