@@ -236,11 +236,21 @@ func adhocSource(urls []string, cfg *config.Config) (config.Source, error) {
 			return s, usageError("--url %q: want an absolute http or https URL", raw)
 		}
 		if s.Name == "" {
-			s.Name = strings.Trim(nonName.ReplaceAllString(u.Host, "-"), "-")
+			s.Name = adhocName(u.Host)
 		}
 		s.StartURLs = append(s.StartURLs, raw)
 	}
 	return s, nil
+}
+
+// adhocName is the source name of a site crawled by URL: its host (and
+// port), with every character a name may not hold made a "-".
+func adhocName(host string) string {
+	n := strings.Trim(nonName.ReplaceAllString(host, "-"), "-")
+	if n == "" {
+		return "site"
+	}
+	return n
 }
 
 func sourceOptions(s config.Source, a *app) crawler.Options {

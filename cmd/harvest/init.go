@@ -126,17 +126,11 @@ func (f *initFlags) run(ctx context.Context, a *app, raw string) error {
 	return nil
 }
 
-var nonHostName = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
-
-// nameFromHost makes a source name of a host: www.example.org:8080 is
-// example-org-8080.
+// nameFromHost makes a source name of a host, the name `crawl --url`
+// gives the same site (www.example.org:8080 is www.example.org-8080), so
+// that a catalogue begun ad hoc goes on under the configured source.
 func nameFromHost(host string) string {
-	host = strings.TrimPrefix(strings.ToLower(host), "www.")
-	n := strings.Trim(nonHostName.ReplaceAllString(host, "-"), "-")
-	if n == "" {
-		return "site"
-	}
-	return n
+	return adhocName(host)
 }
 
 // readExisting returns the output file's bytes when it is a harvest

@@ -357,12 +357,12 @@ func TestItemPattern(t *testing.T) {
 
 func TestNameFromHost(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
-		{"example.org", "example-org"},
-		{"www.example.org", "example-org"},
-		{"WWW.Example.org:8080", "example-org-8080"},
-		{"127.0.0.1:4000", "127-0-0-1-4000"},
+		{"example.org", "example.org"},
+		{"www.example.org", "www.example.org"},
+		{"WWW.Example.org:8080", "WWW.Example.org-8080"},
+		{"127.0.0.1:4000", "127.0.0.1-4000"},
 		{"[::1]:4000", "1-4000"},
-		{"xn--bcher-kva.example", "xn--bcher-kva-example"},
+		{"xn--bcher-kva.example", "xn--bcher-kva.example"},
 	} {
 		got := nameFromHost(c.in)
 		if got != c.want || !config.ValidName(got) {
