@@ -861,12 +861,20 @@ func (r *run) readPage(ctx context.Context, t task, final string, resp *colly.Re
 // host outside the run.
 func (r *run) follow(t task, final string, res *extract.Result) []string {
 	var inScope, pagination, other []string
+	fromKey := "" // the page's own pagination key, computed once
 	for _, l := range res.Links {
 		if !r.inScope(l) {
 			continue
 		}
 		inScope = append(inScope, l)
-		if res.Kind != extract.KindPublication && samePagination(final, l) {
+		if res.Kind != extract.KindPublication && mayPaginate(l) && pageMarker.MatchString(l) {
+			if fromKey == "" {
+				fromKey = paginationKey(final)
+			}
+			if paginationKey(l) != fromKey {
+				other = append(other, l)
+				continue
+			}
 			pagination = append(pagination, l)
 		} else {
 			other = append(other, l)

@@ -443,3 +443,20 @@ func TestDeepPaginationWithinDepth(t *testing.T) {
 		t.Errorf("found %d items of a 30-page listing with max depth 3, want 30", len(c.found))
 	}
 }
+
+// TestMayPaginate: the cheap test before the page-marker regexp never
+// says no where the regexp says yes.
+func TestMayPaginate(t *testing.T) {
+	for _, u := range []string{
+		"https://x.org/resources/page/2/", "https://x.org/resources/PAGE/3", "https://x.org/r?paged=4",
+		"https://x.org/r?Page=2&x=1", "https://x.org/r?pg=3", "https://x.org/r?START=20", "https://x.org/r?offset=40",
+		"https://x.org/news/", "https://x.org/resource/forced-labour/", "https://x.org/?q=1", "https://x.org/p",
+	} {
+		if pageMarker.MatchString(u) && !mayPaginate(u) {
+			t.Errorf("mayPaginate(%q) = false, but the page marker matches", u)
+		}
+	}
+	if mayPaginate("https://x.org/resource/forced-labour/") || mayPaginate("https://x.org/news/") {
+		t.Error("mayPaginate says yes to URLs with no page word")
+	}
+}

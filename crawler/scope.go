@@ -230,7 +230,29 @@ var pageMarker = regexp.MustCompile(`(?i)/page/\d+/?$|/page/\d+/|([?&])(page|pag
 // (the next or an earlier page): following pagination is not a hop deeper
 // into the site, so a long listing is not cut by the depth limit.
 func samePagination(from, to string) bool {
-	return pageMarker.MatchString(to) && paginationKey(from) == paginationKey(to)
+	return mayPaginate(to) && pageMarker.MatchString(to) && paginationKey(from) == paginationKey(to)
+}
+
+// mayPaginate is a cheap test before pageMarker: whether u can hold a
+// page marker at all (its words: page, paged, pg, start, offset).
+func mayPaginate(u string) bool {
+	for i := 0; i+2 <= len(u); i++ {
+		switch u[i] | 0x20 {
+		case 'p':
+			if c := u[i+1] | 0x20; c == 'a' || c == 'g' {
+				return true
+			}
+		case 's':
+			if i+5 <= len(u) && strings.EqualFold(u[i:i+5], "start") {
+				return true
+			}
+		case 'o':
+			if i+6 <= len(u) && strings.EqualFold(u[i:i+6], "offset") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // paginationKey names the pagination sequence a listing URL belongs to:

@@ -126,22 +126,37 @@ func (db *DB) LoadFrontier(ctx context.Context, source string) (FrontierRun, []F
 	return fr, entries, true, nil
 }
 
-// ApplyFrontier writes a batch of frontier changes in order, in one
-// transaction, so that what survives a crash is always a prefix of what
-// happened: a URL marked done never lacks the URLs it discovered.
+// ApplyFrontier writes a batch of frontier changes, in one transaction,
+// so that what survives a crash is always a prefix of what happened: a
+// URL marked done never lacks the URLs it discovered. Within the batch
+// the changes of one URL are folded into its final state first (a URL
+// queued, leased and done in the same batch is one row written once):
+// the transaction makes only the final state visible anyway.
 func (db *DB) ApplyFrontier(ctx context.Context, source, owner string, ops []FrontierOp) error {
 	if len(ops) == 0 {
 		return nil
+	}
+	order, ok := foldFrontier(ops)
+	if !ok {
+		// Not the one order a run writes (queued, leased, done, each
+		// once per batch): written one by one, exactly as given.
+		return db.applyFrontierInOrder(ctx, source, owner, ops)
 	}
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("write frontier of %s: %w", source, err)
 	}
 	defer tx.Rollback()
+	// A URL queued by this batch: inserted in its final state; when the
+	// row is already there (queued by an earlier run), the queueing does
+	// nothing and the lease or done applies to the row, as it would have
+	// one by one (a lease never undoes a done).
 	push, err := tx.PrepareContext(ctx, `INSERT INTO frontier
-		(source, url_key, url, depth, kind, optional, lastmod, state, seq)
-		VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?)
-		ON CONFLICT (source, url_key) DO NOTHING`)
+		(source, url_key, url, depth, kind, optional, lastmod, state, seq, lease_owner, lease_expires)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (source, url_key) DO UPDATE SET state = excluded.state,
+			lease_owner = excluded.lease_owner, lease_expires = excluded.lease_expires
+		WHERE excluded.state = 'done' OR (excluded.state = 'leased' AND frontier.state <> 'done')`)
 	if err != nil {
 		return fmt.Errorf("write frontier of %s: %w", source, err)
 	}
@@ -163,6 +178,92 @@ func (db *DB) ApplyFrontier(ctx context.Context, source, owner string, ops []Fro
 		return fmt.Errorf("write frontier of %s: %w", source, err)
 	}
 	expires := formatTime(time.Now().Add(leaseTime))
+	for _, c := range order {
+		e := c.entry
+		switch {
+		case c.pushed:
+			kind := "page"
+			if e.Sitemap {
+				kind = "sitemap"
+			}
+			state, leaseOwner, leaseExpires := "queued", any(nil), any(nil)
+			switch c.state {
+			case "leased":
+				state, leaseOwner, leaseExpires = "leased", owner, expires
+			case "done":
+				state = "done"
+			}
+			seq++
+			_, err = push.ExecContext(ctx, source, e.Key, e.URL, e.Depth, kind, e.Optional, e.Lastmod, state, seq, leaseOwner, leaseExpires)
+		case c.state == "leased":
+			_, err = lease.ExecContext(ctx, owner, expires, source, e.Key)
+		case c.state == "done":
+			_, err = done.ExecContext(ctx, source, e.Key)
+		}
+		if err != nil {
+			return fmt.Errorf("write frontier of %s: %w", source, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("write frontier of %s: %w", source, err)
+	}
+	return nil
+}
+
+// frontierChange is what one batch does to one URL.
+type frontierChange struct {
+	entry  FrontierEntry
+	pushed bool   // queued by this batch (inserted unless already there)
+	state  string // "", "leased" or "done": the last lease or done
+	rank   int    // of the last operation: push 1, lease 2, done 3
+}
+
+var frontierRank = map[string]int{FrontierPush: 1, FrontierLease: 2, FrontierDone: 3}
+
+// foldFrontier folds a batch's changes into one per URL, in the order of
+// their first change. It reports false when a URL's changes are not in a
+// run's order (queued, leased, done, each at most once), or an operation
+// is unknown: then only the batch written change by change is exact.
+func foldFrontier(ops []FrontierOp) ([]*frontierChange, bool) {
+	changes := make(map[string]*frontierChange, len(ops))
+	var order []*frontierChange
+	for _, op := range ops {
+		r, known := frontierRank[op.Op]
+		c := changes[op.Entry.Key]
+		if c == nil {
+			c = &frontierChange{entry: op.Entry}
+			changes[op.Entry.Key] = c
+			order = append(order, c)
+		}
+		if !known || r <= c.rank {
+			return nil, false
+		}
+		c.rank = r
+		switch op.Op {
+		case FrontierPush:
+			c.pushed, c.entry = true, op.Entry
+		case FrontierLease:
+			c.state = "leased"
+		case FrontierDone:
+			c.state = "done"
+		}
+	}
+	return order, true
+}
+
+// applyFrontierInOrder writes a batch one change at a time, in order (for
+// a batch whose changes of one URL are not in a run's order).
+func (db *DB) applyFrontierInOrder(ctx context.Context, source, owner string, ops []FrontierOp) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("write frontier of %s: %w", source, err)
+	}
+	defer tx.Rollback()
+	var seq int64
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM frontier WHERE source = ?`, source).Scan(&seq); err != nil {
+		return fmt.Errorf("write frontier of %s: %w", source, err)
+	}
+	expires := formatTime(time.Now().Add(leaseTime))
 	for _, op := range ops {
 		e := op.Entry
 		switch op.Op {
@@ -172,11 +273,16 @@ func (db *DB) ApplyFrontier(ctx context.Context, source, owner string, ops []Fro
 				kind = "sitemap"
 			}
 			seq++
-			_, err = push.ExecContext(ctx, source, e.Key, e.URL, e.Depth, kind, e.Optional, e.Lastmod, seq)
+			_, err = tx.ExecContext(ctx, `INSERT INTO frontier
+				(source, url_key, url, depth, kind, optional, lastmod, state, seq)
+				VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?)
+				ON CONFLICT (source, url_key) DO NOTHING`, source, e.Key, e.URL, e.Depth, kind, e.Optional, e.Lastmod, seq)
 		case FrontierLease:
-			_, err = lease.ExecContext(ctx, owner, expires, source, e.Key)
+			_, err = tx.ExecContext(ctx, `UPDATE frontier SET state = 'leased', lease_owner = ?, lease_expires = ?
+				WHERE source = ? AND url_key = ? AND state <> 'done'`, owner, expires, source, e.Key)
 		case FrontierDone:
-			_, err = done.ExecContext(ctx, source, e.Key)
+			_, err = tx.ExecContext(ctx, `UPDATE frontier SET state = 'done', lease_owner = NULL, lease_expires = NULL
+				WHERE source = ? AND url_key = ?`, source, e.Key)
 		default:
 			err = fmt.Errorf("unknown frontier operation %q", op.Op)
 		}

@@ -3,9 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"harvest/urlnorm"
@@ -39,8 +39,10 @@ func (db *DB) Page(ctx context.Context, source, url string) (PageMemory, bool, e
 		pubID          sql.NullInt64
 		fetched, links string
 	)
-	err = db.read.QueryRowContext(ctx, `SELECT url, publication_id, etag, last_modified, fetched_at, links
-		FROM pages WHERE source = ? AND url_key = ?`, source, key).
+	err = db.read.QueryRowContext(ctx, `SELECT p.url, p.publication_id, p.etag, p.last_modified, p.fetched_at,
+			COALESCE(l.links, '')
+		FROM pages p LEFT JOIN page_links l ON l.source = p.source AND l.url_key = p.url_key
+		WHERE p.source = ? AND p.url_key = ?`, source, key).
 		Scan(&m.URL, &pubID, &m.ETag, &m.LastModified, &fetched, &links)
 	if errors.Is(err, sql.ErrNoRows) {
 		return PageMemory{}, false, nil
@@ -52,8 +54,15 @@ func (db *DB) Page(ctx context.Context, source, url string) (PageMemory, bool, e
 	if m.Fetched, err = parseTime(fetched); err != nil {
 		return PageMemory{}, false, fmt.Errorf("page %s: %w", url, err)
 	}
-	if err := json.Unmarshal([]byte(links), &m.Links); err != nil {
-		return PageMemory{}, false, fmt.Errorf("page %s: links: %w", url, err)
+	m.Links = []string{}
+	if links != "" {
+		// Each link its own string: the crawler keeps some (its queue,
+		// its set of links seen), and a substring would pin the whole
+		// list in memory.
+		m.Links = strings.Split(links, "\n")
+		for i, l := range m.Links {
+			m.Links[i] = strings.Clone(l)
+		}
 	}
 	return m, true, nil
 }
@@ -68,32 +77,42 @@ func rememberPage(ctx context.Context, ex execer, source string, m PageMemory) e
 	if err != nil {
 		return fmt.Errorf("remember page %s: %w", m.URL, err)
 	}
-	links, err := jsonText(nonNilStrings(m.Links))
-	if err != nil {
-		return fmt.Errorf("remember page %s: %w", m.URL, err)
+	// One link per line: a URL holds no line break (net/url refuses
+	// control characters), and one that did could not be fetched.
+	kept := make([]string, 0, len(m.Links))
+	for _, l := range m.Links {
+		if l != "" && !strings.ContainsAny(l, "\r\n") {
+			kept = append(kept, l)
+		}
 	}
+	links := strings.Join(kept, "\n")
 	var pubID any
 	if m.PublicationID != 0 {
 		pubID = m.PublicationID
 	}
 	if _, err := ex.ExecContext(ctx, `INSERT INTO pages
-		(source, url_key, url, publication_id, etag, last_modified, fetched_at, links)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		(source, url_key, url, publication_id, etag, last_modified, fetched_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (source, url_key) DO UPDATE SET url = excluded.url,
 			publication_id = excluded.publication_id, etag = excluded.etag,
-			last_modified = excluded.last_modified, fetched_at = excluded.fetched_at,
-			links = excluded.links`,
-		source, key, m.URL, pubID, m.ETag, m.LastModified, formatTime(m.Fetched), links); err != nil {
+			last_modified = excluded.last_modified, fetched_at = excluded.fetched_at`,
+		source, key, m.URL, pubID, m.ETag, m.LastModified, formatTime(m.Fetched)); err != nil {
 		return fmt.Errorf("remember page %s: %w", m.URL, err)
 	}
-	return nil
-}
-
-func nonNilStrings(s []string) []string {
-	if s == nil {
-		return []string{}
+	// The links are written only when they changed (the WHERE of the
+	// upsert): a page fetched again with the same links writes nothing
+	// here.
+	if links == "" {
+		_, err = ex.ExecContext(ctx, `DELETE FROM page_links WHERE source = ? AND url_key = ?`, source, key)
+	} else {
+		_, err = ex.ExecContext(ctx, `INSERT INTO page_links (source, url_key, links) VALUES (?, ?, ?)
+			ON CONFLICT (source, url_key) DO UPDATE SET links = excluded.links WHERE links IS NOT excluded.links`,
+			source, key, links)
 	}
-	return s
+	if err != nil {
+		return fmt.Errorf("remember page %s: links: %w", m.URL, err)
+	}
+	return nil
 }
 
 // TouchPage records that a publication page was found unchanged (a 304,
@@ -148,22 +167,22 @@ func (db *DB) TouchPages(ctx context.Context, source string, urls []string, seen
 		if err != nil {
 			return nil, fmt.Errorf("touch page %s: %w", u, err)
 		}
-		var pubID sql.NullInt64
-		err = tx.QueryRowContext(ctx, `SELECT publication_id FROM pages WHERE source = ? AND url_key = ?`, source, key).Scan(&pubID)
-		if errors.Is(err, sql.ErrNoRows) || (err == nil && !pubID.Valid) {
+		// One statement finds the page's record and moves its fetch
+		// time (a page that fed no record is left as it is).
+		var pubID int64
+		err = tx.QueryRowContext(ctx, `UPDATE pages SET fetched_at = MAX(fetched_at, ?)
+			WHERE source = ? AND url_key = ? AND publication_id IS NOT NULL
+			RETURNING publication_id`, when, source, key).Scan(&pubID)
+		if errors.Is(err, sql.ErrNoRows) {
 			continue
 		}
 		if err != nil {
 			return nil, fmt.Errorf("touch page %s: %w", u, err)
 		}
-		if err := touch(ctx, tx, pubID.Int64, when); err != nil {
+		if err := touch(ctx, tx, pubID, when); err != nil {
 			return nil, err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE pages SET fetched_at = MAX(fetched_at, ?) WHERE source = ? AND url_key = ?`,
-			when, source, key); err != nil {
-			return nil, fmt.Errorf("touch page %s: %w", u, err)
-		}
-		ids[i] = pubID.Int64
+		ids[i] = pubID
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("touch pages: %w", err)

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
@@ -155,5 +157,77 @@ func TestFrontierPersistence(t *testing.T) {
 	}
 	if _, _, ok, _ := db.LoadFrontier(ctx, "lib"); ok {
 		t.Error("frontier still there after ClearFrontier")
+	}
+}
+
+// TestApplyFrontierFoldsLikeInOrder: folding a batch's changes per URL
+// writes exactly what writing them one by one writes, over batches in a
+// run's order (queued, leased, done; across batch boundaries too, and
+// with URLs queued again in later batches).
+func TestApplyFrontierFoldsLikeInOrder(t *testing.T) {
+	ctx := t.Context()
+	folded, inOrder := openTest(t), openTest(t)
+	rng := rand.New(rand.NewPCG(1, 2))
+	var batches [][]FrontierOp
+	stage := map[string]int{} // 0 new, 1 queued, 2 leased, 3 done
+	for b := 0; b < 30; b++ {
+		var ops []FrontierOp
+		touched := map[string]bool{} // keys already queued again in this batch
+		for range 40 {
+			k := fmt.Sprintf("u%d", rng.IntN(60))
+			e := FrontierEntry{Key: k, URL: "https://ex.org/" + k, Depth: rng.IntN(3), Sitemap: rng.IntN(9) == 0}
+			again := stage[k] > 0 && !touched[k] && rng.IntN(5) == 0
+			touched[k] = true
+			switch s := stage[k]; {
+			case s == 0 || again:
+				ops = append(ops, FrontierOp{FrontierPush, e}) // a URL found again is queued again (and left alone)
+				stage[k] = max(s, 1)
+			case s == 1:
+				ops = append(ops, FrontierOp{FrontierLease, e})
+				stage[k] = 2
+			case s == 2:
+				ops = append(ops, FrontierOp{FrontierDone, e})
+				stage[k] = 3
+			}
+		}
+		batches = append(batches, ops)
+	}
+	for _, db := range []*DB{folded, inOrder} {
+		if err := db.BeginFrontier(ctx, "lib", 1, t0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, ops := range batches {
+		if _, ok := foldFrontier(ops); !ok {
+			t.Fatalf("a batch in a run's order was not folded: %v", ops)
+		}
+		if err := folded.ApplyFrontier(ctx, "lib", "me:1", ops); err != nil {
+			t.Fatal(err)
+		}
+		if err := inOrder.applyFrontierInOrder(ctx, "lib", "me:1", ops); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dump := func(db *DB) []string {
+		rows, err := db.read.QueryContext(ctx, `SELECT url_key, url, depth, kind, state, COALESCE(lease_owner, ''),
+			lease_expires IS NULL FROM frontier WHERE source = 'lib' ORDER BY seq`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var key, url, kind, state, owner string
+			var depth int
+			var noExpiry bool
+			if err := rows.Scan(&key, &url, &depth, &kind, &state, &owner, &noExpiry); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, fmt.Sprint(key, url, depth, kind, state, owner, noExpiry))
+		}
+		return out
+	}
+	if a, b := dump(folded), dump(inOrder); !slices.Equal(a, b) {
+		t.Errorf("folded frontier differs from the one written in order:\n%v\n%v", a, b)
 	}
 }

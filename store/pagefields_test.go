@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -272,8 +273,8 @@ func TestMigration0006KeepsRecordsUnchanged(t *testing.T) {
 	}
 	defer db.Close()
 	var version int
-	if err := db.read.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&version); err != nil || version != 6 {
-		t.Fatalf("schema version %d (%v), want 6", version, err)
+	if err := db.read.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&version); err != nil || version < 6 {
+		t.Fatalf("schema version %d (%v), want 6 or later", version, err)
 	}
 	got, err := db.Get(ctx, id)
 	if err != nil {
@@ -323,5 +324,60 @@ func TestMigration0006KeepsRecordsUnchanged(t *testing.T) {
 	}
 	if len(revs) != 2 || revs[0].Publication.Posted != "" || revs[0].Publication.Title != p.Title {
 		t.Errorf("revisions after the change = %+v, want the version without a date first", revs)
+	}
+}
+
+// TestMigrationPageLinks opens a catalogue whose pages rows hold their
+// links (before page_links): the links read back the same, a page fetched
+// again with other links or none keeps what it was given, and the pages
+// table has no links column left.
+func TestMigrationPageLinks(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "before-page-links.db")
+	raw := rawAt(t, path, 6)
+	fetched := formatTime(t0)
+	for _, row := range []struct{ url, links string }{
+		{"https://ex.org/r/a/", `["https://ex.org/r/b/","https://ex.org/tag/x/"]`},
+		{"https://ex.org/r/b/", `[]`},
+	} {
+		key, err := urlnorm.Key(row.url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := raw.ExecContext(ctx, `INSERT INTO pages (source, url_key, url, etag, fetched_at, links)
+			VALUES ('lib', ?, ?, '"e1"', ?, ?)`, key, row.url, fetched, row.links); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := raw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	check := func(url string, want []string) {
+		t.Helper()
+		m, ok, err := db.Page(ctx, "lib", url)
+		if err != nil || !ok {
+			t.Fatalf("Page(%s) = %v, %v", url, ok, err)
+		}
+		if !slices.Equal(m.Links, want) || m.ETag != `"e1"` || !m.Fetched.Equal(t0) {
+			t.Errorf("Page(%s) = %+v, want links %q, etag \"e1\", fetched %v", url, m, want, t0)
+		}
+	}
+	check("https://ex.org/r/a/", []string{"https://ex.org/r/b/", "https://ex.org/tag/x/"})
+	check("https://ex.org/r/b/", []string{})
+
+	for _, step := range [][]string{{"https://ex.org/r/c/"}, {}, {"https://ex.org/r/d/", "https://ex.org/r/e/"}} {
+		if err := db.RememberPage(ctx, "lib", PageMemory{URL: "https://ex.org/r/a/", ETag: `"e1"`, Fetched: t0, Links: step}); err != nil {
+			t.Fatal(err)
+		}
+		check("https://ex.org/r/a/", step)
+	}
+	var n int
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM pragma_table_info('pages') WHERE name = 'links'`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("pages still has a links column (%d, %v)", n, err)
 	}
 }

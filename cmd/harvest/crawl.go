@@ -292,8 +292,18 @@ func catalogueFlag(cmd *cobra.Command, db, configPath string) (string, *config.C
 // live heap. It is not a cap: a crawl that needs more gets more.
 const defaultMemoryLimit = 120 << 20
 
+// defaultGCPercent is the crawl's GOGC when the environment sets none. A
+// crawl's live heap is small (tens of MB) and its garbage large (every
+// page's tree is thrown away), so the default 100 collects very often:
+// 200 cut the first crawl's CPU by about 8 % in harvest bench, and the
+// memory limit above still bounds the heap.
+const defaultGCPercent = 200
+
 func softMemoryLimit() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(defaultGCPercent)
 	}
 }
