@@ -1,0 +1,167 @@
+package crawler
+
+import (
+	"fmt"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"harvest/extract"
+)
+
+// frontierURLs is the size of the frontier the memory bound is about: a
+// large WordPress site's publications, listings and tags.
+const frontierURLs = 500_000
+
+// maxFrontierHeap is the live heap allowed for a run that holds
+// frontierURLs URLs (seen set, queue and the per-URL caches).
+const maxFrontierHeap = 200 << 20
+
+// slugWords make WordPress-like slugs of five words.
+var slugWords = strings.Fields(`annual report climate policy water energy
+health education urban rural market labour trade finance review survey
+evidence impact youth gender digital food security housing transport
+migration data index brief working paper national regional global
+assessment strategy framework outlook monitoring reform`)
+
+// slug returns the n-th distinct five-word slug.
+func slug(n int) string {
+	w := len(slugWords)
+	parts := make([]string, 0, 6)
+	for range 5 {
+		parts = append(parts, slugWords[n%w])
+		n /= w
+	}
+	if n > 0 {
+		parts = append(parts, fmt.Sprint(n))
+	}
+	return strings.Join(parts, "-")
+}
+
+// feedResult is what feeding a run's frontier measured.
+type feedResult struct {
+	urls       int           // URLs in the frontier (seen and queued)
+	heap       uint64        // live heap they hold, after GC
+	perPush    time.Duration // wall time per discovered link handled
+	perPop     time.Duration // wall time per task handed out and done
+	pagesReady int           // page tasks queued before popping
+}
+
+// feedFrontier fills a run as a crawl of a large site does, without
+// HTTP: first a sitemap lists half the publications with their lastmod,
+// then listing pages (a category's pages /category/c/page/N/, each with
+// 18 publications, a tag, the next page and the same 12 menu links) are
+// followed through the code a read page goes through (follow: scope
+// check, link cache, query variants, pagination, push). A tenth of the
+// publication links carry a query string. It stops when n URLs are
+// queued, measures the live heap, then pops every task.
+func feedFrontier(tb testing.TB, n int) feedResult {
+	tb.Helper()
+	const site = "https://www.example.org"
+	r, err := newRun(tb.Context(), Options{
+		Source: "bench", StartURLs: []string{site + "/"}, UserAgent: "harvest-bench",
+		AllowPrivateNetworks: true, Concurrency: 1,
+	}, &collect{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+
+	menu := make([]string, 0, 12)
+	for _, p := range []string{"", "about/", "contact/", "resources/", "news/", "events/",
+		"team/", "partners/", "careers/", "privacy-policy/", "category/news/", "tag/featured/"} {
+		menu = append(menu, site+"/"+p)
+	}
+	queued := func() int {
+		q, _ := r.frontier.state()
+		return q
+	}
+	start := time.Now()
+	pushes := 0
+	// The sitemap: half the publications, with a lastmod each.
+	for i := 0; i < n/2; i++ {
+		lm := time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Minute).Format(time.RFC3339)
+		r.enqueue(site+"/resource/"+slug(i)+"/", 1, lm)
+		pushes++
+	}
+	// The listings: they link the sitemap's publications again, and
+	// as many more.
+	pub := 0
+	const cats = 300
+	for page := 0; queued() < n; page++ {
+		cat, num := page%cats, page/cats+1
+		final := fmt.Sprintf("%s/category/cat-%d/page/%d/", site, cat, num)
+		links := make([]string, 0, 32)
+		links = append(links, menu...)
+		links = append(links, fmt.Sprintf("%s/category/cat-%d/page/%d/", site, cat, num+1))
+		for range 18 {
+			u := site + "/resource/" + slug(pub) + "/"
+			if pub%10 == 9 {
+				u += "?lang=fr"
+			}
+			links = append(links, u)
+			pub++
+		}
+		links = append(links, fmt.Sprintf("%s/tag/topic-%d/", site, page))
+		r.follow(task{url: final, depth: 1}, final, &extract.Result{Kind: extract.KindListing, Links: links})
+		pushes += len(links)
+	}
+	pushTime := time.Since(start)
+
+	runtime.GC()
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	res := feedResult{urls: queued(), pagesReady: queued(), perPush: pushTime / time.Duration(pushes)}
+	if after.HeapAlloc > before.HeapAlloc {
+		res.heap = after.HeapAlloc - before.HeapAlloc
+	}
+
+	start = time.Now()
+	pops := 0
+	for {
+		t, ok := r.frontier.next(tb.Context())
+		if !ok {
+			break
+		}
+		r.frontier.done(t)
+		pops++
+	}
+	if pops > 0 {
+		res.perPop = time.Since(start) / time.Duration(pops)
+	}
+	if pops != res.pagesReady {
+		tb.Errorf("popped %d tasks, %d were queued", pops, res.pagesReady)
+	}
+	runtime.KeepAlive(r)
+	return res
+}
+
+// TestFrontierMemoryBound: a run holding 500,000 URLs stays under 200 MB
+// of live heap. It is a bound on memory, not on time.
+func TestFrontierMemoryBound(t *testing.T) {
+	if testing.Short() {
+		t.Skip("feeds 500,000 URLs (a few seconds)")
+	}
+	res := feedFrontier(t, frontierURLs)
+	t.Logf("%d URLs: %.1f MB live, %d B/URL, %v per link, %v per pop",
+		res.urls, float64(res.heap)/(1<<20), res.heap/uint64(res.urls), res.perPush, res.perPop)
+	if res.heap > maxFrontierHeap {
+		t.Errorf("live heap %.1f MB for %d URLs, want under %d MB", float64(res.heap)/(1<<20), res.urls, maxFrontierHeap>>20)
+	}
+}
+
+// BenchmarkFrontier500k reports the live heap of a 500,000-URL run and
+// the time per link handled and per task handed out.
+func BenchmarkFrontier500k(b *testing.B) {
+	var res feedResult
+	for b.Loop() {
+		res = feedFrontier(b, frontierURLs)
+	}
+	b.ReportMetric(float64(res.heap)/(1<<20), "MB")
+	b.ReportMetric(float64(res.heap)/float64(res.urls), "B/URL")
+	b.ReportMetric(float64(res.perPush.Nanoseconds()), "ns/link")
+	b.ReportMetric(float64(res.perPop.Nanoseconds()), "ns/pop")
+}
