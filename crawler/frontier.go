@@ -36,7 +36,7 @@ type task struct {
 type frontier struct {
 	mu       sync.Mutex
 	cond     *sync.Cond
-	seen     map[urlHash]struct{}
+	seen     hashSet
 	pages    taskQueue
 	sitemaps taskQueue
 	// sitemapsOut counts the sitemaps handed out and not yet finished.
@@ -56,7 +56,7 @@ type frontier struct {
 }
 
 func newFrontier(maxPages int) *frontier {
-	f := &frontier{seen: make(map[urlHash]struct{}), pageBudget: -1}
+	f := &frontier{pageBudget: -1}
 	if maxPages > 0 {
 		f.pageBudget = maxPages
 	}
@@ -72,12 +72,7 @@ func (f *frontier) claim(key string) bool {
 }
 
 func (f *frontier) claimLocked(key string) bool {
-	h := hashOf(key)
-	if _, ok := f.seen[h]; ok {
-		return false
-	}
-	f.seen[h] = struct{}{}
-	return true
+	return f.seen.add(hashOf(key))
 }
 
 // push queues t under key unless key was seen before.
@@ -90,7 +85,7 @@ func (f *frontier) push(key string, t task) bool {
 	if t.kind == taskPage && f.pageBudget >= 0 && f.pages.len() >= f.pageBudget {
 		// The queue already holds more pages than the run may still
 		// fetch: the queue stays bounded by the page cap.
-		if _, seen := f.seen[hashOf(key)]; !seen {
+		if !f.seen.has(hashOf(key)) {
 			f.capped = true
 		}
 		return false
