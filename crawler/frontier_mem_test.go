@@ -58,22 +58,12 @@ type feedResult struct {
 // queued, measures the live heap, then pops every task.
 func feedFrontier(tb testing.TB, n int) feedResult {
 	tb.Helper()
-	const site = "https://www.example.org"
-	r, err := newRun(tb.Context(), Options{
-		Source: "bench", StartURLs: []string{site + "/"}, UserAgent: "harvest-bench",
-		AllowPrivateNetworks: true, Concurrency: 1,
-	}, &collect{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	runtime.GC()
-	var before runtime.MemStats
-	runtime.ReadMemStats(&before)
-
+	before := liveHeap()
+	r := newBenchRun(tb, nil)
 	menu := make([]string, 0, 12)
 	for _, p := range []string{"", "about/", "contact/", "resources/", "news/", "events/",
 		"team/", "partners/", "careers/", "privacy-policy/", "category/news/", "tag/featured/"} {
-		menu = append(menu, site+"/"+p)
+		menu = append(menu, benchSite+"/"+p)
 	}
 	queued := func() int {
 		q, _ := r.frontier.state()
@@ -84,7 +74,7 @@ func feedFrontier(tb testing.TB, n int) feedResult {
 	// The sitemap: half the publications, with a lastmod each.
 	for i := 0; i < n/2; i++ {
 		lm := time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Minute).Format(time.RFC3339)
-		r.enqueue(site+"/resource/"+slug(i)+"/", 1, lm)
+		r.enqueue(benchSite+"/resource/"+slug(i)+"/", 1, lm)
 		pushes++
 	}
 	// The listings: they link the sitemap's publications again, and
@@ -93,33 +83,86 @@ func feedFrontier(tb testing.TB, n int) feedResult {
 	const cats = 300
 	for page := 0; queued() < n; page++ {
 		cat, num := page%cats, page/cats+1
-		final := fmt.Sprintf("%s/category/cat-%d/page/%d/", site, cat, num)
+		final := fmt.Sprintf("%s/category/cat-%d/page/%d/", benchSite, cat, num)
 		links := make([]string, 0, 32)
 		links = append(links, menu...)
-		links = append(links, fmt.Sprintf("%s/category/cat-%d/page/%d/", site, cat, num+1))
+		links = append(links, fmt.Sprintf("%s/category/cat-%d/page/%d/", benchSite, cat, num+1))
 		for range 18 {
-			u := site + "/resource/" + slug(pub) + "/"
+			u := benchSite + "/resource/" + slug(pub) + "/"
 			if pub%10 == 9 {
 				u += "?lang=fr"
 			}
 			links = append(links, u)
 			pub++
 		}
-		links = append(links, fmt.Sprintf("%s/tag/topic-%d/", site, page))
+		links = append(links, fmt.Sprintf("%s/tag/topic-%d/", benchSite, page))
 		r.follow(task{url: final, depth: 1}, final, &extract.Result{Kind: extract.KindListing, Links: links})
 		pushes += len(links)
 	}
 	pushTime := time.Since(start)
 
-	runtime.GC()
-	var after runtime.MemStats
-	runtime.ReadMemStats(&after)
 	res := feedResult{urls: queued(), pagesReady: queued(), perPush: pushTime / time.Duration(pushes)}
-	if after.HeapAlloc > before.HeapAlloc {
-		res.heap = after.HeapAlloc - before.HeapAlloc
-	}
+	res.heap = heapSince(before)
+	return popAll(tb, r, res)
+}
 
-	start = time.Now()
+// resumeFrontier gives a new run the frontier of an interrupted one: n
+// URLs, the first half done, the others to fetch again.
+func resumeFrontier(tb testing.TB, n int) feedResult {
+	tb.Helper()
+	before := liveHeap()
+	entries := make([]Entry, n)
+	for i := range entries {
+		u := benchSite + "/resource/" + slug(i) + "/"
+		entries[i] = Entry{Key: strings.TrimSuffix(u, "/"), URL: u, Depth: 1, Done: i < n/2}
+		if i%2 == 0 {
+			entries[i].Lastmod = "2024-05-01T10:00:00+00:00"
+		}
+	}
+	start := time.Now()
+	r := newBenchRun(tb, entries)
+	// entries is dead from here on: what the run holds is measured.
+	q, _ := r.frontier.state()
+	res := feedResult{urls: n, pagesReady: q, perPush: time.Since(start) / time.Duration(n)}
+	res.heap = heapSince(before)
+	return popAll(tb, r, res)
+}
+
+const benchSite = "https://www.example.org"
+
+// newBenchRun makes a run as Run does, without fetching anything.
+func newBenchRun(tb testing.TB, resume []Entry) *run {
+	tb.Helper()
+	r, err := newRun(tb.Context(), Options{
+		Source: "bench", StartURLs: []string{benchSite + "/"}, UserAgent: "harvest-bench",
+		AllowPrivateNetworks: true, Concurrency: 1, Resume: resume,
+	}, &collect{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return r
+}
+
+// liveHeap is the heap in use after a collection.
+func liveHeap() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+// heapSince is the live heap grown since before.
+func heapSince(before uint64) uint64 {
+	if after := liveHeap(); after > before {
+		return after - before
+	}
+	return 0
+}
+
+// popAll hands out and finishes every task queued, timing it.
+func popAll(tb testing.TB, r *run, res feedResult) feedResult {
+	tb.Helper()
+	start := time.Now()
 	pops := 0
 	for {
 		t, ok := r.frontier.next(tb.Context())
@@ -140,16 +183,27 @@ func feedFrontier(tb testing.TB, n int) feedResult {
 }
 
 // TestFrontierMemoryBound: a run holding 500,000 URLs stays under 200 MB
-// of live heap. It is a bound on memory, not on time.
+// of live heap, whether it discovered them or resumed them from the
+// journal. It is a bound on memory, not on time.
 func TestFrontierMemoryBound(t *testing.T) {
 	if testing.Short() {
-		t.Skip("feeds 500,000 URLs (a few seconds)")
+		t.Skip("feeds 500,000 URLs (several seconds)")
 	}
-	res := feedFrontier(t, frontierURLs)
-	t.Logf("%d URLs: %.1f MB live, %d B/URL, %v per link, %v per pop",
-		res.urls, float64(res.heap)/(1<<20), res.heap/uint64(res.urls), res.perPush, res.perPop)
-	if res.heap > maxFrontierHeap {
-		t.Errorf("live heap %.1f MB for %d URLs, want under %d MB", float64(res.heap)/(1<<20), res.urls, maxFrontierHeap>>20)
+	for _, tt := range []struct {
+		name string
+		feed func(testing.TB, int) feedResult
+	}{
+		{"discovered", feedFrontier},
+		{"resumed", resumeFrontier},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			res := tt.feed(t, frontierURLs)
+			t.Logf("%d URLs: %.1f MB live, %d B/URL, %v per URL fed, %v per pop",
+				res.urls, float64(res.heap)/(1<<20), res.heap/uint64(res.urls), res.perPush, res.perPop)
+			if res.heap > maxFrontierHeap {
+				t.Errorf("live heap %.1f MB for %d URLs, want under %d MB", float64(res.heap)/(1<<20), res.urls, maxFrontierHeap>>20)
+			}
+		})
 	}
 }
 
