@@ -207,15 +207,26 @@ func TestFrontierMemoryBound(t *testing.T) {
 	}
 }
 
-// BenchmarkFrontier500k reports the live heap of a 500,000-URL run and
-// the time per link handled and per task handed out.
+// BenchmarkFrontier500k reports the live heap of a 500,000-URL run,
+// discovered or resumed, and the time per URL fed and per task handed
+// out. One iteration is one run of several seconds.
 func BenchmarkFrontier500k(b *testing.B) {
-	var res feedResult
-	for b.Loop() {
-		res = feedFrontier(b, frontierURLs)
+	for _, bb := range []struct {
+		name string
+		feed func(testing.TB, int) feedResult
+	}{
+		{"discovered", feedFrontier},
+		{"resumed", resumeFrontier},
+	} {
+		b.Run(bb.name, func(b *testing.B) {
+			var res feedResult
+			for b.Loop() {
+				res = bb.feed(b, frontierURLs)
+			}
+			b.ReportMetric(float64(res.heap)/(1<<20), "MB")
+			b.ReportMetric(float64(res.heap)/float64(res.urls), "B/URL")
+			b.ReportMetric(float64(res.perPush.Nanoseconds()), "ns/fed")
+			b.ReportMetric(float64(res.perPop.Nanoseconds()), "ns/pop")
+		})
 	}
-	b.ReportMetric(float64(res.heap)/(1<<20), "MB")
-	b.ReportMetric(float64(res.heap)/float64(res.urls), "B/URL")
-	b.ReportMetric(float64(res.perPush.Nanoseconds()), "ns/link")
-	b.ReportMetric(float64(res.perPop.Nanoseconds()), "ns/pop")
 }
