@@ -1,160 +1,166 @@
 package crawler
 
 import (
-	"hash/maphash"
-	"strings"
+	"encoding/binary"
+	"slices"
 )
 
-// urlHash identifies a URL key (or any string) by 128 bits of hash
-// instead of its text: the seen set, the lastmods, the link and scope
-// caches and the query variants of a run keep these, 16 bytes, instead
-// of strings of 60 to 100 bytes and their headers.
-//
-// A collision would make the run take a new URL for one it has seen
-// (and skip it silently). With n URLs the chance of any collision is
-// about n²/2¹²⁹: 4·10⁻²⁸ for 500,000 URLs, 3·10⁻²⁴ for 50 million,
-// far below the chance of a memory error. 64 bits would give 7·10⁻⁹
-// at 500,000 URLs, small but not negligible over many runs of many
-// sites, for 8 bytes a URL less. The seeds are drawn per process, so
-// a site cannot choose URLs that collide.
-type urlHash [2]uint64
+// chunkBytes is the size of the queue's chunks: a chunk is one
+// allocation, never grown (a task too large for one gets a chunk of its
+// own), and freed whole once handed out, so that the queue holds no
+// slack of doubled slices and what was popped goes back to the heap.
+const chunkBytes = 64 << 10
 
-var hashSeeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
-
-func hashOf(s string) urlHash {
-	return urlHash{maphash.String(hashSeeds[0], s), maphash.String(hashSeeds[1], s)}
-}
-
-// Sizes of the queue's chunks: a chunk is two allocations (entries,
-// bytes) made once, never grown, and freed whole once handed out, so
-// that the queue holds no slack of doubled slices and what was popped
-// goes back to the heap.
-const (
-	chunkEntries = 1024
-	chunkBytes   = 64 << 10
-)
-
-// taskQueue is a FIFO of tasks stored compactly: a task's strings are
-// packed into its chunk's bytes (the URL without its origin, which is
-// interned, the key only when it is not the URL less one span, the
-// lastmod), and the fixed fields into a 36-byte entry. Tasks come out as
-// they went in.
+// taskQueue is a FIFO of tasks stored compactly, as a log of bytes: each
+// task is a header of varints (flags, lengths, depth) and its strings,
+// 40 to 60 bytes for a typical link where a task struct and its strings
+// cost some 250. The URL is front-coded: stored without the bytes it
+// shares with the URL before it in the chunk (the origin and often
+// more: a page's links are queued in its order), which is free in a
+// FIFO, where the URL before is the one popped just before. The key is
+// stored only when it is not the URL less one span (the trailing
+// slash). Tasks come out as they went in.
 type taskQueue struct {
 	head, tail *chunk
 	n          int
-	// origins are the interned "scheme://host" prefixes; originIndex
-	// maps them to their number + 1 (0 in an entry: not interned).
-	origins     []string
-	originIndex map[string]uint16
+	// lastURL is the URL of the last task pushed.
+	lastURL string
 }
 
 type chunk struct {
-	entries []entry
-	buf     []byte
-	next    *chunk
-	// popped counts the entries handed out.
-	popped int
+	buf  []byte
+	next *chunk
+	// read is where the next task to pop starts; lastURL is the URL
+	// of the task popped last (both for the head chunk).
+	read    int
+	lastURL string
 }
 
-type entry struct {
-	// off is where the entry's bytes start in buf: the URL less its
-	// origin, then the key when stored, then the lastmod.
-	off, urlLen, keyLen, lmLen uint32
-	// When the key is not stored, it is the URL with drop bytes cut at
-	// cut (a trailing slash, mostly); drop 0 means the URL itself.
-	cut, drop uint32
-	depth     int32
-	origin    uint16
-	kind      taskKind8
-	flags     uint8
-}
-
-// taskKind8 is a taskKind in a byte.
-type taskKind8 uint8
-
+// Flags of a task in the log.
 const (
-	flagOptional uint8 = 1 << iota
+	flagSitemap byte = 1 << iota
+	flagOptional
 	flagKeyStored
 )
 
-// maxOrigins bounds the interned origins (an entry numbers them in 16
-// bits); URLs of further origins are stored whole.
-const maxOrigins = 1<<16 - 1
+// maxHeader bounds a task's header: a flags byte and six varints.
+const maxHeader = 1 + 6*binary.MaxVarintLen64
 
 func (q *taskQueue) len() int { return q.n }
 
 func (q *taskQueue) push(t task) {
-	e := entry{depth: int32(t.depth), kind: taskKind8(t.kind)}
-	if t.optional {
-		e.flags |= flagOptional
+	var flags byte
+	if t.kind == taskSitemap {
+		flags |= flagSitemap
 	}
-	rest := t.url
-	if origin, ok := originOf(t.url); ok {
-		if id := q.intern(origin); id != 0 {
-			e.origin = id
-			rest = t.url[len(origin):]
-		}
+	if t.optional {
+		flags |= flagOptional
 	}
 	var key string
+	cut, drop := 0, 0
 	if t.key != t.url {
-		if cut, drop, ok := cutOf(t.url, t.key); ok {
-			e.cut, e.drop = uint32(cut), uint32(drop)
-		} else {
+		var ok bool
+		if cut, drop, ok = cutOf(t.url, t.key); !ok {
 			key = t.key
-			e.flags |= flagKeyStored
+			flags |= flagKeyStored
 		}
 	}
-	need := len(rest) + len(key) + len(t.lastmod)
 	c := q.tail
-	if c == nil || len(c.entries) == cap(c.entries) || len(c.buf)+need > cap(c.buf) {
-		c = &chunk{entries: make([]entry, 0, chunkEntries), buf: make([]byte, 0, max(chunkBytes, need))}
+	shared := 0
+	if c != nil {
+		// A tail chunk holds a task (pop drops a chunk it empties):
+		// the one pushed last.
+		shared = commonPrefix(q.lastURL, t.url)
+	}
+	need := maxHeader + len(t.url) - shared + len(key) + len(t.lastmod)
+	if c == nil || len(c.buf)+need > cap(c.buf) {
+		// A new chunk, whose first URL is stored whole.
+		shared = 0
+		need = maxHeader + len(t.url) + len(key) + len(t.lastmod)
+		c = &chunk{buf: make([]byte, 0, max(chunkBytes, need))}
 		if q.tail == nil {
 			q.head = c
 		} else {
+			q.tail.seal()
 			q.tail.next = c
 		}
 		q.tail = c
 	}
-	e.off = uint32(len(c.buf))
-	e.urlLen, e.keyLen, e.lmLen = uint32(len(rest)), uint32(len(key)), uint32(len(t.lastmod))
-	c.buf = append(c.buf, rest...)
-	c.buf = append(c.buf, key...)
-	c.buf = append(c.buf, t.lastmod...)
-	c.entries = append(c.entries, e)
+	b := append(c.buf, flags)
+	b = binary.AppendUvarint(b, uint64(shared))
+	b = binary.AppendUvarint(b, uint64(len(t.url)-shared))
+	if flags&flagKeyStored != 0 {
+		b = binary.AppendUvarint(b, uint64(len(key)))
+	} else {
+		b = binary.AppendUvarint(b, uint64(drop))
+		if drop > 0 {
+			b = binary.AppendUvarint(b, uint64(cut))
+		}
+	}
+	b = binary.AppendUvarint(b, uint64(len(t.lastmod)))
+	b = binary.AppendVarint(b, int64(t.depth))
+	b = append(b, t.url[shared:]...)
+	b = append(b, key...)
+	c.buf = append(b, t.lastmod...)
+	q.lastURL = t.url
 	q.n++
+}
+
+// seal gives a chunk that takes no more tasks what it holds and no more
+// (the rest of its room went unused, up to a task's size): one copy
+// frees the slack.
+func (c *chunk) seal() {
+	if cap(c.buf)-len(c.buf) > len(c.buf)/16 {
+		c.buf = slices.Clone(c.buf)
+	}
 }
 
 // pop hands out the oldest task; the queue must not be empty.
 func (q *taskQueue) pop() task {
 	c := q.head
-	e := c.entries[c.popped]
-	c.popped++
-	q.n--
-	b := c.buf[e.off:]
-	rest := b[:e.urlLen]
-	b = b[e.urlLen:]
-	t := task{depth: int(e.depth), kind: taskKind(e.kind), optional: e.flags&flagOptional != 0}
-	if e.origin != 0 {
-		t.url = q.origins[e.origin-1] + string(rest)
-	} else {
-		t.url = string(rest)
+	b := c.buf[c.read:]
+	flags := b[0]
+	b = b[1:]
+	next := func() int {
+		v, n := binary.Uvarint(b)
+		b = b[n:]
+		return int(v)
 	}
+	shared, restLen := next(), next()
+	keyLen, cut, drop := 0, 0, 0
+	if flags&flagKeyStored != 0 {
+		keyLen = next()
+	} else if drop = next(); drop > 0 {
+		cut = next()
+	}
+	lmLen := next()
+	depth, n := binary.Varint(b)
+	b = b[n:]
+	t := task{depth: int(depth), optional: flags&flagOptional != 0}
+	if flags&flagSitemap != 0 {
+		t.kind = taskSitemap
+	}
+	t.url = c.lastURL[:shared] + string(b[:restLen])
+	c.lastURL = t.url
+	b = b[restLen:]
 	switch {
-	case e.flags&flagKeyStored != 0:
-		t.key = string(b[:e.keyLen])
-	case e.drop == 0:
+	case flags&flagKeyStored != 0:
+		t.key = string(b[:keyLen])
+	case drop == 0:
 		t.key = t.url
 	default:
-		t.key = t.url[:e.cut] + t.url[e.cut+e.drop:]
+		t.key = t.url[:cut] + t.url[cut+drop:]
 	}
-	b = b[e.keyLen:]
-	if e.lmLen > 0 {
-		t.lastmod = string(b[:e.lmLen])
+	b = b[keyLen:]
+	if lmLen > 0 {
+		t.lastmod = string(b[:lmLen])
 	}
-	if c.popped == len(c.entries) {
-		// The chunk is garbage now. (A drained queue drops its last
-		// chunk too rather than reuse it: a drain costs one allocation
-		// the next push, once per fetch at most.)
+	c.read = len(c.buf) - len(b) + lmLen
+	q.n--
+	if c.read == len(c.buf) {
+		// The chunk is garbage now; a drained queue drops its last
+		// chunk too rather than reuse it (a drain costs one
+		// allocation at the next push, once per fetch at most).
 		q.head = c.next
 		if q.head == nil {
 			q.tail = nil
@@ -163,33 +169,14 @@ func (q *taskQueue) pop() task {
 	return t
 }
 
-func (q *taskQueue) intern(origin string) uint16 {
-	if id, ok := q.originIndex[origin]; ok {
-		return id
+// commonPrefix is the length of the longest common prefix of a and b.
+func commonPrefix(a, b string) int {
+	n := min(len(a), len(b))
+	i := 0
+	for i < n && a[i] == b[i] {
+		i++
 	}
-	if len(q.origins) >= maxOrigins {
-		return 0
-	}
-	if q.originIndex == nil {
-		q.originIndex = map[string]uint16{}
-	}
-	q.origins = append(q.origins, strings.Clone(origin))
-	id := uint16(len(q.origins))
-	q.originIndex[q.origins[id-1]] = id
-	return id
-}
-
-// originOf returns the "scheme://host" of an absolute URL.
-func originOf(u string) (string, bool) {
-	i := strings.Index(u, "://")
-	if i <= 0 {
-		return "", false
-	}
-	j := strings.IndexAny(u[i+3:], "/?#")
-	if j < 0 {
-		return "", false
-	}
-	return u[:i+3+j], true
+	return i
 }
 
 // cutOf reports whether key is u with one span cut out, and where: a

@@ -43,30 +43,41 @@ func TestTaskQueueRoundTrip(t *testing.T) {
 	}
 }
 
-// TestTaskQueueManyChunks pushes past several chunks, popping as it
-// goes: order holds across chunk boundaries and a drained queue frees
-// its chunks.
+// TestTaskQueueManyChunks pushes past several chunks (5,000 tasks of
+// some 60 bytes that share little with each other), popping as it goes:
+// order holds across chunk boundaries and a drained queue frees its
+// chunks.
 func TestTaskQueueManyChunks(t *testing.T) {
 	var q taskQueue
-	next := 0
-	for i := range 5 * chunkEntries {
-		u := fmt.Sprintf("https://example.org/resource/%d/", i)
-		q.push(task{key: strings.TrimSuffix(u, "/"), url: u, depth: i})
+	url := func(i int) string {
+		return fmt.Sprintf("https://h%d.example/%d-%s/", i, i, strings.Repeat("p", 40))
+	}
+	next, most := 0, 0
+	for i := range 5000 {
+		q.push(task{key: strings.TrimSuffix(url(i), "/"), url: url(i), depth: i})
 		if i%3 == 0 {
-			if got := q.pop(); got.depth != next || got.url != fmt.Sprintf("https://example.org/resource/%d/", next) {
+			if got := q.pop(); got.depth != next || got.url != url(next) {
 				t.Fatalf("pop = %+v, want task %d", got, next)
 			}
 			next++
 		}
+		chunks := 0
+		for c := q.head; c != nil; c = c.next {
+			chunks++
+		}
+		most = max(most, chunks)
 	}
 	for q.len() > 0 {
-		if got := q.pop(); got.depth != next || got.key != fmt.Sprintf("https://example.org/resource/%d", next) {
+		if got := q.pop(); got.depth != next || got.key != strings.TrimSuffix(url(next), "/") {
 			t.Fatalf("pop = %+v, want task %d", got, next)
 		}
 		next++
 	}
-	if next != 5*chunkEntries {
-		t.Errorf("popped %d, want %d", next, 5*chunkEntries)
+	if next != 5000 {
+		t.Errorf("popped %d, want 5000", next)
+	}
+	if most < 3 {
+		t.Errorf("the queue held at most %d chunks, want the test to span 3 or more", most)
 	}
 	if q.head != nil || q.tail != nil {
 		t.Error("a drained queue still holds chunks")
