@@ -174,12 +174,11 @@ func (f *frontier) next(ctx context.Context) (task, bool) {
 				f.capped = true
 			} else {
 				t := f.pages.pop()
-				if len(f.lastmods) > 0 {
-					if h := hashOf(t.key); t.lastmod == "" {
-						if lm, ok := f.lastmods[h]; ok {
-							t.lastmod = lm
-							delete(f.lastmods, h)
-						}
+				if t.lastmod == "" && len(f.lastmods) > 0 {
+					h := hashOf(t.key)
+					if lm, ok := f.lastmods[h]; ok {
+						t.lastmod = lm
+						delete(f.lastmods, h)
 					}
 				}
 				if f.pageBudget > 0 {

@@ -27,11 +27,14 @@ func hashOf(s string) urlHash {
 }
 
 // hashSet is a set of urlHash that costs about 16 bytes an element where
-// a Go map of them costs 35 to 55 (slots padded to 24 bytes, and a load
-// factor between 7/16 and 7/8): most elements are in a sorted slice,
-// the latest in a map that is merged into the slice when it reaches a
-// quarter of it (at least minRecent), so that merging stays linear in
-// the set's size overall. A lookup is a map lookup and a binary search.
+// a Go map of them cost 53 at 500,000 (BenchmarkFrontier500k): most
+// elements are in a sorted slice, the latest in a map that is merged
+// into the slice when it reaches a quarter of it (at least minRecent),
+// so that merging stays linear in the set's size overall. A lookup is a
+// map lookup and a binary search. The price is a pause at each merge,
+// under the frontier's lock: some 15 merges up to 500,000 URLs, the last
+// taking about 50 ms on the development machine (sorting 100,000 hashes
+// and copying 8 MB), against fetches that take longer.
 type hashSet struct {
 	sorted []urlHash
 	recent map[urlHash]struct{}
