@@ -318,6 +318,10 @@ func newRun(ctx context.Context, opts Options, sink Sink) (*run, error) {
 			r.startsOK++ // the interrupted run reached it
 		}
 	}
+	// The frontier has taken what it needs of the entries: kept in the
+	// run's options they would hold every URL's strings for the whole
+	// run.
+	opts.Resume = nil
 	if opts.Retries < 0 {
 		opts.Retries = 0
 	}

@@ -26,16 +26,19 @@ type task struct {
 }
 
 // frontier is the run's queue and its set of URLs already seen; the page
-// queue never holds more URLs than the page cap leaves to fetch. Claiming
+// queue never holds more URLs than the page cap leaves to fetch. Its
+// memory is what a large site costs, so it is kept compact: the seen set
+// and the lastmods hold 128-bit hashes of the keys, not the keys (see
+// urlHash), and the queues pack their tasks (see taskQueue). Claiming
 // a URL and queueing it are one step under one lock, so two workers that
 // discover the same URL at once cannot both fetch it. Sitemaps go before
 // pages: they list the detail pages directly.
 type frontier struct {
 	mu       sync.Mutex
 	cond     *sync.Cond
-	seen     map[string]struct{}
-	pages    []task
-	sitemaps []task
+	seen     hashSet
+	pages    taskQueue
+	sitemaps taskQueue
 	// sitemapsOut counts the sitemaps handed out and not yet finished.
 	sitemapsOut int
 	inFlight    int
@@ -46,14 +49,14 @@ type frontier struct {
 	capped     bool
 	// lastmods keeps the sitemap lastmod of URLs queued before a sitemap
 	// listed them.
-	lastmods map[string]string
+	lastmods map[urlHash]string
 	// journal, when on, collects every change in order for the Journal.
 	journal bool
 	ops     []JournalOp
 }
 
 func newFrontier(maxPages int) *frontier {
-	f := &frontier{seen: make(map[string]struct{}), pageBudget: -1}
+	f := &frontier{pageBudget: -1}
 	if maxPages > 0 {
 		f.pageBudget = maxPages
 	}
@@ -69,11 +72,7 @@ func (f *frontier) claim(key string) bool {
 }
 
 func (f *frontier) claimLocked(key string) bool {
-	if _, ok := f.seen[key]; ok {
-		return false
-	}
-	f.seen[key] = struct{}{}
-	return true
+	return f.seen.add(hashOf(key))
 }
 
 // push queues t under key unless key was seen before.
@@ -83,10 +82,10 @@ func (f *frontier) push(key string, t task) bool {
 	if f.closed {
 		return false
 	}
-	if t.kind == taskPage && f.pageBudget >= 0 && len(f.pages) >= f.pageBudget {
+	if t.kind == taskPage && f.pageBudget >= 0 && f.pages.len() >= f.pageBudget {
 		// The queue already holds more pages than the run may still
 		// fetch: the queue stays bounded by the page cap.
-		if _, seen := f.seen[key]; !seen {
+		if !f.seen.has(hashOf(key)) {
 			f.capped = true
 		}
 		return false
@@ -94,9 +93,9 @@ func (f *frontier) push(key string, t task) bool {
 	if !f.claimLocked(key) {
 		if t.lastmod != "" {
 			if f.lastmods == nil {
-				f.lastmods = map[string]string{}
+				f.lastmods = map[urlHash]string{}
 			}
-			f.lastmods[key] = t.lastmod
+			f.lastmods[hashOf(key)] = t.lastmod
 		}
 		return false
 	}
@@ -120,9 +119,9 @@ func (f *frontier) restore(t task, done bool) {
 
 func (f *frontier) queueLocked(t task) {
 	if t.kind == taskSitemap {
-		f.sitemaps = append(f.sitemaps, t)
+		f.sitemaps.push(t)
 	} else {
-		f.pages = append(f.pages, t)
+		f.pages.push(t)
 	}
 	f.cond.Signal()
 }
@@ -163,24 +162,24 @@ func (f *frontier) next(ctx context.Context) (task, bool) {
 		if f.closed {
 			return task{}, false
 		}
-		if len(f.sitemaps) > 0 {
-			t := f.sitemaps[0]
-			f.sitemaps = f.sitemaps[1:]
+		if f.sitemaps.len() > 0 {
+			t := f.sitemaps.pop()
 			f.inFlight++
 			f.sitemapsOut++
 			f.record(JournalLease, t)
 			return t, true
 		}
-		if len(f.pages) > 0 {
+		if f.pages.len() > 0 {
 			if f.pageBudget == 0 {
 				f.capped = true
 			} else {
-				t := f.pages[0]
-				f.pages[0] = task{}
-				f.pages = f.pages[1:]
-				if lm, ok := f.lastmods[t.key]; ok && t.lastmod == "" {
-					t.lastmod = lm
-					delete(f.lastmods, t.key)
+				t := f.pages.pop()
+				if t.lastmod == "" && len(f.lastmods) > 0 {
+					h := hashOf(t.key)
+					if lm, ok := f.lastmods[h]; ok {
+						t.lastmod = lm
+						delete(f.lastmods, h)
+					}
 				}
 				if f.pageBudget > 0 {
 					f.pageBudget--
@@ -227,7 +226,7 @@ func (f *frontier) release(t task) {
 func (f *frontier) sitemapsQueued() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return len(f.sitemaps) + f.sitemapsOut
+	return f.sitemaps.len() + f.sitemapsOut
 }
 
 // state reports the queue length and whether the page budget cut the
@@ -236,5 +235,5 @@ func (f *frontier) sitemapsQueued() int {
 func (f *frontier) state() (queued int, capped bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return len(f.pages) + len(f.sitemaps), f.capped || (f.pageBudget == 0 && len(f.pages) > 0)
+	return f.pages.len() + f.sitemaps.len(), f.capped || (f.pageBudget == 0 && f.pages.len() > 0)
 }

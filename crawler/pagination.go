@@ -18,15 +18,21 @@ const barrenPages = 3
 type paginations struct {
 	max int
 
-	mu      sync.Mutex
-	seqs    map[string]*pageSeq
+	mu sync.Mutex
+	// seqs is keyed by the hash of the sequence's key: there is one
+	// per listing, tag and category of the site.
+	seqs    map[urlHash]*pageSeq
 	stopped int
 }
 
 type pageSeq struct {
-	links   map[uint64]struct{} // hashes of the links its pages carried
-	queued  int                 // its pages queued by the run
-	barren  int                 // pages in a row that brought no new link
+	// links are the hashes of the links its pages carried; a stopped
+	// sequence needs them no more and drops them. (A 64-bit hash is
+	// enough here: a collision only makes one link of one listing count
+	// as not new.)
+	links   map[uint64]struct{}
+	queued  int // its pages queued by the run
+	barren  int // pages in a row that brought no new link
 	stopped bool
 }
 
@@ -56,7 +62,7 @@ func (p *paginations) read(seq string, links []string) (follow bool, ended strin
 	}
 	s.barren++
 	if s.barren >= barrenPages {
-		s.stopped = true
+		s.stop()
 		p.stopped++
 		return false, "pages bring no new links"
 	}
@@ -73,7 +79,7 @@ func (p *paginations) room(seq string) (ok bool, ended string) {
 		return false, ""
 	}
 	if s.queued >= p.max {
-		s.stopped = true
+		s.stop()
 		p.stopped++
 		return false, "max_pagination reached"
 	}
@@ -87,14 +93,20 @@ func (p *paginations) queued(seq string) {
 	p.seq(seq).queued++
 }
 
+func (s *pageSeq) stop() {
+	s.stopped = true
+	s.links = nil
+}
+
 func (p *paginations) seq(key string) *pageSeq {
 	if p.seqs == nil {
-		p.seqs = map[string]*pageSeq{}
+		p.seqs = map[urlHash]*pageSeq{}
 	}
-	s, ok := p.seqs[key]
+	h := hashOf(key)
+	s, ok := p.seqs[h]
 	if !ok {
 		s = &pageSeq{links: map[uint64]struct{}{}}
-		p.seqs[key] = s
+		p.seqs[h] = s
 	}
 	return s
 }

@@ -64,9 +64,10 @@ type scope struct {
 
 	// decided caches decisions: the same links (menus, tag clouds,
 	// related blocks) stand on every page, and the trap rules are
-	// regular expressions.
+	// regular expressions. It is keyed by the URL's hash (the reasons
+	// are constants): 40 bytes or so an entry whatever the URL's length.
 	mu      sync.Mutex
-	decided map[string]string
+	decided map[urlHash]string
 }
 
 // maxDecided bounds the decision cache; it starts over when full.
@@ -113,8 +114,9 @@ func loopbackName(host string) bool {
 // why returns "" when u may be queued, else the reason it may not.
 func (s *scope) why(u *url.URL) string {
 	raw := u.String()
+	h := hashOf(raw)
 	s.mu.Lock()
-	reason, ok := s.decided[raw]
+	reason, ok := s.decided[h]
 	s.mu.Unlock()
 	if ok {
 		return reason
@@ -122,9 +124,9 @@ func (s *scope) why(u *url.URL) string {
 	reason = s.decide(u, raw)
 	s.mu.Lock()
 	if s.decided == nil || len(s.decided) >= maxDecided {
-		s.decided = make(map[string]string)
+		s.decided = make(map[urlHash]string)
 	}
-	s.decided[raw] = reason
+	s.decided[h] = reason
 	s.mu.Unlock()
 	return reason
 }
@@ -168,10 +170,14 @@ func (s *scope) decide(u *url.URL, raw string) string {
 // one listing.
 const maxQueryVariants = 50
 
-// queryVariants counts the query strings seen per path.
+// queryVariants counts the query strings seen per path. It grows with
+// the paths that have a query, so it keeps hashes: per path its count,
+// and one set of (path, key) pairs for the whole run, instead of a map
+// of key strings per path.
 type queryVariants struct {
-	mu    sync.Mutex
-	paths map[string]map[string]struct{}
+	mu     sync.Mutex
+	counts map[urlHash]uint8
+	pairs  map[urlHash]struct{}
 }
 
 // allow reports whether key, a URL with a query, may be queued: true for
@@ -179,31 +185,30 @@ type queryVariants struct {
 func (q *queryVariants) allow(path, key string) bool {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if q.paths == nil {
-		q.paths = map[string]map[string]struct{}{}
+	if q.counts == nil {
+		q.counts, q.pairs = map[urlHash]uint8{}, map[urlHash]struct{}{}
 	}
-	seen := q.paths[path]
-	if _, ok := seen[key]; ok {
+	// The pair is hashed as path, NUL, key: no path holds a NUL.
+	pair := hashOf(path + "\x00" + key)
+	if _, ok := q.pairs[pair]; ok {
 		return true
 	}
-	if len(seen) >= maxQueryVariants {
+	p := hashOf(path)
+	if q.counts[p] >= maxQueryVariants {
 		return false
 	}
-	if seen == nil {
-		seen = map[string]struct{}{}
-		q.paths[path] = seen
-	}
-	seen[key] = struct{}{}
+	q.counts[p]++
+	q.pairs[pair] = struct{}{}
 	return true
 }
 
 // linkSet remembers the raw links already handled in a run, so that the
 // same link on page after page costs a map lookup. It is bounded: when
 // full it starts over (a link handled twice is harmless, the frontier
-// claims each URL once).
+// claims each URL once). It keeps the links' hashes, not the links.
 type linkSet struct {
 	mu   sync.Mutex
-	seen map[string]struct{}
+	seen map[urlHash]struct{}
 }
 
 const maxLinks = 200_000
@@ -212,13 +217,14 @@ const maxLinks = 200_000
 func (l *linkSet) first(raw string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if _, ok := l.seen[raw]; ok {
+	h := hashOf(raw)
+	if _, ok := l.seen[h]; ok {
 		return false
 	}
 	if l.seen == nil || len(l.seen) >= maxLinks {
-		l.seen = make(map[string]struct{})
+		l.seen = make(map[urlHash]struct{})
 	}
-	l.seen[raw] = struct{}{}
+	l.seen[h] = struct{}{}
 	return true
 }
 

@@ -192,14 +192,17 @@ func (h *harvester) crawlOne(ctx context.Context, opts crawler.Options) (report,
 	// An unfinished run of the source (killed, cancelled) left its
 	// frontier: this run continues it, and what it finds counts from the
 	// time that crawl began.
-	var resumedSince time.Time
+	var (
+		resumedSince time.Time
+		resumeFrom   []crawler.Entry
+	)
 	prev, entries, resume, err := h.db.LoadFrontier(end, opts.Source)
 	if err != nil {
 		return rep, h.finishFailed(end, &rep, run, err)
 	}
 	if resume {
 		run.ResumedFrom, resumedSince = prev.RunID, prev.Started
-		opts.Resume = resumeEntries(entries)
+		resumeFrom = resumeEntries(entries)
 		h.log.Info("run_resumed", "source", opts.Source, "from_run", prev.RunID, "urls", len(entries))
 	} else if err := h.db.BeginFrontier(end, opts.Source, id, started); err != nil {
 		return rep, h.finishFailed(end, &rep, run, err)
@@ -214,7 +217,12 @@ func (h *harvester) crawlOne(ctx context.Context, opts crawler.Options) (report,
 		prog = newProgress(h.progress, h.out, h.log, opts)
 		opts.Progress = prog.update
 	}
-	stats, crawlErr := crawler.Run(ctx, opts, sink)
+	// The resumed frontier goes to the crawler alone: opts lives on
+	// after the crawl (and in the progress display), and holding the
+	// entries there would keep every URL's strings for the whole run.
+	crawlOpts := opts
+	crawlOpts.Resume = resumeFrom
+	stats, crawlErr := crawler.Run(ctx, crawlOpts, sink)
 	crawlErr = errors.Join(crawlErr, sink.flushTouches(end))
 	if prog != nil {
 		prog.finish()
