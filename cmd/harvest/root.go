@@ -71,7 +71,7 @@ Start with "harvest demo".`,
 	root.Version = versionString()
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.AddCommand(newVersionCmd(a), newInitCmd(a), newCrawlCmd(a), newExportCmd(a), newDemoCmd(a), newScheduleCmd(a), newRunsCmd(a), newChangesCmd(a), newServeCmd(a), newExtractCmd(a),
-		newBenchCmd(a), newBenchSiteCmd(), newBenchCollyCmd())
+		newBenchCmd(a), newBenchSiteCmd(), newBenchCollyCmd(), newBenchCheckCmd())
 	return root
 }
 
