@@ -288,6 +288,11 @@ func entryTimes(scope *html.Node) []timeInfo {
 		d := parseDate(raw)
 		if d == "" {
 			d = parseDate(nodeText(n))
+		} else if h := utcHour(raw); h >= 0 {
+			// <time datetime="…T01:09Z">Nov 8, 2023</time>: the text is
+			// the publisher's day, the attribute the server's.
+			shown := parseDate(nodeText(n))
+			d = publisherDay(d, h, func(day string) bool { return day == shown })
 		}
 		if d != "" {
 			updated := prop == "datemodified" || hasClass(n, "updated", "modified", "date-modified", "entry-date-modified", "last-modified")
@@ -298,4 +303,49 @@ func entryTimes(scope *html.Node) []timeInfo {
 		}
 	}
 	return out
+}
+
+// utcStampRe matches a timestamp in UTC: a date, a time, and Z or a zero
+// offset.
+var utcStampRe = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}[T ](\d{1,2}):\d{1,2}(?::\d{1,2}(?:\.\d+)?)?\s*(?:Z|[+-]00:?00|UTC|GMT)$`)
+
+// utcHour is the hour of a timestamp written in UTC, or -1 when raw is no
+// such timestamp. A machine-written UTC time is often the server's, not
+// the publisher's: a page from the Americas published in the evening, or
+// from Europe or Asia just after midnight, carries the next or the
+// previous day in UTC.
+func utcHour(raw string) int {
+	m := utcStampRe.FindStringSubmatch(strings.TrimSpace(raw))
+	if m == nil {
+		return -1
+	}
+	h, _ := strconv.Atoi(m[1])
+	if h > 23 {
+		return -1
+	}
+	return h
+}
+
+// publisherDay is the day the publisher would have written for a UTC
+// timestamp of day d at hour h, when the page itself shows that day and
+// not d (shown): the day before for a time before noon (the publisher is
+// west of Greenwich, where it was still the day before), the day after
+// for a time from noon (east, where it was already the next day).
+// Otherwise d.
+func publisherDay(d string, h int, shown func(string) bool) string {
+	if h < 0 || len(d) != 10 {
+		return d
+	}
+	t, err := time.Parse("2006-01-02", d)
+	if err != nil {
+		return d
+	}
+	step := -1
+	if h >= 12 {
+		step = 1
+	}
+	if other := t.AddDate(0, 0, step).Format("2006-01-02"); shown(other) && !shown(d) {
+		return other
+	}
+	return d
 }

@@ -684,11 +684,17 @@ func (f *fields) published(lines []line, docYear, yearSrc string) (string, strin
 		}
 	}
 
+	// The structured values, as written: a UTC timestamp's day may not be
+	// the publisher's (see publisherDay).
+	stamps := []string{
+		m.ld.datePublished(), m.first("article:published_time", "og:article:published_time"),
+		m.micro.first("datepublished"), m.first("datepublished"),
+	}
 	posting := []dateCand{
-		{parseDate(m.ld.datePublished()), sigJSONLD},
-		{parseDate(m.first("article:published_time", "og:article:published_time")), sigArticleMeta},
-		{parseDate(m.micro.first("datepublished")), sigMicrodata},
-		{parseDate(m.first("datepublished")), sigMicrodata},
+		{parseDate(stamps[0]), sigJSONLD},
+		{parseDate(stamps[1]), sigArticleMeta},
+		{parseDate(stamps[2]), sigMicrodata},
+		{parseDate(stamps[3]), sigMicrodata},
 	}
 	times := entryTimes(f.wide())
 	for _, t := range times {
@@ -703,13 +709,27 @@ func (f *fields) published(lines []line, docYear, yearSrc string) (string, strin
 		posting = append(posting, dateCand{urlDate(u.Path), sigURLPath})
 	}
 	full, year := dateCand{}, dateCand{}
-	for _, c := range posting {
+	fullAt := -1
+	for i, c := range posting {
 		switch {
 		case len(c.date) == 10 && full.date == "":
-			full = c
+			full, fullAt = c, i
 		case len(c.date) == 4 && year.date == "":
 			year = c
 		}
+	}
+	if fullAt >= 0 && fullAt < len(stamps) {
+		// A UTC timestamp: the publisher's day when another signal of
+		// the page (its visible date, its URL, a timestamp with the
+		// publisher's own offset) shows the neighbouring day.
+		full.date = publisherDay(full.date, utcHour(stamps[fullAt]), func(day string) bool {
+			for j, c := range posting {
+				if j != fullAt && c.date == day && (j >= len(stamps) || utcHour(stamps[j]) < 0) {
+					return true
+				}
+			}
+			return false
+		})
 	}
 	if full.date == "" {
 		// The extensive search: wider, and less trusted (see moreDates).

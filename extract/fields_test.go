@@ -115,6 +115,23 @@ func TestPublished(t *testing.T) {
 		{"day first from the page's own dates", `<meta property="og:locale" content="en_US">`, `<p>Date: 04/06/2019</p><p>Review period: 15/03/2018 to 30/11/2018</p>` + para, "", "2019-06-04", sigLabelled},
 		{"month first by locale", `<meta property="og:locale" content="en_US">`, `<p>Date: 04/06/2019</p>` + para, "", "2019-04-06", sigLabelled},
 		{"ambiguous without locale", ``, `<p>Date: 04/06/2019</p>` + para, "", "2019", sigLabelled},
+		// A UTC timestamp gives way to the publisher's day the page shows:
+		// the evening of 8 November in Denver is 01:09 on the 9th in UTC,
+		// and just after midnight in Rome is the evening before in UTC.
+		{"UTC morning, the page shows the day before", `<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2023-11-09T01:09:55Z"}</script>`,
+			`<p>Posted: November 8, 2023</p>` + para, "", "2023-11-08", sigJSONLD},
+		{"UTC evening, the page shows the day after", `<meta property="article:published_time" content="2020-12-05T23:15:00+00:00">`,
+			`<p>Published: 6 December 2020</p>` + para, "", "2020-12-06", sigArticleMeta},
+		{"UTC morning, the page shows the same day", `<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2023-11-09T01:09:55Z"}</script>`,
+			`<p>Posted: November 9, 2023</p>` + para, "", "2023-11-09", sigJSONLD},
+		{"UTC morning, the page shows both days", `<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2023-11-09T01:09:55Z"}</script>`,
+			`<p>Posted: November 9, 2023</p><time datetime="2023-11-08">8 Nov</time>` + para, "", "2023-11-09", sigJSONLD},
+		{"UTC morning, the page shows the day after (no shift east in the morning)", `<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2023-11-09T01:09:55Z"}</script>`,
+			`<p>Posted: November 10, 2023</p>` + para, "", "2023-11-09", sigJSONLD},
+		{"an offset of the publisher's own is kept", `<script type="application/ld+json">{"@type":"NewsArticle","datePublished":"2023-11-09T01:09:55+01:00"}</script>`,
+			`<p>Posted: November 8, 2023</p>` + para, "", "2023-11-09", sigJSONLD},
+		{"a time element's text is the publisher's day", ``,
+			`<time datetime="2023-11-09T06:35:29Z">November 8, 2023</time>` + para, "", "2023-11-08", sigTime},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -202,5 +219,20 @@ func TestTermsInMarkup(t *testing.T) {
 				t.Errorf("tags = %q, want %q", tags, tt.tags)
 			}
 		})
+	}
+}
+
+func TestUTCHour(t *testing.T) {
+	for _, tt := range []struct {
+		raw  string
+		want int
+	}{
+		{"2023-11-09T01:09:55Z", 1}, {"2020-12-05T23:15:0Z", 23}, {"2020-08-25T00:23:33.312Z", 0},
+		{"2023-11-09T06:35:29+00:00", 6}, {"2022-05-04 03:37:37 +0000", 3}, {"2023-11-09T18:00 UTC", 18},
+		{"2022-02-03T20:17:12+01:00", -1}, {"2023-11-08 18:09:55", -1}, {"2023-11-08", -1}, {"8 November 2023", -1},
+	} {
+		if got := utcHour(tt.raw); got != tt.want {
+			t.Errorf("utcHour(%q) = %d, want %d", tt.raw, got, tt.want)
+		}
 	}
 }
