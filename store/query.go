@@ -58,11 +58,11 @@ func (f Filter) conds() ([]string, []any) {
 		args = append(args, f.Status)
 	}
 	if f.Tag != "" {
-		conds = append(conds, "EXISTS (SELECT 1 FROM json_each(p.tags) j WHERE j.value = ? COLLATE NOCASE)")
+		conds = append(conds, "p.id IN (SELECT publication_id FROM publication_terms WHERE kind = 'tag' AND value = ?)")
 		args = append(args, f.Tag)
 	}
 	if f.Category != "" {
-		conds = append(conds, "EXISTS (SELECT 1 FROM json_each(p.categories) j WHERE j.value = ? COLLATE NOCASE)")
+		conds = append(conds, "p.id IN (SELECT publication_id FROM publication_terms WHERE kind = 'category' AND value = ?)")
 		args = append(args, f.Category)
 	}
 	if !f.Since.IsZero() {
