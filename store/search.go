@@ -4,10 +4,10 @@ import (
 	"cmp"
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -223,66 +223,7 @@ func termDriver(f Filter) (kind, value string, ok bool) {
 // the term index (publication_terms), the others through the indexes of
 // publications on status, source and first_seen.
 func (db *DB) orderedIDs(ctx context.Context, tx *sql.Tx, order Order, f Filter, extra []string, extraArgs []any, limit int, after *cursor, fp string) ([]int64, string, error) {
-	var (
-		query string
-		args  []any
-	)
-	if kind, value, ok := termDriver(f); ok {
-		rest := f
-		if kind == "tag" {
-			rest.Tag = ""
-		} else {
-			rest.Category = ""
-		}
-		rest.Status = ""
-		conds, cargs := rest.conds()
-		conds = append(conds, extra...)
-		cargs = append(cargs, extraArgs...)
-		tconds := []string{"t.kind = ?", "t.value = ?"}
-		targs := []any{kind, value}
-		if f.Status != "" {
-			tconds = append(tconds, "t.status = ?")
-			targs = append(targs, f.Status)
-		}
-		orderBy := " ORDER BY t.publication_id"
-		if order == OrderNewest {
-			orderBy = " ORDER BY t.first_seen DESC, t.publication_id DESC"
-		}
-		if after != nil {
-			if order == OrderNewest {
-				tconds = append(tconds, "(t.first_seen < ? OR (t.first_seen = ? AND t.publication_id < ?))")
-				targs = append(targs, after.FirstSeen, after.FirstSeen, after.ID)
-			} else {
-				tconds = append(tconds, "t.publication_id > ?")
-				targs = append(targs, after.ID)
-			}
-		}
-		from := " FROM publication_terms t"
-		if len(conds) > 0 {
-			from += " JOIN publications p ON p.id = t.publication_id"
-		}
-		query = "SELECT t.publication_id, t.first_seen" + from + whereClause(append(tconds, conds...)) + orderBy + " LIMIT ?"
-		args = append(append(targs, cargs...), limit+1)
-	} else {
-		conds, cargs := f.conds()
-		conds = append(conds, extra...)
-		cargs = append(cargs, extraArgs...)
-		orderBy := " ORDER BY p.id"
-		if order == OrderNewest {
-			orderBy = " ORDER BY p.first_seen DESC, p.id DESC"
-		}
-		if after != nil {
-			if order == OrderNewest {
-				conds = append(conds, "(p.first_seen < ? OR (p.first_seen = ? AND p.id < ?))")
-				cargs = append(cargs, after.FirstSeen, after.FirstSeen, after.ID)
-			} else {
-				conds = append(conds, "p.id > ?")
-				cargs = append(cargs, after.ID)
-			}
-		}
-		query = "SELECT p.id, p.first_seen FROM publications p" + whereClause(conds) + orderBy + " LIMIT ?"
-		args = append(cargs, limit+1)
-	}
+	query, args := orderedQuery(order, f, extra, extraArgs, limit, after)
 	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, "", err
@@ -310,9 +251,77 @@ func (db *DB) orderedIDs(ctx context.Context, tx *sql.Tx, order Order, f Filter,
 	return ids, next, nil
 }
 
+// orderedQuery is the query of orderedIDs: the ids and first_seen of
+// limit+1 records of the selection, in order, after the cursor.
+func orderedQuery(order Order, f Filter, extra []string, extraArgs []any, limit int, after *cursor) (string, []any) {
+	var (
+		query string
+		args  []any
+	)
+	if kind, value, ok := termDriver(f); ok {
+		rest := f
+		if kind == "tag" {
+			rest.Tag = ""
+		} else {
+			rest.Category = ""
+		}
+		rest.Status = ""
+		conds, cargs := rest.conds()
+		conds = append(conds, extra...)
+		cargs = append(cargs, extraArgs...)
+		tconds := []string{"t.kind = ?", "t.value = ?"}
+		targs := []any{kind, value}
+		if f.Status != "" {
+			tconds = append(tconds, "t.status = ?")
+			targs = append(targs, f.Status)
+		}
+		orderBy := " ORDER BY t.publication_id"
+		if order == OrderNewest {
+			orderBy = " ORDER BY t.first_seen DESC, t.publication_id DESC"
+		}
+		if after != nil {
+			if order == OrderNewest {
+				// The first condition bounds the index range; the second
+				// is the exact position.
+				tconds = append(tconds, "t.first_seen <= ?", "(t.first_seen < ? OR t.publication_id < ?)")
+				targs = append(targs, after.FirstSeen, after.FirstSeen, after.ID)
+			} else {
+				tconds = append(tconds, "t.publication_id > ?")
+				targs = append(targs, after.ID)
+			}
+		}
+		from := " FROM publication_terms t"
+		if len(conds) > 0 {
+			from += " JOIN publications p ON p.id = t.publication_id"
+		}
+		query = "SELECT t.publication_id, t.first_seen" + from + whereClause(append(tconds, conds...)) + orderBy + " LIMIT ?"
+		args = append(append(targs, cargs...), limit+1)
+	} else {
+		conds, cargs := f.conds()
+		conds = append(conds, extra...)
+		cargs = append(cargs, extraArgs...)
+		orderBy := " ORDER BY p.id"
+		if order == OrderNewest {
+			orderBy = " ORDER BY p.first_seen DESC, p.id DESC"
+		}
+		if after != nil {
+			if order == OrderNewest {
+				conds = append(conds, "p.first_seen <= ?", "(p.first_seen < ? OR p.id < ?)")
+				cargs = append(cargs, after.FirstSeen, after.FirstSeen, after.ID)
+			} else {
+				conds = append(conds, "p.id > ?")
+				cargs = append(cargs, after.ID)
+			}
+		}
+		query = "SELECT p.id, p.first_seen FROM publications p" + whereClause(conds) + orderBy + " LIMIT ?"
+		args = append(cargs, limit+1)
+	}
+	return query, args
+}
+
 // rankWindow is how many matches ranking scores: the newest ones (by id)
 // of the selection. Past them, the matches follow newest first.
-const rankWindow = 1000
+var rankWindow = 1000 // a variable for tests
 
 type scored struct {
 	id    int64

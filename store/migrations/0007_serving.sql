@@ -53,10 +53,7 @@ CREATE TABLE publication_terms (
     PRIMARY KEY (kind, value, publication_id)
 ) WITHOUT ROWID;
 
-CREATE INDEX publication_terms_status_id ON publication_terms (kind, value, status, publication_id);
 CREATE INDEX publication_terms_newest ON publication_terms (kind, value, status, first_seen, publication_id);
-CREATE INDEX publication_terms_all_newest ON publication_terms (kind, value, first_seen, publication_id);
-CREATE INDEX publication_terms_publication ON publication_terms (publication_id);
 
 INSERT OR IGNORE INTO publication_terms (kind, value, publication_id, status, first_seen)
 SELECT 'category', j.value, p.id, p.status, p.first_seen
@@ -123,7 +120,10 @@ CREATE TRIGGER facets_delete AFTER DELETE ON publications BEGIN
     UPDATE facet_counts SET n = n - 1 WHERE kind = 'tag' AND status = old.status
         AND value IN (SELECT j.value FROM json_each(old.tags) j WHERE j.type = 'text');
     DELETE FROM facet_counts WHERE n <= 0;
-    DELETE FROM publication_terms WHERE publication_id = old.id;
+    DELETE FROM publication_terms WHERE kind = 'category' AND publication_id = old.id
+        AND value IN (SELECT j.value FROM json_each(old.categories) j WHERE j.type = 'text');
+    DELETE FROM publication_terms WHERE kind = 'tag' AND publication_id = old.id
+        AND value IN (SELECT j.value FROM json_each(old.tags) j WHERE j.type = 'text');
 END;
 
 -- A record whose source, status, categories, tags or first_seen change
@@ -149,7 +149,10 @@ BEGIN
     INSERT INTO facet_counts (kind, value, status, n)
         SELECT DISTINCT 'tag', j.value, new.status, 1 FROM json_each(new.tags) j WHERE j.type = 'text'
         ON CONFLICT (kind, value, status) DO UPDATE SET n = n + 1;
-    DELETE FROM publication_terms WHERE publication_id = old.id;
+    DELETE FROM publication_terms WHERE kind = 'category' AND publication_id = old.id
+        AND value IN (SELECT j.value FROM json_each(old.categories) j WHERE j.type = 'text');
+    DELETE FROM publication_terms WHERE kind = 'tag' AND publication_id = old.id
+        AND value IN (SELECT j.value FROM json_each(old.tags) j WHERE j.type = 'text');
     INSERT OR IGNORE INTO publication_terms (kind, value, publication_id, status, first_seen)
         SELECT 'category', j.value, new.id, new.status, new.first_seen FROM json_each(new.categories) j WHERE j.type = 'text';
     INSERT OR IGNORE INTO publication_terms (kind, value, publication_id, status, first_seen)
