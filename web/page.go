@@ -187,6 +187,9 @@ func (s *server) pageList(w http.ResponseWriter, r *http.Request) {
 	if q.Order == "" && store.ParseText(q.Text).Match == "" {
 		q.Order = store.OrderNewest
 	}
+	if s.validate(w, r, sinceKey(q)) {
+		return
+	}
 	res, err := s.db.Search(r.Context(), q)
 	if err != nil {
 		s.failErr(w, r, err)
@@ -356,6 +359,9 @@ func (s *server) pagePublication(w http.ResponseWriter, r *http.Request) {
 	id, err := publicationID(r)
 	if err != nil {
 		s.failErr(w, r, err)
+		return
+	}
+	if s.validate(w, r, "") {
 		return
 	}
 	pub, err := s.db.Get(r.Context(), id)

@@ -148,6 +148,9 @@ func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter 
 // page, an HTML page for the page's paths. 5xx errors are logged; their
 // details are not shown.
 func (s *server) fail(w http.ResponseWriter, r *http.Request, status int, err error) {
+	// An error has no validators: it is not the listing they name.
+	w.Header().Del("ETag")
+	w.Header().Del("Last-Modified")
 	msg := err.Error()
 	if status >= 500 {
 		s.log.Error("http_error", "method", r.Method, "path", r.URL.Path, "status", status, "err", err)
