@@ -205,9 +205,11 @@ func (s *server) apiPublications(w http.ResponseWriter, r *http.Request) {
 		s.failErr(w, r, err)
 		return
 	}
-	if s.validate(w, r, sinceKey(q)) {
+	w, done := s.validate(w, r, sinceKey(q))
+	if done {
 		return
 	}
+	defer finish(w)
 	res, err := s.db.Search(r.Context(), q)
 	if err != nil {
 		s.failErr(w, r, err)
@@ -243,9 +245,11 @@ func (s *server) apiPublication(w http.ResponseWriter, r *http.Request) {
 		s.failErr(w, r, err)
 		return
 	}
-	if s.validate(w, r, "") {
+	w, done := s.validate(w, r, "")
+	if done {
 		return
 	}
+	defer finish(w)
 	pub, err := s.db.Get(r.Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
 		s.fail(w, r, http.StatusNotFound, fmt.Errorf("publication %d not found", id))
@@ -315,9 +319,11 @@ func (s *server) apiSources(w http.ResponseWriter, r *http.Request) {
 		s.failErr(w, r, err)
 		return
 	}
-	if s.validate(w, r, "") {
+	w, done := s.validate(w, r, "")
+	if done {
 		return
 	}
+	defer finish(w)
 	sources, err := s.db.Sources(r.Context())
 	if err != nil {
 		s.failErr(w, r, err)
@@ -375,9 +381,11 @@ func (s *server) apiRuns(w http.ResponseWriter, r *http.Request) {
 		}
 		after = id
 	}
-	if s.validate(w, r, "") {
+	w, done := s.validate(w, r, "")
+	if done {
 		return
 	}
+	defer finish(w)
 	runs, more, err := s.db.RunsPage(r.Context(), p.get("source"), after, limit)
 	if errors.Is(err, store.ErrBadCursor) {
 		s.failErr(w, r, badf("cursor: invalid (use next_cursor of the previous page, unchanged)"))

@@ -106,9 +106,11 @@ func (s *server) feed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q.Order = store.OrderNewest
-	if s.validate(w, r, "") {
+	w, done := s.validate(w, r, "")
+	if done {
 		return
 	}
+	defer finish(w)
 	res, err := s.db.Search(r.Context(), q)
 	if err != nil {
 		s.failErr(w, r, err)

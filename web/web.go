@@ -38,6 +38,8 @@ type server struct {
 	static  http.Handler
 	process *prometheus.Registry // process-wide metrics: Go runtime, HTTP requests
 	now     func() time.Time
+	// responses keeps the answers of the current catalogue version.
+	responses responseCache
 }
 
 // New returns the HTTP handler of the catalogue db: the API under /api/,
