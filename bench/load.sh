@@ -34,7 +34,10 @@ if [ ! -e "$DB" ]; then
 fi
 ls -l "$DB"
 
-"$H" serve --db "$DB" --addr 127.0.0.1:$PORT >"$OUT/serve.log" 2>&1 &
+# First without the response cache: what each answer costs to read and
+# render. ("harvest serve" keeps answers by ETag until the catalogue
+# changes; that is measured after.)
+"$H" serve --no-response-cache --db "$DB" --addr 127.0.0.1:$PORT >"$OUT/serve.log" 2>&1 &
 SERVE=$!
 trap 'kill $SERVE 2>/dev/null || true' EXIT INT TERM
 for _ in $(seq 50); do
@@ -82,7 +85,7 @@ run() { # name url threads connections file
 }
 
 echo
-echo "== one client, then 32 clients ($DURATION s each)"
+echo "== harvest serve --no-response-cache: one client, then 32 clients ($DURATION s each)"
 printf '%-20s %10s %8s %8s %8s | %10s %8s %8s %s\n' request "1c req/s" p50 p99 max "32c req/s" p99 max errors
 for spec in "$@"; do
 	name=${spec%% *}
@@ -94,6 +97,49 @@ for spec in "$@"; do
 		"$(rps "$OUT/$name.32.txt")" "$(ms 99 "$OUT/$name.32.txt")" "$(ms max "$OUT/$name.32.txt")" "$(errs "$OUT/$name.32.txt")"
 done
 
+# Different listings, request after request: the response cache rarely
+# answers (200 sources x 11 or 21 limits, 60-80 KB each, against 32 MB).
+for spec in "page-distinct /?source=%s&limit=%d 15 25" "api-list-distinct /api/publications?source=%s&order=newest&limit=%d 40 60"; do
+	set -- $spec
+	PATHFMT=$2 LIMITLO=$3 LIMITHI=$4 wrk -t2 -c32 -d"${DURATION}s" --timeout 5s --latency -s bench/distinct.lua "$BASE/" >"$OUT/$1.32.txt" 2>&1 || true
+	PATHFMT=$2 LIMITLO=$3 LIMITHI=$4 wrk -t1 -c1 -d"${DURATION}s" --timeout 5s --latency -s bench/distinct.lua "$BASE/" >"$OUT/$1.1.txt" 2>&1 || true
+	printf '%-20s %10s %8s %8s %8s | %10s %8s %8s %s\n' "$1" \
+		"$(rps "$OUT/$1.1.txt")" "$(ms 50 "$OUT/$1.1.txt")" "$(ms 99 "$OUT/$1.1.txt")" "$(ms max "$OUT/$1.1.txt")" \
+		"$(rps "$OUT/$1.32.txt")" "$(ms 99 "$OUT/$1.32.txt")" "$(ms max "$OUT/$1.32.txt")" "$(errs "$OUT/$1.32.txt")"
+done
+
+echo
+echo "== harvest serve --no-response-cache: $(grep -E '^(VmHWM|VmRSS)' /proc/$SERVE/status | tr -s ' \t' ' ' | tr '\n' ' ')"
+kill $SERVE; wait $SERVE 2>/dev/null || true
+
+# harvest serve as it is run: the same requests, 32 clients.
+"$H" serve --db "$DB" --addr 127.0.0.1:$PORT >"$OUT/serve-cached.log" 2>&1 &
+SERVE=$!
+for _ in $(seq 50); do
+	curl -fsS -o /dev/null "$BASE/healthz" 2>/dev/null && break
+	sleep 0.2
+done
+echo
+echo "== harvest serve (response cache on), 32 clients"
+printf '%-20s %10s %8s %8s %s\n' request "req/s" p99 max errors
+set -- \
+	"page /" \
+	"feed /feed.atom" \
+	"search-page /?q=fisheries" \
+	"filtered-list /api/publications?tag=$(enc "$TAG")&limit=50" \
+	"api-list /api/publications?limit=50"
+for spec in "$@"; do
+	name=${spec%% *}
+	u=$(url "${spec#* }")
+	run "$name" "$u" 2 32 "$OUT/$name.cached.32.txt"
+	printf '%-20s %10s %8s %8s %s\n' "$name" "$(rps "$OUT/$name.cached.32.txt")" "$(ms 99 "$OUT/$name.cached.32.txt")" "$(ms max "$OUT/$name.cached.32.txt")" "$(errs "$OUT/$name.cached.32.txt")"
+done
+for spec in "page-distinct /?source=%s&limit=%d 15 25" "api-list-distinct /api/publications?source=%s&order=newest&limit=%d 40 60"; do
+	set -- $spec
+	PATHFMT=$2 LIMITLO=$3 LIMITHI=$4 wrk -t2 -c32 -d"${DURATION}s" --timeout 5s --latency -s bench/distinct.lua "$BASE/" >"$OUT/$1.cached.32.txt" 2>&1 || true
+	printf '%-20s %10s %8s %8s %s\n' "$1" "$(rps "$OUT/$1.cached.32.txt")" "$(ms 99 "$OUT/$1.cached.32.txt")" "$(ms max "$OUT/$1.cached.32.txt")" "$(errs "$OUT/$1.cached.32.txt")"
+done
+
 # Polling: a 304 costs one read of the catalogue's version.
 ETAG=$(curl -fsS -D - -o /dev/null "$BASE/" | awk -F': ' 'tolower($1) == "etag" { sub(/\r$/, "", $2); print $2 }')
 wrk -t2 -c32 -d"${DURATION}s" --latency -H "If-None-Match: $ETAG" "$BASE/" >"$OUT/page-304.32.txt" 2>&1 || true
@@ -101,24 +147,32 @@ echo "page answered 304 (If-None-Match), 32 clients: $(rps "$OUT/page-304.32.txt
 
 # Peak memory of serve, before the writing phase restarts it.
 echo
-echo "== harvest serve: $(grep -E '^(VmHWM|VmRSS)' /proc/$SERVE/status | tr -s ' \t' ' ' | tr '\n' ' ')"
+echo "== harvest serve (response cache on): $(grep -E '^(VmHWM|VmRSS)' /proc/$SERVE/status | tr -s ' \t' ' ' | tr '\n' ' ')"
 kill $SERVE; wait $SERVE 2>/dev/null || true
 
 # Writing at the same time: on a copy, so that the catalogue measured
-# above stays as it is for the next run. The writer saves one record per
-# transaction, as a crawl does, as fast as it can.
+# above stays as it is for the next run, without the response cache (a
+# writer changes the catalogue many times a second, so the cache would
+# rarely answer anyway, and alone it would answer every time). The writer
+# saves one record per transaction, as a crawl does, as fast as it can.
 echo
 echo "== one client alone, then while a writer saves records into the same catalogue (a copy)"
 cp "$DB" "$OUT/writing.db"
 rm -f "$OUT/writing.db-wal" "$OUT/writing.db-shm"
-"$H" serve --db "$OUT/writing.db" --addr 127.0.0.1:$PORT >"$OUT/serve-writing.log" 2>&1 &
+"$H" serve --no-response-cache --db "$OUT/writing.db" --addr 127.0.0.1:$PORT >"$OUT/serve-writing.log" 2>&1 &
 SERVE=$!
 for _ in $(seq 50); do
 	curl -fsS -o /dev/null "$BASE/healthz" 2>/dev/null && break
 	sleep 0.2
 done
-shift 0
-set -- "$1" "$2" "$3" "$4" "$5" "$7"
+set -- \
+	"page /" \
+	"feed /feed.atom" \
+	"search-page /?q=fisheries" \
+	"search-api /api/publications?q=fisheries&limit=20" \
+	"filtered-list /api/publications?tag=$(enc "$TAG")&limit=50" \
+	"api-list /api/publications?limit=50" \
+	"source-list /api/publications?source=$SOURCE&order=newest&limit=50"
 for spec in "$@"; do
 	u=$(url "${spec#* }")
 	curl -fsS -o /dev/null "$BASE$u"

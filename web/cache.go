@@ -53,6 +53,9 @@ func (s *server) validate(w http.ResponseWriter, r *http.Request, extra string) 
 		w.WriteHeader(http.StatusNotModified)
 		return w, true
 	}
+	if s.noResponseCache {
+		return w, false
+	}
 	if c, ok := s.responses.get(v.N, etag); ok {
 		hdr.Set("Content-Type", c.contentType)
 		hdr.Set("Cache-Control", c.cacheControl)

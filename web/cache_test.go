@@ -1,8 +1,10 @@
 package web
 
 import (
+	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -130,5 +132,42 @@ func TestRelativeSinceChangesETag(t *testing.T) {
 	b := conditionalGet(t, f, "/api/publications?since=7d", map[string]string{"If-None-Match": a})
 	if b.StatusCode != http.StatusOK || b.Header.Get("ETag") == a {
 		t.Errorf("since=7d a second later: %d, ETag %q (was %q); want a fresh 200", b.StatusCode, b.Header.Get("ETag"), a)
+	}
+}
+
+// TestResponseCacheAnswersAsRendered: an answer kept by the response
+// cache is byte for byte the answer rendered afresh, and a change of the
+// catalogue is seen at once.
+func TestResponseCacheAnswersAsRendered(t *testing.T) {
+	f := newFixture(t)
+	fresh := httptest.NewServer(New(f.db, nil, WithoutResponseCache()))
+	defer fresh.Close()
+	get := func(base, path string) string {
+		t.Helper()
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The feed's absolute links name the host: make them the same.
+		return strings.ReplaceAll(string(b), strings.TrimPrefix(base, "http://"), "HOST")
+	}
+	paths := []string{"/", "/?q=ports", "/feed.atom", "/api/publications", "/api/sources", "/api/runs", "/publications/1"}
+	for round := range 3 {
+		for _, path := range paths {
+			if a, b := get(f.srv.URL, path), get(fresh.URL, path); a != b {
+				t.Errorf("round %d, %s: the cached answer differs from a fresh one", round, path)
+			}
+		}
+		if _, err := f.db.Save(t.Context(), harvest.Publication{
+			Source: "lantern", URL: fmt.Sprintf("https://lantern.example/resource/r%d/", round),
+			CanonicalURL: fmt.Sprintf("https://lantern.example/resource/r%d/", round), Title: fmt.Sprintf("Ports round %d", round),
+		}, t0.Add(time.Duration(20+round)*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
