@@ -136,7 +136,7 @@ func (db *DB) Count(ctx context.Context, f Filter) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("count publications: %w", err)
 	}
-	n, err := db.countFiltered(ctx, tx, v.N, fingerprint(f, Text{}, ""), f, nil, nil)
+	n, err := db.countFiltered(ctx, tx, v.N, fingerprint(f, Text{}, ""), f, "", nil, nil)
 	if err != nil {
 		return 0, fmt.Errorf("count publications: %w", err)
 	}

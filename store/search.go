@@ -142,14 +142,9 @@ func (db *DB) Search(ctx context.Context, q Query) (Results, error) {
 		return Results{}, fmt.Errorf("search: catalogue version: %w", err)
 	}
 	var res Results
-	countExtra, countArgs := extra, extraArgs
-	if text.Match != "" {
-		countExtra = append(slices.Clone(extra), "p.id IN (SELECT docid FROM publication_search WHERE publication_search MATCH ?)")
-		countArgs = append(slices.Clone(extraArgs), text.Match)
-	}
 	// The total does not depend on the order.
 	countKey := fingerprint(q.Filter, text, "")
-	if res.Total, err = db.countFiltered(ctx, tx, v.N, countKey, q.Filter, countExtra, countArgs); err != nil {
+	if res.Total, err = db.countFiltered(ctx, tx, v.N, countKey, q.Filter, text.Match, extra, extraArgs); err != nil {
 		return Results{}, fmt.Errorf("search: %w", err)
 	}
 	var ids []int64

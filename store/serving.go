@@ -93,7 +93,7 @@ func (db *DB) readTx(ctx context.Context) (*sql.Tx, error) {
 // countFiltered counts the records conds select, at version v, in tx: from
 // the facet counts or the term index where the filter allows, else by
 // counting the selection once per catalogue version.
-func (db *DB) countFiltered(ctx context.Context, tx *sql.Tx, v int64, key string, f Filter, extra []string, extraArgs []any) (int, error) {
+func (db *DB) countFiltered(ctx context.Context, tx *sql.Tx, v int64, key string, f Filter, match string, extra []string, extraArgs []any) (int, error) {
 	if n, ok := db.counts.get(v, key); ok {
 		return n, nil
 	}
@@ -101,6 +101,13 @@ func (db *DB) countFiltered(ctx context.Context, tx *sql.Tx, v int64, key string
 	var err error
 	simple := len(extra) == 0 && f.Since.IsZero()
 	switch {
+	case match != "" && simple && len(f.Sources) == 0 && f.Tag == "" && f.Category == "":
+		n, err = countMatches(ctx, tx, match, f.Status)
+	case match != "":
+		conds, args := f.conds()
+		conds = append(append(conds, extra...), "p.id IN (SELECT docid FROM publication_search WHERE publication_search MATCH ?)")
+		args = append(append(args, extraArgs...), match)
+		err = tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM publications p"+whereClause(conds), args...).Scan(&n)
 	case simple && f.Tag == "" && f.Category == "":
 		// Sources and status only: the facet counts of the sources.
 		conds, args := []string{"kind = 'source'"}, []any{}
@@ -227,4 +234,67 @@ func (db *DB) RunsPage(ctx context.Context, source string, after int64, limit in
 		return runs[:limit], true, nil
 	}
 	return runs, false, nil
+}
+
+// countMatches counts the records of a status ("" for all) that match a
+// full-text expression, without reading the records: the index's matches
+// (their ids, in order), less those among the records of the other
+// statuses (few: removed records are a small share of a catalogue), or,
+// for a status other than active, those among its records.
+func countMatches(ctx context.Context, tx *sql.Tx, match, status string) (int, error) {
+	ids, err := queryIDs(ctx, tx, `SELECT docid FROM publication_search WHERE publication_search MATCH ? ORDER BY docid`, match)
+	if err != nil {
+		return 0, err
+	}
+	switch status {
+	case "":
+		return len(ids), nil
+	case "active":
+		others, err := queryIDs(ctx, tx, `SELECT id FROM publications WHERE status < 'active' OR status > 'active' ORDER BY id`)
+		if err != nil {
+			return 0, err
+		}
+		return len(ids) - intersection(ids, others), nil
+	default:
+		mine, err := queryIDs(ctx, tx, `SELECT id FROM publications WHERE status = ? ORDER BY id`, status)
+		if err != nil {
+			return 0, err
+		}
+		return intersection(ids, mine), nil
+	}
+}
+
+func queryIDs(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// intersection counts the ids two ascending lists share.
+func intersection(a, b []int64) int {
+	n := 0
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			n++
+			i++
+			j++
+		}
+	}
+	return n
 }

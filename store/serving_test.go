@@ -187,6 +187,34 @@ func TestFacetCountsFollowChanges(t *testing.T) {
 	}
 	checkFacets(t, db, "after a deletion")
 
+	// Totals of searches, per status, agree with a direct count.
+	for _, status := range []string{"", "active", "removed"} {
+		for _, text := range []string{"title", "title -r", "ex"} {
+			res, err := db.Search(ctx, Query{Text: text, Filter: Filter{Status: status}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			pt := ParseText(text)
+			q := `SELECT COUNT(*) FROM publications p WHERE p.id IN (SELECT docid FROM publication_search WHERE publication_search MATCH ?)`
+			args := []any{pt.Match}
+			if pt.Exclude != "" {
+				q += ` AND p.id NOT IN (SELECT docid FROM publication_search WHERE publication_search MATCH ?)`
+				args = append(args, pt.Exclude)
+			}
+			if status != "" {
+				q += ` AND p.status = ?`
+				args = append(args, status)
+			}
+			var n int
+			if err := db.read.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			if res.Total != n || n == 0 && text == "title" {
+				t.Errorf("search %q, status %q: total %d, counted %d", text, status, res.Total, n)
+			}
+		}
+	}
+
 	// Counts by tag and category, as a listing's total reads them, agree
 	// with a direct count (case ignored).
 	for _, f := range []Filter{{Tag: "ports", Status: "active"}, {Tag: "FISHERIES"}, {Category: "guides", Status: "removed"}, {Sources: []string{"lib", "third"}, Status: "active"}} {

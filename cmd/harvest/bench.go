@@ -368,6 +368,9 @@ func runBenchCatalogue(ctx context.Context, w io.Writer, o benchCatalogueOptions
 		if len(batch) == 0 {
 			return nil
 		}
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("bench catalogue: %w", err)
+		}
 		res, err := db.SaveBatch(ctx, batch)
 		if err != nil {
 			return fmt.Errorf("bench catalogue: %w", err)
