@@ -159,6 +159,7 @@ echo
 echo "== one client alone, then while a writer saves records into the same catalogue (a copy)"
 cp "$DB" "$OUT/writing.db"
 rm -f "$OUT/writing.db-wal" "$OUT/writing.db-shm"
+sync # the copy's pages on disk before measuring, not flushed during it
 "$H" serve --no-response-cache --db "$OUT/writing.db" --addr 127.0.0.1:$PORT >"$OUT/serve-writing.log" 2>&1 &
 SERVE=$!
 for _ in $(seq 50); do
