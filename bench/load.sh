@@ -33,6 +33,7 @@ if [ ! -e "$DB" ]; then
 	/usr/bin/time -f "bench catalogue: %e s wall, %M KB peak RSS" "$H" bench catalogue --publications "$N" --db "$DB"
 fi
 ls -l "$DB"
+echo "machine: $(nproc) cores; $(uptime)"
 
 # First without the response cache: what each answer costs to read and
 # render. ("harvest serve" keeps answers by ETag until the catalogue
@@ -119,6 +120,9 @@ for _ in $(seq 50); do
 	curl -fsS -o /dev/null "$BASE/healthz" 2>/dev/null && break
 	sleep 0.2
 done
+for spec in "page /" "feed /feed.atom" "search-page /?q=fisheries" "filtered-list /api/publications?tag=$(enc "$TAG")&limit=50" "api-list /api/publications?limit=50"; do
+	curl -fsS -o /dev/null "$BASE$(url "${spec#* }")" # warm-up: the first answer is rendered and kept
+done
 echo
 echo "== harvest serve (response cache on), 32 clients"
 printf '%-20s %10s %8s %8s %s\n' request "req/s" p99 max errors
@@ -198,4 +202,5 @@ t1=$(date +%s)
 after=$(curl -fsS "$BASE/healthz" | sed -n 's/.*"publications": \([0-9]*\).*/\1/p')
 kill "$WRITER" 2>/dev/null || true
 wait "$WRITER" 2>/dev/null || true
-echo "writer: $((after - before)) records saved in about $((t1 - t0)) s while measuring"
+echo "writer: the catalogue held ${before:-?} records before it, ${after:-?} after, $((t1 - t0)) s of measuring"
+echo "machine at the end: $(uptime)"

@@ -250,16 +250,21 @@ func countMatches(ctx context.Context, tx *sql.Tx, match, status string) (int, e
 	case "":
 		return len(ids), nil
 	case "active":
-		others, err := queryIDs(ctx, tx, `SELECT id FROM publications WHERE status < 'active' OR status > 'active' ORDER BY id`)
+		// The other statuses, from the facet counts, so that the status
+		// index finds their records (a range "not active" would scan).
+		others, err := queryIDs(ctx, tx, `SELECT id FROM publications WHERE status IN
+			(SELECT DISTINCT status FROM facet_counts WHERE kind = 'source' AND status <> 'active' AND n > 0)`)
 		if err != nil {
 			return 0, err
 		}
+		slices.Sort(others)
 		return len(ids) - intersection(ids, others), nil
 	default:
-		mine, err := queryIDs(ctx, tx, `SELECT id FROM publications WHERE status = ? ORDER BY id`, status)
+		mine, err := queryIDs(ctx, tx, `SELECT id FROM publications WHERE status = ?`, status)
 		if err != nil {
 			return 0, err
 		}
+		slices.Sort(mine)
 		return intersection(ids, mine), nil
 	}
 }
