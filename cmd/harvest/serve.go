@@ -26,6 +26,11 @@ func newServeCmd(a *app) *cobra.Command {
   /feed.atom               the newest publications (source, tag, category, q)
   /healthz, /metrics       health check; Prometheus metrics
 
+Listings and records carry an ETag and a Last-Modified from the catalogue's
+change counter and are answered 304 Not Modified while the catalogue has not
+changed; answers are kept in memory until it changes (--no-response-cache
+renders every one).
+
 On SIGINT or SIGTERM it stops accepting connections and lets requests in
 flight finish.`,
 		Args: cobra.NoArgs,
