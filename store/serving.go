@@ -138,7 +138,11 @@ func (db *DB) countFiltered(ctx context.Context, tx *sql.Tx, v int64, key string
 		conds, args := f.conds()
 		conds = append(conds, extra...)
 		args = append(args, extraArgs...)
-		err = tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM publications p"+whereClause(conds), args...).Scan(&n)
+		from := " FROM publications p"
+		if !f.Since.IsZero() {
+			from += " INDEXED BY publications_last_changed" // as orderedQuery
+		}
+		err = tx.QueryRowContext(ctx, "SELECT COUNT(*)"+from+whereClause(conds), args...).Scan(&n)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("count: %w", err)

@@ -43,6 +43,15 @@ func TestListingOrdersUseIndexes(t *testing.T) {
 			}
 		}
 	}
+	// Changes since a time are read through the index of last_changed:
+	// their cost is the changes', not the catalogue's.
+	for _, order := range []Order{OrderID, OrderNewest} {
+		f := Filter{Status: "active", Since: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
+		query, args := orderedQuery(order, f, nil, nil, 20, nil)
+		if plan := explain(t, db, query, args); !strings.Contains(plan, "publications_last_changed (last_changed>?)") {
+			t.Errorf("order %s since a time: %s", order, plan)
+		}
+	}
 	_ = ctx
 }
 
