@@ -36,7 +36,7 @@ func (db *DB) Sources(ctx context.Context) ([]SourceSummary, error) {
 		return s
 	}
 	rows, err := db.read.QueryContext(ctx,
-		`SELECT source, status, COUNT(*) FROM publications GROUP BY source, status`)
+		`SELECT value, status, n FROM facet_counts WHERE kind = 'source' AND n > 0`)
 	if err != nil {
 		return nil, fmt.Errorf("summarise sources: %w", err)
 	}
@@ -76,15 +76,16 @@ func (db *DB) Sources(ctx context.Context) ([]SourceSummary, error) {
 		return nil, fmt.Errorf("summarise sources: %w", err)
 	}
 
-	if len(by) > 0 {
-		runs, err := db.Runs(ctx, "") // newest first
+	for name, s := range by {
+		if len(s.Runs) == 0 {
+			continue
+		}
+		runs, _, err := db.RunsPage(ctx, name, 0, 1) // the newest
 		if err != nil {
 			return nil, fmt.Errorf("summarise sources: %w", err)
 		}
-		for i := range runs {
-			if s := by[runs[i].Source]; s != nil && s.LastRun == nil {
-				s.LastRun = &runs[i]
-			}
+		if len(runs) > 0 {
+			s.LastRun = &runs[0]
 		}
 	}
 	out := make([]SourceSummary, 0, len(by))
@@ -106,49 +107,6 @@ type TermCount struct {
 // first.
 type Facets struct {
 	Sources, Categories, Tags []TermCount
-}
-
-// Facets counts the sources, categories and tags of the records with the
-// given status ("" for all).
-func (db *DB) Facets(ctx context.Context, status string) (Facets, error) {
-	cond, args := "", []any{}
-	if status != "" {
-		cond = " WHERE p.status = ?"
-		args = append(args, status)
-	}
-	var f Facets
-	for _, q := range []struct {
-		sql string
-		out *[]TermCount
-	}{
-		{`SELECT p.source, COUNT(*) FROM publications p` + cond + ` GROUP BY 1`, &f.Sources},
-		{`SELECT j.value, COUNT(DISTINCT p.id) FROM publications p, json_each(p.categories) j` + cond + ` GROUP BY 1`, &f.Categories},
-		{`SELECT j.value, COUNT(DISTINCT p.id) FROM publications p, json_each(p.tags) j` + cond + ` GROUP BY 1`, &f.Tags},
-	} {
-		rows, err := db.read.QueryContext(ctx, q.sql, args...)
-		if err != nil {
-			return f, fmt.Errorf("facets: %w", err)
-		}
-		for rows.Next() {
-			var t TermCount
-			if err := rows.Scan(&t.Value, &t.Count); err != nil {
-				rows.Close()
-				return f, fmt.Errorf("facets: %w", err)
-			}
-			*q.out = append(*q.out, t)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return f, fmt.Errorf("facets: %w", err)
-		}
-		slices.SortFunc(*q.out, func(a, b TermCount) int {
-			if a.Count != b.Count {
-				return b.Count - a.Count
-			}
-			return strings.Compare(a.Value, b.Value)
-		})
-	}
-	return f, nil
 }
 
 // Revision is an earlier version of a record's content.

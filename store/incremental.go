@@ -198,10 +198,13 @@ func (db *DB) MarkGone(ctx context.Context, source, url string, at time.Time) (b
 	if err != nil {
 		return false, fmt.Errorf("mark gone %s: %w", url, err)
 	}
+	// The record is found through the URL index (every record's own and
+	// canonical keys are in it), not by reading the source's records.
 	res, err := db.write.ExecContext(ctx, `UPDATE publications
 		SET status = 'removed', removed_at = ?, last_changed = ?
-		WHERE source = ? AND status = 'active' AND (url_key = ? OR canonical_key = ?)`,
-		formatTime(at), formatTime(at), source, key, key)
+		WHERE id IN (SELECT publication_id FROM publication_urls WHERE source = ? AND url_key = ?)
+			AND source = ? AND status = 'active' AND (url_key = ? OR canonical_key = ?)`,
+		formatTime(at), formatTime(at), source, key, source, key, key)
 	if err != nil {
 		return false, fmt.Errorf("mark gone %s: %w", url, err)
 	}

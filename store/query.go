@@ -58,11 +58,11 @@ func (f Filter) conds() ([]string, []any) {
 		args = append(args, f.Status)
 	}
 	if f.Tag != "" {
-		conds = append(conds, "EXISTS (SELECT 1 FROM json_each(p.tags) j WHERE j.value = ? COLLATE NOCASE)")
+		conds = append(conds, "p.id IN (SELECT publication_id FROM publication_terms WHERE kind = 'tag' AND value = ?)")
 		args = append(args, f.Tag)
 	}
 	if f.Category != "" {
-		conds = append(conds, "EXISTS (SELECT 1 FROM json_each(p.categories) j WHERE j.value = ? COLLATE NOCASE)")
+		conds = append(conds, "p.id IN (SELECT publication_id FROM publication_terms WHERE kind = 'category' AND value = ?)")
 		args = append(args, f.Category)
 	}
 	if !f.Since.IsZero() {
@@ -123,12 +123,21 @@ func (db *DB) Get(ctx context.Context, id int64) (harvest.Publication, error) {
 	return p, nil
 }
 
-// Count returns how many records the filter selects.
+// Count returns how many records the filter selects: from the counts
+// the catalogue keeps where the filter allows (status, sources, one tag
+// or category), else counted, once per catalogue version.
 func (db *DB) Count(ctx context.Context, f Filter) (int, error) {
-	where, args := f.where()
-	var n int
-	if err := db.read.QueryRowContext(ctx,
-		"SELECT COUNT(*) FROM publications p"+where, args...).Scan(&n); err != nil {
+	tx, err := db.readTx(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("count publications: %w", err)
+	}
+	defer tx.Rollback()
+	v, err := readVersion(ctx, tx)
+	if err != nil {
+		return 0, fmt.Errorf("count publications: %w", err)
+	}
+	n, err := db.countFiltered(ctx, tx, v.N, fingerprint(f, Text{}, ""), f, "", nil, nil)
+	if err != nil {
 		return 0, fmt.Errorf("count publications: %w", err)
 	}
 	return n, nil

@@ -95,11 +95,14 @@ func (db *DB) FinishRun(ctx context.Context, r Run) error {
 	return nil
 }
 
-// Runs returns the runs of source ("" for every source), newest first.
-func (db *DB) Runs(ctx context.Context, source string) ([]Run, error) {
-	q := `SELECT id, source, started, finished, status, pages, errors,
+// selectRuns reads runs, for scanRuns.
+const selectRuns = `SELECT id, source, started, finished, status, pages, errors,
 		new, changed, unchanged, duplicates, note,
 		not_modified, skipped_lastmod, removed, COALESCE(resumed_from, 0) FROM runs`
+
+// Runs returns the runs of source ("" for every source), newest first.
+func (db *DB) Runs(ctx context.Context, source string) ([]Run, error) {
+	q := selectRuns
 	var args []any
 	if source != "" {
 		q += ` WHERE source = ?`
@@ -110,6 +113,11 @@ func (db *DB) Runs(ctx context.Context, source string) ([]Run, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list runs: %w", err)
 	}
+	return scanRuns(rows)
+}
+
+// scanRuns reads the rows of selectRuns and closes them.
+func scanRuns(rows *sql.Rows) ([]Run, error) {
 	defer rows.Close()
 	var runs []Run
 	for rows.Next() {
@@ -121,6 +129,7 @@ func (db *DB) Runs(ctx context.Context, source string) ([]Run, error) {
 			&r.Note, &r.NotModified, &r.SkippedLastmod, &r.Removed, &r.ResumedFrom); err != nil {
 			return nil, fmt.Errorf("list runs: %w", err)
 		}
+		var err error
 		if r.Started, err = parseTime(started); err != nil {
 			return nil, fmt.Errorf("list runs: run %d: %w", r.ID, err)
 		}

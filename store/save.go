@@ -309,3 +309,51 @@ func placeholders(n int) string {
 	}
 	return strings.Repeat("?, ", n-1) + "?"
 }
+
+// Seen is a publication found at a crawl time, for SaveBatch.
+type Seen struct {
+	Publication harvest.Publication
+	At          time.Time
+}
+
+// SaveBatch saves each publication as Save does (the same identity rules,
+// the same outcomes), all in one transaction: for a bulk writer (harvest
+// bench catalogue) that would otherwise pay one commit per record. On an
+// error nothing of the batch is saved.
+func (db *DB) SaveBatch(ctx context.Context, batch []Seen) ([]SaveResult, error) {
+	ins := make([]*input, len(batch))
+	for i, s := range batch {
+		in, err := prepare(s.Publication, s.At)
+		if err != nil {
+			return nil, fmt.Errorf("save %s: %w", s.Publication.URL, err)
+		}
+		ins[i] = in
+	}
+	// A batch touches many pages of every index: a larger page cache on
+	// the one write connection (kept after the batch, for the next) keeps
+	// them from being spilled and read again. Save keeps the default until
+	// a batch is saved.
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("save batch: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `PRAGMA cache_size = -131072`); err != nil {
+		return nil, fmt.Errorf("save batch: %w", err)
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("save batch: %w", err)
+	}
+	defer tx.Rollback()
+	out := make([]SaveResult, len(ins))
+	for i, in := range ins {
+		if out[i], err = save(ctx, tx, in); err != nil {
+			return nil, fmt.Errorf("save %s: %w", in.p.URL, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("save batch: %w", err)
+	}
+	return out, nil
+}

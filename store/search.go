@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
@@ -123,21 +124,39 @@ func (db *DB) Search(ctx context.Context, q Query) (Results, error) {
 		after = &c
 	}
 
-	conds, args := q.Filter.conds()
+	var extra []string
+	var extraArgs []any
 	if text.Exclude != "" {
-		conds = append(conds, "p.id NOT IN (SELECT docid FROM publication_search WHERE publication_search MATCH ?)")
-		args = append(args, text.Exclude)
+		extra = append(extra, "p.id NOT IN (SELECT docid FROM publication_search WHERE publication_search MATCH ?)")
+		extraArgs = append(extraArgs, text.Exclude)
 	}
-	var (
-		res Results
-		err error
-	)
+	// One read transaction: the total, the page and the version it was
+	// counted at are of one snapshot.
+	tx, err := db.readTx(ctx)
+	if err != nil {
+		return Results{}, fmt.Errorf("search: %w", err)
+	}
+	defer tx.Rollback()
+	v, err := readVersion(ctx, tx)
+	if err != nil {
+		return Results{}, fmt.Errorf("search: catalogue version: %w", err)
+	}
+	var res Results
+	// The total does not depend on the order.
+	countKey := fingerprint(q.Filter, text, "")
+	if res.Total, err = db.countFiltered(ctx, tx, v.N, countKey, q.Filter, text.Match, extra, extraArgs); err != nil {
+		return Results{}, fmt.Errorf("search: %w", err)
+	}
+	var ids []int64
 	if order == OrderRank {
-		res, err = db.searchRanked(ctx, text.Match, conds, args, limit, after, fp)
+		ids, res.Next, err = db.rankedIDs(ctx, tx, text.Match, q.Filter, extra, extraArgs, limit, after, fp)
 	} else {
-		res, err = db.searchOrdered(ctx, order, conds, args, limit, after, fp)
+		ids, res.Next, err = db.orderedIDs(ctx, tx, order, q.Filter, extra, extraArgs, limit, after, fp)
 	}
 	if err != nil {
+		return Results{}, fmt.Errorf("search: %w", err)
+	}
+	if res.Publications, err = readByID(ctx, tx, ids); err != nil {
 		return Results{}, fmt.Errorf("search: %w", err)
 	}
 	res.Order = order
@@ -147,133 +166,289 @@ func (db *DB) Search(ctx context.Context, q Query) (Results, error) {
 	return res, nil
 }
 
-// searchOrdered pages through the selection by id or by first_seen.
-func (db *DB) searchOrdered(ctx context.Context, order Order, conds []string, args []any, limit int, after *cursor, fp string) (Results, error) {
-	var res Results
-	if err := db.read.QueryRowContext(ctx,
-		"SELECT COUNT(*) FROM publications p"+whereClause(conds), args...).Scan(&res.Total); err != nil {
-		return res, err
+// readByID reads the records of ids, in the order of ids.
+func readByID(ctx context.Context, tx *sql.Tx, ids []int64) ([]harvest.Publication, error) {
+	if len(ids) == 0 {
+		return nil, nil
 	}
-	orderBy := " ORDER BY p.id"
-	if order == OrderNewest {
-		orderBy = " ORDER BY p.first_seen DESC, p.id DESC"
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
 	}
-	if after != nil {
-		if order == OrderNewest {
-			conds = append(conds, "(p.first_seen < ? OR (p.first_seen = ? AND p.id < ?))")
-			args = append(args, after.FirstSeen, after.FirstSeen, after.ID)
-		} else {
-			conds = append(conds, "p.id > ?")
-			args = append(args, after.ID)
-		}
-	}
-	rows, err := db.read.QueryContext(ctx,
-		selectPublications+whereClause(conds)+orderBy+" LIMIT ?", append(args, limit+1)...)
+	rows, err := tx.QueryContext(ctx, selectPublications+" WHERE p.id IN ("+placeholders(len(ids))+")", args...)
 	if err != nil {
-		return res, err
+		return nil, err
 	}
 	defer rows.Close()
+	byID := make(map[int64]harvest.Publication, len(ids))
 	for rows.Next() {
 		p, err := scanPublication(rows)
 		if err != nil {
-			return res, err
+			return nil, err
 		}
-		res.Publications = append(res.Publications, p)
+		byID[p.ID] = p
 	}
 	if err := rows.Err(); err != nil {
-		return res, err
+		return nil, err
 	}
-	if len(res.Publications) > limit {
-		res.Publications = res.Publications[:limit]
-		last := res.Publications[limit-1]
-		res.Next = cursor{Query: fp, Order: order, ID: last.ID, FirstSeen: formatTime(last.FirstSeen)}.encode()
+	out := make([]harvest.Publication, 0, len(ids))
+	for _, id := range ids {
+		if p, ok := byID[id]; ok {
+			out = append(out, p)
+		}
 	}
-	return res, nil
+	return out, nil
 }
+
+// termDriver is the tag or category filter a listing reads through the
+// term index, in its order; ok is false when the filter has neither.
+func termDriver(f Filter) (kind, value string, ok bool) {
+	switch {
+	case f.Tag != "":
+		return "tag", f.Tag, true
+	case f.Category != "":
+		return "category", f.Category, true
+	}
+	return "", "", false
+}
+
+// orderedIDs returns the ids of one page of the selection by id or by
+// first_seen, reading an index in that order: the cost is the page's,
+// not the selection's. A selection by tag or category is read through
+// the term index (publication_terms), the others through the indexes of
+// publications on status, source and first_seen.
+func (db *DB) orderedIDs(ctx context.Context, tx *sql.Tx, order Order, f Filter, extra []string, extraArgs []any, limit int, after *cursor, fp string) ([]int64, string, error) {
+	query, args := orderedQuery(order, f, extra, extraArgs, limit, after)
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, "", err
+	}
+	defer rows.Close()
+	var ids []int64
+	var firstSeen []string
+	for rows.Next() {
+		var id int64
+		var fs string
+		if err := rows.Scan(&id, &fs); err != nil {
+			return nil, "", err
+		}
+		ids = append(ids, id)
+		firstSeen = append(firstSeen, fs)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	var next string
+	if len(ids) > limit {
+		ids = ids[:limit]
+		next = cursor{Query: fp, Order: order, ID: ids[limit-1], FirstSeen: firstSeen[limit-1]}.encode()
+	}
+	return ids, next, nil
+}
+
+// orderedQuery is the query of orderedIDs: the ids and first_seen of
+// limit+1 records of the selection, in order, after the cursor.
+func orderedQuery(order Order, f Filter, extra []string, extraArgs []any, limit int, after *cursor) (string, []any) {
+	var (
+		query string
+		args  []any
+	)
+	if kind, value, ok := termDriver(f); ok {
+		rest := f
+		if kind == "tag" {
+			rest.Tag = ""
+		} else {
+			rest.Category = ""
+		}
+		rest.Status = ""
+		conds, cargs := rest.conds()
+		conds = append(conds, extra...)
+		cargs = append(cargs, extraArgs...)
+		tconds := []string{"t.kind = ?", "t.value = ?"}
+		targs := []any{kind, value}
+		if f.Status != "" {
+			tconds = append(tconds, "t.status = ?")
+			targs = append(targs, f.Status)
+		}
+		orderBy := " ORDER BY t.publication_id"
+		if order == OrderNewest {
+			orderBy = " ORDER BY t.first_seen DESC, t.publication_id DESC"
+		}
+		if after != nil {
+			if order == OrderNewest {
+				// The first condition bounds the index range; the second
+				// is the exact position.
+				tconds = append(tconds, "t.first_seen <= ?", "(t.first_seen < ? OR t.publication_id < ?)")
+				targs = append(targs, after.FirstSeen, after.FirstSeen, after.ID)
+			} else {
+				tconds = append(tconds, "t.publication_id > ?")
+				targs = append(targs, after.ID)
+			}
+		}
+		from := " FROM publication_terms t"
+		if len(conds) > 0 {
+			from += " JOIN publications p ON p.id = t.publication_id"
+		}
+		query = "SELECT t.publication_id, t.first_seen" + from + whereClause(append(tconds, conds...)) + orderBy + " LIMIT ?"
+		args = append(append(targs, cargs...), limit+1)
+	} else {
+		conds, cargs := f.conds()
+		conds = append(conds, extra...)
+		cargs = append(cargs, extraArgs...)
+		orderBy := " ORDER BY p.id"
+		if order == OrderNewest {
+			orderBy = " ORDER BY p.first_seen DESC, p.id DESC"
+		}
+		if after != nil {
+			if order == OrderNewest {
+				conds = append(conds, "p.first_seen <= ?", "(p.first_seen < ? OR p.id < ?)")
+				cargs = append(cargs, after.FirstSeen, after.FirstSeen, after.ID)
+			} else {
+				conds = append(conds, "p.id > ?")
+				cargs = append(cargs, after.ID)
+			}
+		}
+		from := " FROM publications p"
+		if !f.Since.IsZero() {
+			// Changes since a time: read them through the index of
+			// last_changed and sort them, a cost of the changes, not of
+			// the catalogue (in id order SQLite would rather walk every
+			// record to find the few that changed).
+			from += " INDEXED BY publications_last_changed"
+		}
+		query = "SELECT p.id, p.first_seen" + from + whereClause(conds) + orderBy + " LIMIT ?"
+		args = append(cargs, limit+1)
+	}
+	return query, args
+}
+
+// rankWindow is how many matches ranking scores: the newest ones (by id)
+// of the selection. Past them, the matches follow newest first.
+var rankWindow = 1000 // a variable for tests
 
 type scored struct {
 	id    int64
 	score float64
 }
 
-// searchRanked scores every match in Go (FTS4 has no ranking function)
-// and reads the records of the requested page.
-func (db *DB) searchRanked(ctx context.Context, match string, conds []string, args []any, limit int, after *cursor, fp string) (Results, error) {
-	var res Results
-	conds = append([]string{"publication_search MATCH ?"}, conds...)
-	args = append([]any{match}, args...)
-	rows, err := db.read.QueryContext(ctx, `SELECT p.id, matchinfo(publication_search, 'pcnalx')
-		FROM publication_search JOIN publications p ON p.id = publication_search.docid`+whereClause(conds), args...)
-	if err != nil {
-		return res, err
-	}
-	var hits []scored
-	for rows.Next() {
-		var h scored
-		var info []byte
-		if err := rows.Scan(&h.id, &info); err != nil {
-			rows.Close()
-			return res, err
-		}
-		h.score = bm25(info)
-		hits = append(hits, h)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return res, err
-	}
-	res.Total = len(hits)
-	slices.SortFunc(hits, func(a, b scored) int {
-		if c := cmp.Compare(b.score, a.score); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.id, b.id)
-	})
+// rankedIDs returns the ids of one page of a ranked search. FTS4 has no
+// ranking of its own, so ranking is bounded instead of scoring every
+// match: the newest rankWindow matches of the selection (its window, from
+// the id of its oldest, the floor, which the cursors carry so that every
+// page ranks the same window) are scored by BM25 and come first, best
+// first; the older matches follow, newest first. A selection of at most
+// rankWindow matches is ranked whole.
+func (db *DB) rankedIDs(ctx context.Context, tx *sql.Tx, match string, f Filter, extra []string, extraArgs []any, limit int, after *cursor, fp string) ([]int64, string, error) {
+	conds, args := f.conds()
+	conds = append([]string{"publication_search MATCH ?"}, append(conds, extra...)...)
+	args = append([]any{match}, append(args, extraArgs...)...)
+	from := " FROM publication_search JOIN publications p ON p.id = publication_search.docid"
+
+	floor := int64(-1) // unknown: the first page finds it
 	if after != nil {
-		i, _ := slices.BinarySearchFunc(hits, *after, func(h scored, c cursor) int {
-			if h.score != c.Score {
-				return cmp.Compare(c.Score, h.score)
-			}
-			return cmp.Compare(h.id, c.ID+1) // the first hit after the cursor's record
-		})
-		hits = hits[i:]
+		floor = after.Floor
 	}
-	more := len(hits) > limit
-	hits = hits[:min(limit, len(hits))]
-	if len(hits) == 0 {
-		return res, nil
-	}
-	ids := make([]any, len(hits))
-	for i, h := range hits {
-		ids[i] = h.id
-	}
-	byID := make(map[int64]harvest.Publication, len(hits))
-	prows, err := db.read.QueryContext(ctx,
-		selectPublications+" WHERE p.id IN ("+placeholders(len(ids))+")", ids...)
-	if err != nil {
-		return res, err
-	}
-	defer prows.Close()
-	for prows.Next() {
-		p, err := scanPublication(prows)
+	var ids []int64
+	if after == nil || after.Tier == 0 {
+		// The window: every match from the floor up, or, on the first
+		// page, the newest rankWindow.
+		wconds, wargs := conds, args
+		tail := ""
+		if floor >= 0 {
+			wconds = append(slices.Clone(conds), "publication_search.docid >= ?")
+			wargs = append(slices.Clone(args), floor)
+		} else {
+			tail = " ORDER BY publication_search.docid DESC LIMIT ?"
+			wargs = append(slices.Clone(args), rankWindow+1)
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT p.id, matchinfo(publication_search, 'pcnalx')`+
+			from+whereClause(wconds)+tail, wargs...)
 		if err != nil {
-			return res, err
+			return nil, "", err
 		}
-		byID[p.ID] = p
-	}
-	if err := prows.Err(); err != nil {
-		return res, err
-	}
-	for _, h := range hits {
-		if p, ok := byID[h.id]; ok { // deleted between the two reads: skipped
-			res.Publications = append(res.Publications, p)
+		var hits []scored
+		for rows.Next() {
+			var h scored
+			var info []byte
+			if err := rows.Scan(&h.id, &info); err != nil {
+				rows.Close()
+				return nil, "", err
+			}
+			h.score = bm25(info)
+			hits = append(hits, h)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, "", err
+		}
+		if floor < 0 {
+			floor = 0
+			if len(hits) > rankWindow { // in id order, newest first
+				hits = hits[:rankWindow]
+				floor = hits[rankWindow-1].id
+			}
+		}
+		slices.SortFunc(hits, func(a, b scored) int {
+			if c := cmp.Compare(b.score, a.score); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.id, b.id)
+		})
+		if after != nil {
+			i, _ := slices.BinarySearchFunc(hits, *after, func(h scored, c cursor) int {
+				if h.score != c.Score {
+					return cmp.Compare(c.Score, h.score)
+				}
+				return cmp.Compare(h.id, c.ID+1) // the first hit after the cursor's record
+			})
+			hits = hits[i:]
+		}
+		for _, h := range hits[:min(limit+1, len(hits))] {
+			ids = append(ids, h.id)
+		}
+		if len(ids) > limit {
+			last := cursor{Query: fp, Order: OrderRank, ID: hits[limit-1].id, Score: hits[limit-1].score, Floor: floor}
+			return ids[:limit], last.encode(), nil
 		}
 	}
-	if more {
-		last := hits[len(hits)-1]
-		res.Next = cursor{Query: fp, Order: OrderRank, ID: last.id, Score: last.score}.encode()
+	if floor <= 0 {
+		return ids, "", nil // the window held every match
 	}
-	return res, nil
+	// Below the window: newest first.
+	below := floor
+	if after != nil && after.Tier == 1 {
+		below = after.ID
+	}
+	need := limit - len(ids)
+	rows, err := tx.QueryContext(ctx, `SELECT p.id`+from+whereClause(append(slices.Clone(conds), "publication_search.docid < ?"))+
+		` ORDER BY publication_search.docid DESC LIMIT ?`, append(slices.Clone(args), below, need+1)...)
+	if err != nil {
+		return nil, "", err
+	}
+	defer rows.Close()
+	var older []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, "", err
+		}
+		older = append(older, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	if len(older) > need {
+		older = older[:need]
+		ids = append(ids, older...)
+		// A tier 1 cursor's id is where the next page starts below.
+		pos := below
+		if len(older) > 0 {
+			pos = older[len(older)-1]
+		}
+		last := cursor{Query: fp, Order: OrderRank, ID: pos, Floor: floor, Tier: 1}
+		return ids, last.encode(), nil
+	}
+	return append(ids, older...), "", nil
 }
 
 func whereClause(conds []string) string {
@@ -346,6 +521,10 @@ type cursor struct {
 	ID        int64   `json:"id"`
 	FirstSeen string  `json:"f,omitempty"`
 	Score     float64 `json:"s,omitempty"`
+	// Floor is the id of the oldest match ranking scores (0: all of
+	// them), and Tier 1 a position below it (a ranked search only).
+	Floor int64 `json:"w,omitempty"`
+	Tier  int   `json:"t,omitempty"`
 }
 
 func (c cursor) encode() string {
@@ -361,7 +540,7 @@ func decodeCursor(s string) (cursor, error) {
 	var c cursor
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil || json.Unmarshal(b, &c) != nil || c.Version != 1 || c.ID <= 0 ||
-		math.IsNaN(c.Score) || math.IsInf(c.Score, 0) {
+		math.IsNaN(c.Score) || math.IsInf(c.Score, 0) || c.Floor < 0 || (c.Tier != 0 && c.Tier != 1) {
 		return c, ErrBadCursor
 	}
 	if c.Order == OrderNewest {

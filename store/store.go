@@ -28,6 +28,8 @@ type DB struct {
 	path  string
 	write *sql.DB // one connection: the only writer
 	read  *sql.DB // readers; query-only connections
+	// counts caches query totals for the current catalogue version.
+	counts countCache
 }
 
 // Per-connection settings, applied by the driver to every new connection.

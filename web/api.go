@@ -218,6 +218,11 @@ func (s *server) apiPublications(w http.ResponseWriter, r *http.Request) {
 		s.failErr(w, r, err)
 		return
 	}
+	w, done := s.validate(w, r, sinceKey(q))
+	if done {
+		return
+	}
+	defer finish(w)
 	res, err := s.db.Search(r.Context(), q)
 	if err != nil {
 		s.failErr(w, r, err)
@@ -253,6 +258,11 @@ func (s *server) apiPublication(w http.ResponseWriter, r *http.Request) {
 		s.failErr(w, r, err)
 		return
 	}
+	w, done := s.validate(w, r, "")
+	if done {
+		return
+	}
+	defer finish(w)
 	pub, err := s.db.Get(r.Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
 		s.fail(w, r, http.StatusNotFound, fmt.Errorf("publication %d not found", id))
@@ -322,6 +332,11 @@ func (s *server) apiSources(w http.ResponseWriter, r *http.Request) {
 		s.failErr(w, r, err)
 		return
 	}
+	w, done := s.validate(w, r, "")
+	if done {
+		return
+	}
+	defer finish(w)
 	sources, err := s.db.Sources(r.Context())
 	if err != nil {
 		s.failErr(w, r, err)
@@ -369,35 +384,43 @@ func (s *server) apiRuns(w http.ResponseWriter, r *http.Request) {
 		}
 		limit = n
 	}
-	runs, err := s.db.Runs(r.Context(), p.get("source"))
-	if err != nil {
-		s.failErr(w, r, err)
-		return
-	}
+	var after int64
 	if c := p.get("cursor"); c != "" {
 		b, err := base64.RawURLEncoding.DecodeString(c)
 		id, perr := strconv.ParseInt(strings.TrimPrefix(string(b), "run:"), 10, 64)
-		i := slices.IndexFunc(runs, func(r store.Run) bool { return r.ID == id })
-		if err != nil || perr != nil || !strings.HasPrefix(string(b), "run:") || i < 0 {
+		if err != nil || perr != nil || !strings.HasPrefix(string(b), "run:") || id <= 0 {
 			s.failErr(w, r, badf("cursor: invalid (use next_cursor of the previous page, unchanged)"))
 			return
 		}
-		runs = runs[i+1:]
+		after = id
+	}
+	w, done := s.validate(w, r, "")
+	if done {
+		return
+	}
+	defer finish(w)
+	runs, more, err := s.db.RunsPage(r.Context(), p.get("source"), after, limit)
+	if errors.Is(err, store.ErrBadCursor) {
+		s.failErr(w, r, badf("cursor: invalid (use next_cursor of the previous page, unchanged)"))
+		return
+	}
+	if err != nil {
+		s.failErr(w, r, err)
+		return
 	}
 	out := struct {
 		Runs       []runJSON `json:"runs"`
 		NextCursor string    `json:"next_cursor,omitempty"`
 		Next       string    `json:"next,omitempty"`
 	}{Runs: []runJSON{}}
-	for i, run := range runs {
-		if i == limit {
-			out.NextCursor = base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "run:%d", runs[i-1].ID))
-			next := r.URL.Query()
-			next.Set("cursor", out.NextCursor)
-			out.Next = r.URL.Path + "?" + next.Encode()
-			break
-		}
+	for _, run := range runs {
 		out.Runs = append(out.Runs, toRunJSON(run))
+	}
+	if more {
+		out.NextCursor = base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "run:%d", runs[len(runs)-1].ID))
+		next := r.URL.Query()
+		next.Set("cursor", out.NextCursor)
+		out.Next = r.URL.Path + "?" + next.Encode()
 	}
 	writeJSON(w, http.StatusOK, out)
 }

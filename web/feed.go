@@ -104,6 +104,11 @@ func (s *server) feed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q.Order = store.OrderNewest
+	w, done := s.validate(w, r, "")
+	if done {
+		return
+	}
+	defer finish(w)
 	res, err := s.db.Search(r.Context(), q)
 	if err != nil {
 		s.failErr(w, r, err)
@@ -163,7 +168,9 @@ func (s *server) feed(w http.ResponseWriter, r *http.Request) {
 
 	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-cache")
-	w.Header().Set("Last-Modified", updated.UTC().Format(http.TimeFormat))
+	if w.Header().Get("Last-Modified") == "" { // the catalogue's version was unreadable
+		w.Header().Set("Last-Modified", updated.UTC().Format(http.TimeFormat))
+	}
 	if _, err := w.Write([]byte(xml.Header)); err != nil {
 		return
 	}

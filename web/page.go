@@ -29,6 +29,7 @@ func parseTemplates() map[string]*template.Template {
 		"day":          pageDay,
 		"linkText":     linkText,
 		"fileKind":     fileKind,
+		"options":      optionsHTML,
 	}
 	pages := map[string]*template.Template{}
 	for _, name := range []string{"list", "publication", "error"} {
@@ -75,6 +76,38 @@ func linkText(l harvest.Link) string {
 	}
 	return l.URL
 }
+
+// optionsHTML writes the options of a filter's select, value and count:
+// the same markup as a range in the template would write, escaped as
+// html/template escapes text and quoted attributes, but without a
+// template call per value (a catalogue has hundreds of tags).
+func optionsHTML(opts []option) template.HTML {
+	var b strings.Builder
+	b.Grow(len(opts) * 64)
+	for _, o := range opts {
+		esc := htmlEscape(o.Value)
+		b.WriteString(`<option value="`)
+		b.WriteString(esc)
+		b.WriteByte('"')
+		if o.Selected {
+			b.WriteString(" selected")
+		}
+		b.WriteByte('>')
+		b.WriteString(esc)
+		b.WriteString(" (")
+		b.WriteString(strconv.Itoa(o.Count))
+		b.WriteString(")</option>")
+	}
+	return template.HTML(b.String()) // every value escaped above
+}
+
+// htmlReplacer escapes as html/template does in text and in quoted
+// attribute values.
+var htmlReplacer = strings.NewReplacer(
+	"\x00", "\uFFFD", `"`, "&#34;", "&", "&amp;", "'", "&#39;", "+", "&#43;", "<", "&lt;", ">", "&gt;",
+)
+
+func htmlEscape(s string) string { return htmlReplacer.Replace(s) }
 
 // layout is what every page's frame needs.
 type layout struct {
@@ -188,6 +221,11 @@ func (s *server) pageList(w http.ResponseWriter, r *http.Request) {
 	if q.Order == "" && store.ParseText(q.Text).Match == "" {
 		q.Order = store.OrderNewest
 	}
+	w, done := s.validate(w, r, sinceKey(q))
+	if done {
+		return
+	}
+	defer finish(w)
 	res, err := s.db.Search(r.Context(), q)
 	if err != nil {
 		s.failErr(w, r, err)
@@ -359,6 +397,11 @@ func (s *server) pagePublication(w http.ResponseWriter, r *http.Request) {
 		s.failErr(w, r, err)
 		return
 	}
+	w, done := s.validate(w, r, "")
+	if done {
+		return
+	}
+	defer finish(w)
 	pub, err := s.db.Get(r.Context(), id)
 	if errors.Is(err, store.ErrNotFound) {
 		s.renderError(w, r, http.StatusNotFound, fmt.Sprintf("The catalogue has no publication %d.", id))

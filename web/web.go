@@ -38,6 +38,9 @@ type server struct {
 	static  http.Handler
 	process *prometheus.Registry // process-wide metrics: Go runtime, HTTP requests
 	now     func() time.Time
+	// responses keeps the answers of the current catalogue version.
+	responses       responseCache
+	noResponseCache bool
 }
 
 // New returns the HTTP handler of the catalogue db: the API under /api/,
@@ -49,11 +52,14 @@ type server struct {
 // The handler carries its own Prometheus registry, so that several may
 // run in one process (tests, or a scheduler serving the catalogue it
 // writes).
-func New(db *store.DB, log *slog.Logger) http.Handler {
+func New(db *store.DB, log *slog.Logger, opts ...Option) http.Handler {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &server{db: db, log: log, now: time.Now, process: prometheus.NewRegistry()}
+	for _, o := range opts {
+		o(s)
+	}
 	s.pages = parseTemplates()
 	sub, err := fs.Sub(assets, "static")
 	if err != nil { // the embedded tree is fixed at build time
@@ -90,6 +96,16 @@ func New(db *store.DB, log *slog.Logger) http.Handler {
 	route("/{$}", s.pageList)
 	route("/", s.pageNotFound)
 	return s.middleware(mux)
+}
+
+// Option changes how New's handler serves.
+type Option func(*server)
+
+// WithoutResponseCache turns the response cache off: every request that
+// is not answered 304 is read from the catalogue and rendered. For
+// measuring what an answer costs (harvest serve --no-response-cache).
+func WithoutResponseCache() Option {
+	return func(s *server) { s.noResponseCache = true }
 }
 
 // middleware answers methods other than GET and HEAD, sets the headers
@@ -150,6 +166,9 @@ func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter 
 // page, an HTML page for the page's paths. 5xx errors are logged; their
 // details are not shown.
 func (s *server) fail(w http.ResponseWriter, r *http.Request, status int, err error) {
+	// An error has no validators: it is not the listing they name.
+	w.Header().Del("ETag")
+	w.Header().Del("Last-Modified")
 	msg := err.Error()
 	if status >= 500 {
 		s.log.Error("http_error", "method", r.Method, "path", r.URL.Path, "status", status, "err", err)

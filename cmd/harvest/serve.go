@@ -10,6 +10,7 @@ import (
 
 func newServeCmd(a *app) *cobra.Command {
 	var addr, db, configPath string
+	var noResponseCache bool
 	cmd := &cobra.Command{
 		Use:   "serve [--addr 127.0.0.1:8080] [--db PATH]",
 		Short: "Serve the catalogue read-only: JSON API, Atom feed, metrics and a catalogue page",
@@ -22,6 +23,11 @@ func newServeCmd(a *app) *cobra.Command {
   /api/schema              the JSON Schema of a record
   /feed.atom               the newest publications (source, tag, category, q)
   /healthz, /metrics       health check; Prometheus metrics
+
+Listings and records carry an ETag and a Last-Modified from the catalogue's
+change counter and are answered 304 Not Modified while the catalogue has not
+changed; answers are kept in memory until it changes (--no-response-cache
+renders every one).
 
 On SIGINT or SIGTERM it stops accepting connections and lets requests in
 flight finish.`,
@@ -45,12 +51,17 @@ flight finish.`,
 			}
 			fmt.Fprintf(a.out, "serving %s at %s (Ctrl-C stops)\n", path, link)
 			a.log.Info("serve", "addr", ln.Addr().String(), "db", path)
-			return web.Serve(cmd.Context(), ln, web.New(catalogue, a.log), a.log)
+			var opts []web.Option
+			if noResponseCache {
+				opts = append(opts, web.WithoutResponseCache())
+			}
+			return web.Serve(cmd.Context(), ln, web.New(catalogue, a.log, opts...), a.log)
 		},
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
 	fl.StringVar(&db, "db", "", "SQLite catalogue (default: the config's db, else ./harvest.db)")
 	fl.StringVar(&configPath, "config", "config.yaml", "configuration file (for its db)")
+	fl.BoolVar(&noResponseCache, "no-response-cache", false, "render every answer (for measuring; the default keeps answers until the catalogue changes)")
 	return cmd
 }

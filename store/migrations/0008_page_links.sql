@@ -1,4 +1,4 @@
--- 0007: a page's remembered links live in a table of their own.
+-- 0008: a page's remembered links live in a table of their own.
 --
 -- A re-crawl touches every unchanged page (its fetched_at) and reads its
 -- links; with the links (about 11 KB a page on a WordPress site) in the
