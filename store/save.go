@@ -58,24 +58,136 @@ func (db *DB) SavePage(ctx context.Context, p harvest.Publication, seen time.Tim
 	if err != nil {
 		return SaveResult{}, fmt.Errorf("save %s: %w", p.URL, err)
 	}
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return SaveResult{}, fmt.Errorf("save %s: %w", p.URL, err)
+	req := saveRequest{ctx: ctx, in: in, page: page, done: make(chan saveReply, 1)}
+	select {
+	case db.saves <- req:
+	case <-db.quit:
+		return SaveResult{}, fmt.Errorf("save %s: catalogue %s is closed", p.URL, db.path)
+	case <-ctx.Done():
+		return SaveResult{}, fmt.Errorf("save %s: %w", p.URL, ctx.Err())
 	}
-	defer tx.Rollback()
-	res, err := save(ctx, tx, in)
-	if err != nil {
-		return SaveResult{}, fmt.Errorf("save %s: %w", p.URL, err)
+	// Once handed over, the save is waited for whatever ctx says: it is
+	// written, or not, as one piece, and the caller learns which.
+	r := <-req.done
+	return r.res, r.err
+}
+
+// saveRequest is a SavePage call handed to the saver.
+type saveRequest struct {
+	ctx  context.Context
+	in   *input
+	page *PageMemory
+	done chan saveReply
+}
+
+type saveReply struct {
+	res SaveResult
+	err error
+}
+
+// maxSaveGroup bounds the saves committed together.
+const maxSaveGroup = 64
+
+// saver writes the SavePage calls: each in a savepoint of its own, and the
+// calls that are waiting when a transaction begins in that one transaction
+// (group commit). A crawl's workers save at once: one commit for all of
+// them writes each page of the shared indexes, the facet counts and the
+// full-text index once instead of once per publication. A call returns
+// only after its transaction committed, so that what a caller records
+// next (a URL done in the frontier journal) never runs ahead of the
+// catalogue; a save that fails is rolled back alone.
+func (db *DB) saver() {
+	defer close(db.saverDone)
+	for {
+		var first saveRequest
+		select {
+		case first = <-db.saves:
+		case <-db.quit:
+			return
+		}
+		group := []saveRequest{first}
+	more:
+		for len(group) < maxSaveGroup {
+			select {
+			case r := <-db.saves:
+				group = append(group, r)
+			default:
+				break more
+			}
+		}
+		db.saveGroup(group)
 	}
-	if page != nil {
-		m := *page
-		m.PublicationID = res.ID
-		if err := rememberPage(ctx, tx, p.Source, m); err != nil {
-			return SaveResult{}, err
+}
+
+// saveGroup writes a group of saves in one transaction and answers each.
+func (db *DB) saveGroup(group []saveRequest) {
+	replies := make([]saveReply, len(group))
+	answer := func() {
+		for i, r := range group {
+			r.done <- replies[i]
 		}
 	}
-	if err := tx.Commit(); err != nil {
-		return SaveResult{}, fmt.Errorf("save %s: %w", p.URL, err)
+	// The writes are not cut by one caller's cancel: each is whole or
+	// not there.
+	ctx := context.Background()
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		for i, r := range group {
+			replies[i].err = fmt.Errorf("save %s: %w", r.in.p.URL, err)
+		}
+		answer()
+		return
+	}
+	defer tx.Rollback()
+	saved := 0
+	for i, r := range group {
+		if err := r.ctx.Err(); err != nil {
+			replies[i].err = fmt.Errorf("save %s: %w", r.in.p.URL, err)
+			continue
+		}
+		replies[i].res, replies[i].err = saveOne(ctx, tx, r)
+		if replies[i].err == nil {
+			saved++
+		}
+	}
+	if saved > 0 {
+		if err := tx.Commit(); err != nil {
+			for i, r := range group {
+				if replies[i].err == nil {
+					replies[i] = saveReply{err: fmt.Errorf("save %s: %w", r.in.p.URL, err)}
+				}
+			}
+		}
+	}
+	answer()
+}
+
+// saveOne writes one save of a group inside a savepoint, so that its
+// failure undoes it alone.
+func saveOne(ctx context.Context, tx *sql.Tx, r saveRequest) (SaveResult, error) {
+	fail := func(err error) (SaveResult, error) {
+		if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO save_one`); rerr != nil {
+			err = errors.Join(err, rerr)
+		}
+		_, _ = tx.ExecContext(ctx, `RELEASE save_one`)
+		return SaveResult{}, err
+	}
+	if _, err := tx.ExecContext(ctx, `SAVEPOINT save_one`); err != nil {
+		return SaveResult{}, fmt.Errorf("save %s: %w", r.in.p.URL, err)
+	}
+	res, err := save(ctx, tx, r.in)
+	if err != nil {
+		return fail(fmt.Errorf("save %s: %w", r.in.p.URL, err))
+	}
+	if r.page != nil {
+		m := *r.page
+		m.PublicationID = res.ID
+		if err := rememberPage(ctx, tx, r.in.p.Source, m); err != nil {
+			return fail(err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `RELEASE save_one`); err != nil {
+		return fail(fmt.Errorf("save %s: %w", r.in.p.URL, err))
 	}
 	return res, nil
 }

@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // database/sql driver "sqlite3"
@@ -30,6 +31,12 @@ type DB struct {
 	read  *sql.DB // readers; query-only connections
 	// counts caches query totals for the current catalogue version.
 	counts countCache
+	// saves carries SavePage calls to the one goroutine that writes them,
+	// several to a transaction (see saver); quit stops it.
+	saves     chan saveRequest
+	quit      chan struct{}
+	saverDone chan struct{}
+	closeOnce sync.Once
 }
 
 // Per-connection settings, applied by the driver to every new connection.
@@ -83,7 +90,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		write.Close()
 		return nil, fmt.Errorf("open catalogue %s: %w", path, err)
 	}
-	return &DB{path: path, write: write, read: read}, nil
+	db := &DB{path: path, write: write, read: read,
+		saves: make(chan saveRequest), quit: make(chan struct{}), saverDone: make(chan struct{})}
+	go db.saver()
+	return db, nil
 }
 
 // dsn builds a file: URI for the driver, so that any character in the
@@ -101,6 +111,10 @@ func (db *DB) Path() string { return db.path }
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	db.closeOnce.Do(func() {
+		close(db.quit)
+		<-db.saverDone
+	})
 	err := errors.Join(db.read.Close(), db.write.Close())
 	if err != nil {
 		return fmt.Errorf("close catalogue %s: %w", db.path, err)
