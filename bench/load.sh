@@ -47,7 +47,7 @@ for _ in $(seq 50); do
 done
 
 # The requests measured. A tag and a source of the synthetic catalogue.
-TAG=$(curl -fsS "$BASE/api/publications?limit=1&order=newest" | sed -n 's/.*"tags": \[ *"\([^"]*\)".*/\1/p' | head -1)
+TAG=$(curl -fsS "$BASE/api/publications?limit=1&order=newest" | sed -n 's/.*"tags": *\[ *"\([^"]*\)".*/\1/p' | head -1)
 TAG=${TAG:-fisheries}
 SOURCE=fair-watch
 enc() { printf '%s' "$1" | sed 's/ /+/g'; }
@@ -62,7 +62,7 @@ set -- \
 	"api-next-page /api/publications?limit=50&order=newest&cursor=CURSOR" \
 	"search-every-record /api/publications?q=workers&limit=20"
 
-CURSOR=$(curl -fsS "$BASE/api/publications?limit=50&order=newest" | sed -n 's/.*"next_cursor": "\([^"]*\)".*/\1/p')
+CURSOR=$(curl -fsS "$BASE/api/publications?limit=50&order=newest" | sed -n 's/.*"next_cursor": *"\([^"]*\)".*/\1/p')
 
 url() { printf '%s' "$1" | sed "s|CURSOR|$CURSOR|"; }
 
@@ -183,7 +183,7 @@ for spec in "$@"; do
 	curl -fsS -o /dev/null "$BASE$u"
 	run "${spec%% *}" "$u" 1 1 "$OUT/${spec%% *}.alone.txt"
 done
-before=$(curl -fsS "$BASE/healthz" | sed -n 's/.*"publications": \([0-9]*\).*/\1/p')
+before=$(curl -fsS "$BASE/healthz" | sed -n 's/.*"publications": *\([0-9]*\).*/\1/p')
 "$H" bench catalogue --publications 1000000 --batch 1 --seed 7 --removed 0 --db "$OUT/writing.db" >"$OUT/writer.log" 2>&1 &
 WRITER=$!
 sleep 2
@@ -199,7 +199,7 @@ for spec in "$@"; do
 			'BEGIN { printf "%.1fx, %.1fx (alone: p50 %s, p99 %s ms)", b/a, d/c, a, c }')"
 done
 t1=$(date +%s)
-after=$(curl -fsS "$BASE/healthz" | sed -n 's/.*"publications": \([0-9]*\).*/\1/p')
+after=$(curl -fsS "$BASE/healthz" | sed -n 's/.*"publications": *\([0-9]*\).*/\1/p')
 kill "$WRITER" 2>/dev/null || true
 wait "$WRITER" 2>/dev/null || true
 echo "writer: the catalogue held ${before:-?} records before it, ${after:-?} after, $((t1 - t0)) s of measuring"

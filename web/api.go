@@ -46,7 +46,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	// overrides, C1 controls) as \u escapes, for a client that prints it
 	// (curl). The JSON value is the same.
 	enc.SetEscapeHTML(true)
-	enc.SetIndent("", "  ")
+	// Compact, not indented: indenting a list of 50 records cost a third
+	// of the answer's time (uncached lists at 500,000 publications: 830
+	// -> 1,390 req/s with 32 clients); `| jq` shows it indented.
 	if err := enc.Encode(v); err != nil {
 		w.WriteHeader(http.StatusInternalServerError)
 		return

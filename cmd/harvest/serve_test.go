@@ -379,7 +379,7 @@ func TestServeCommand(t *testing.T) {
 		t.Fatalf("serve printed %q, want its address", line)
 	}
 	base := "http://" + m[1]
-	for path, want := range map[string]string{"/healthz": `"status": "ok"`, "/": "<!doctype html>", "/api/publications?limit=1": `"next_cursor"`} {
+	for path, want := range map[string]string{"/healthz": `"status":"ok"`, "/": "<!doctype html>", "/api/publications?limit=1": `"next_cursor"`} {
 		resp, body := httpGet(t, base+path)
 		if resp.StatusCode != 200 || !strings.Contains(string(body), want) {
 			t.Errorf("GET %s: %d, body lacks %q", path, resp.StatusCode, want)
