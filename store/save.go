@@ -52,7 +52,9 @@ func (db *DB) Save(ctx context.Context, p harvest.Publication, seen time.Time) (
 
 // SavePage is Save, and also remembers the page the publication was read
 // from (for conditional requests), in the same transaction. page may be
-// nil; its PublicationID is set to the record's.
+// nil; its PublicationID is set to the record's. Calls made at the same
+// time are committed together (see saver); each returns once its own
+// save is committed, or with its own error.
 func (db *DB) SavePage(ctx context.Context, p harvest.Publication, seen time.Time, page *PageMemory) (SaveResult, error) {
 	in, err := prepare(p, seen)
 	if err != nil {
