@@ -236,3 +236,23 @@ func TestUTCHour(t *testing.T) {
 		}
 	}
 }
+
+// TestPlaceholderDescriptions: a description a CMS writes when the author
+// wrote none is no summary; the page's own first paragraph is.
+func TestPlaceholderDescriptions(t *testing.T) {
+	const para = "The survey asked 1,200 crew members about shore leave, wages and the contracts they signed at sea."
+	for _, desc := range []string{"Visit the post for more.", "Just another WordPress site", "visit the post for more"} {
+		page := `<html><head><meta property="og:description" content="` + desc + `"></head><body class="single"><article>` +
+			`<h1>Crew welfare survey</h1><p>` + para + `</p><p>A second paragraph of the report's page.</p></article></body></html>`
+		res, err := Page("https://example.org/r/crew/", []byte(page), "", Rules{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := res.Publication.Summary; got != para {
+			t.Errorf("og:description %q: summary = %q, want the first paragraph", desc, got)
+		}
+	}
+	if !usableDescription("Visit the post to read about crew welfare at sea.", "") {
+		t.Error("a real description that starts like the placeholder was refused")
+	}
+}

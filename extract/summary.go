@@ -259,11 +259,25 @@ func siteBlurb(desc, title, para string, names []string, titleTag string) bool {
 	return false
 }
 
+// cmsPlaceholders are descriptions a CMS writes when the author wrote
+// none: WordPress's default tagline, and the og:description Jetpack (and
+// WordPress.com) gives a post without an excerpt.
+var cmsPlaceholders = map[string]bool{
+	"visit the post for more":           true,
+	"just another wordpress site":       true,
+	"just another wordpress.com site":   true,
+	"just another wordpress weblog":     true,
+	"just another wordpress.com weblog": true,
+}
+
 // usableDescription reports whether a description can be a summary: a
 // few words at least (characters, for scripts without spaces), not the
-// title again, not an address.
+// title again, not an address, not a CMS's placeholder.
 func usableDescription(d, title string) bool {
 	if d == "" || strings.HasPrefix(d, "http://") || strings.HasPrefix(d, "https://") {
+		return false
+	}
+	if cmsPlaceholders[strings.TrimRight(strings.ToLower(strings.TrimSpace(d)), ".…! ")] {
 		return false
 	}
 	if len(strings.Fields(d)) < 4 && utf8.RuneCountInString(d) < 24 {
