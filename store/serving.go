@@ -55,6 +55,54 @@ type countCache struct {
 	mu      sync.Mutex
 	version int64
 	counts  map[string]int
+	// lag, when set, lets a counted total be reused across catalogue
+	// changes for that long (see DB.SetTotalLag); recent holds the
+	// counted totals with when they were counted.
+	lag    time.Duration
+	recent map[string]recentCount
+}
+
+type recentCount struct {
+	n  int
+	at time.Time
+}
+
+// recentTotal returns a total counted less than lag ago, at any
+// catalogue version.
+func (c *countCache) recentTotal(key string, now time.Time) (int, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	r, ok := c.recent[key]
+	if !ok || c.lag <= 0 || now.Sub(r.at) >= c.lag {
+		return 0, false
+	}
+	return r.n, true
+}
+
+func (c *countCache) putRecent(key string, n int, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.lag <= 0 {
+		return
+	}
+	if c.recent == nil || len(c.recent) >= maxCachedCounts {
+		c.recent = map[string]recentCount{}
+	}
+	c.recent[key] = recentCount{n, now}
+}
+
+// SetTotalLag lets the total of a listing that has to be counted (a text
+// search, a tag or category, other filters) be up to lag old while the
+// catalogue is being written; the totals read from the kept per-source
+// counts are always exact, and so is every total with 0, the default.
+// Every write moves the catalogue's version, and counting a search's
+// matches again costs more than finding its page: a server beside a crawl
+// saving hundreds of records a second would count at every request.
+// harvest serve sets one second.
+func (db *DB) SetTotalLag(lag time.Duration) {
+	db.counts.mu.Lock()
+	defer db.counts.mu.Unlock()
+	db.counts.lag = lag
 }
 
 // maxCachedCounts bounds the cache: past it, the cache starts afresh.
@@ -97,9 +145,15 @@ func (db *DB) countFiltered(ctx context.Context, tx *sql.Tx, v int64, key string
 	if n, ok := db.counts.get(v, key); ok {
 		return n, nil
 	}
+	simple := len(extra) == 0 && f.Since.IsZero()
+	fromFacets := match == "" && simple && f.Tag == "" && f.Category == ""
+	if !fromFacets {
+		if n, ok := db.counts.recentTotal(key, time.Now()); ok {
+			return n, nil
+		}
+	}
 	var n int
 	var err error
-	simple := len(extra) == 0 && f.Since.IsZero()
 	switch {
 	case match != "" && simple && len(f.Sources) == 0 && f.Tag == "" && f.Category == "":
 		n, err = countMatches(ctx, tx, match, f.Status)
@@ -148,6 +202,9 @@ func (db *DB) countFiltered(ctx context.Context, tx *sql.Tx, v int64, key string
 		return 0, fmt.Errorf("count: %w", err)
 	}
 	db.counts.put(v, key, n)
+	if !fromFacets {
+		db.counts.putRecent(key, n, time.Now())
+	}
 	return n, nil
 }
 

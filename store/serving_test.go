@@ -475,3 +475,58 @@ func TestRunsPage(t *testing.T) {
 		t.Error("a cursor of another source was accepted")
 	}
 }
+
+// TestSearchTotalLag: with a lag set, a search's total counted less than
+// the lag ago is reused across catalogue changes, and counted afresh once
+// older; without one (the default) every change is counted at once; the
+// totals read from the kept per-source counts never lag.
+func TestSearchTotalLag(t *testing.T) {
+	ctx := t.Context()
+	db := openTest(t)
+	save := func(url string) {
+		t.Helper()
+		if _, err := db.Save(ctx, pub("lib", url, "Fisheries report "+url), t0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	total := func() int {
+		t.Helper()
+		res, err := db.Search(ctx, Query{Text: "fisheries"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Total
+	}
+	save("https://ex.org/r/1/")
+	if got := total(); got != 1 {
+		t.Fatalf("total = %d, want 1", got)
+	}
+	save("https://ex.org/r/2/")
+	if got := total(); got != 2 {
+		t.Errorf("without a lag: total = %d after a save, want 2", got)
+	}
+
+	db.SetTotalLag(time.Hour)
+	save("https://ex.org/r/3/")
+	if got := total(); got != 3 {
+		t.Fatalf("total = %d, want 3 (counted: none recent)", got)
+	}
+	save("https://ex.org/r/4/")
+	if got := total(); got != 3 {
+		t.Errorf("with a lag of an hour: total = %d right after a save, want the recent 3", got)
+	}
+	if res, _ := db.Search(ctx, Query{Text: "fisheries", Limit: 10}); len(res.Publications) != 4 {
+		t.Errorf("the records themselves never lag: %d, want 4", len(res.Publications))
+	}
+	db.SetTotalLag(time.Nanosecond)
+	time.Sleep(time.Millisecond)
+	if got := total(); got != 4 {
+		t.Errorf("past the lag: total = %d, want 4", got)
+	}
+	// Other totals never lag.
+	db.SetTotalLag(time.Hour)
+	save("https://ex.org/r/5/")
+	if n, err := db.Count(ctx, Filter{}); err != nil || n != 5 {
+		t.Errorf("Count = %d, %v; want 5 (only a search's total may lag)", n, err)
+	}
+}

@@ -119,6 +119,7 @@ the daemon.`,
 			}
 			a.log.Info("serving", "addr", ln.Addr().String(), "url", link)
 			g, gctx := errgroup.WithContext(ctx)
+			catalogue.SetTotalLag(time.Second) // as harvest serve
 			g.Go(func() error { return web.Serve(gctx, ln, web.New(catalogue, a.log), a.log) })
 			g.Go(func() error { return s.serve(gctx, entries) })
 			return g.Wait()

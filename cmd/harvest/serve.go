@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -55,6 +56,9 @@ flight finish.`,
 			if noResponseCache {
 				opts = append(opts, web.WithoutResponseCache())
 			}
+			// A counted total (a search's, a tag's) may be a second old
+			// while a crawl writes (store.DB.SetTotalLag).
+			catalogue.SetTotalLag(time.Second)
 			return web.Serve(cmd.Context(), ln, web.New(catalogue, a.log, opts...), a.log)
 		},
 	}
