@@ -547,11 +547,15 @@ func (r *run) seed(ctx context.Context) {
 				r.pushSitemap(u.ResolveReference(ref).String(), false)
 			}
 		}
-		for _, p := range []string{"/sitemap_index.xml", "/sitemap.xml", "/wp-sitemap.xml"} {
+		for _, p := range guessedSitemaps {
 			r.pushSitemap(origin+p, true)
 		}
 	}
 }
+
+// guessedSitemaps are the sitemap locations tried on every host beside
+// those robots.txt names (a crawl's and init's).
+var guessedSitemaps = []string{"/sitemap_index.xml", "/sitemap.xml", "/wp-sitemap.xml"}
 
 func (r *run) pushSitemap(raw string, optional bool) {
 	n, err := urlnorm.Normalize(raw)

@@ -237,7 +237,7 @@ func (p *prober) run(ctx context.Context, su *url.URL) (*ProbeResult, error) {
 			sitemaps = append(sitemaps, su.ResolveReference(ref).String())
 		}
 	}
-	for _, s := range []string{"/sitemap_index.xml", "/sitemap.xml", "/wp-sitemap.xml"} {
+	for _, s := range guessedSitemaps {
 		sitemaps = append(sitemaps, origin+s)
 	}
 	p.readSitemaps(ctx, sitemaps)

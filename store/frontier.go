@@ -161,14 +161,12 @@ func (db *DB) ApplyFrontier(ctx context.Context, source, owner string, ops []Fro
 		return fmt.Errorf("write frontier of %s: %w", source, err)
 	}
 	defer push.Close()
-	lease, err := tx.PrepareContext(ctx, `UPDATE frontier SET state = 'leased', lease_owner = ?, lease_expires = ?
-		WHERE source = ? AND url_key = ? AND state <> 'done'`)
+	lease, err := tx.PrepareContext(ctx, leaseSQL)
 	if err != nil {
 		return fmt.Errorf("write frontier of %s: %w", source, err)
 	}
 	defer lease.Close()
-	done, err := tx.PrepareContext(ctx, `UPDATE frontier SET state = 'done', lease_owner = NULL, lease_expires = NULL
-		WHERE source = ? AND url_key = ?`)
+	done, err := tx.PrepareContext(ctx, doneSQL)
 	if err != nil {
 		return fmt.Errorf("write frontier of %s: %w", source, err)
 	}
@@ -209,6 +207,14 @@ func (db *DB) ApplyFrontier(ctx context.Context, source, owner string, ops []Fro
 	}
 	return nil
 }
+
+// The frontier's lease and done, for the folded and the in-order writes.
+const (
+	leaseSQL = `UPDATE frontier SET state = 'leased', lease_owner = ?, lease_expires = ?
+		WHERE source = ? AND url_key = ? AND state <> 'done'`
+	doneSQL = `UPDATE frontier SET state = 'done', lease_owner = NULL, lease_expires = NULL
+		WHERE source = ? AND url_key = ?`
+)
 
 // frontierChange is what one batch does to one URL.
 type frontierChange struct {
@@ -278,11 +284,9 @@ func (db *DB) applyFrontierInOrder(ctx context.Context, source, owner string, op
 				VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?)
 				ON CONFLICT (source, url_key) DO NOTHING`, source, e.Key, e.URL, e.Depth, kind, e.Optional, e.Lastmod, seq)
 		case FrontierLease:
-			_, err = tx.ExecContext(ctx, `UPDATE frontier SET state = 'leased', lease_owner = ?, lease_expires = ?
-				WHERE source = ? AND url_key = ? AND state <> 'done'`, owner, expires, source, e.Key)
+			_, err = tx.ExecContext(ctx, leaseSQL, owner, expires, source, e.Key)
 		case FrontierDone:
-			_, err = tx.ExecContext(ctx, `UPDATE frontier SET state = 'done', lease_owner = NULL, lease_expires = NULL
-				WHERE source = ? AND url_key = ?`, source, e.Key)
+			_, err = tx.ExecContext(ctx, doneSQL, source, e.Key)
 		default:
 			err = fmt.Errorf("unknown frontier operation %q", op.Op)
 		}

@@ -204,7 +204,7 @@ func htmlLike(body []byte) (string, bool) {
 	if strings.HasPrefix(mediaType, "text/") {
 		return mediaType, true
 	}
-	if mediaType == "text/plain" || mediaType == "application/octet-stream" {
+	if mediaType == "application/octet-stream" {
 		return "binary data", false
 	}
 	return mediaType, false

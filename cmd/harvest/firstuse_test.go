@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"log/slog"
 	"net"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"harvest/crawler"
+	"harvest/demosite"
 	"harvest/store"
 )
 
@@ -238,10 +240,10 @@ func TestProgressLogWhenNotATerminal(t *testing.T) {
 	old := progressLogEvery
 	progressLogEvery = 0
 	t.Cleanup(func() { progressLogEvery = old })
-	srvBase, _ := crawlDemo(t) // a site to crawl again, with the log on
-	_ = srvBase
+	srv := httptest.NewServer(demosite.Handler())
+	t.Cleanup(srv.Close)
 	db := filepath.Join(t.TempDir(), "c.db")
-	_, stderr, err := runCLI(t, "crawl", "--url", srvBase+"/", "--delay", "0", "--db", db)
+	_, stderr, err := runCLI(t, "crawl", "--url", srv.URL+"/", "--delay", "0", "--db", db)
 	if err != nil {
 		t.Fatalf("crawl: %v\n%s", err, stderr)
 	}
@@ -253,8 +255,11 @@ func TestProgressLogWhenNotATerminal(t *testing.T) {
 			t.Errorf("progress records lack %s", want)
 		}
 	}
-	if strings.Contains(stderr, "seconds=") && !strings.Contains(stderr, "msg=run_finished") {
+	if !strings.Contains(stderr, "msg=run_finished") {
 		t.Error("no run_finished record")
+	}
+	if !strings.Contains(stderr, "msg=crawl_estimate") {
+		t.Error("no crawl_estimate record")
 	}
 	for _, line := range strings.Split(stderr, "\n") {
 		if strings.Contains(line, "run_finished") {

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 
 	"harvest/config"
 	"harvest/store"
@@ -70,7 +71,7 @@ func writable(path string) error {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, ".harvest-write-check-*")
 	if err != nil {
-		if errors.Is(err, fs.ErrPermission) || errors.Is(err, fs.ErrNotExist) || isReadOnlyFS(err) {
+		if errors.Is(err, fs.ErrPermission) || errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.EROFS) {
 			return fmt.Errorf("catalogue %s: permission denied: you may not write in folder %s (choose a --db in a folder you can write, such as your home folder)", path, absDir(dir))
 		}
 		return nil // some other trouble: let SQLite's own error speak
@@ -82,10 +83,6 @@ func writable(path string) error {
 		return fmt.Errorf("catalogue %s: permission denied: the file is read-only", path)
 	}
 	return nil
-}
-
-func isReadOnlyFS(err error) bool {
-	return strings.Contains(err.Error(), "read-only file system")
 }
 
 func absDir(dir string) string {
