@@ -2,6 +2,7 @@ package extract
 
 import (
 	"bytes"
+	"harvest/internal/golden"
 	"os"
 	"runtime"
 	"testing"
@@ -49,7 +50,7 @@ func BenchmarkPage(b *testing.B) {
 }
 
 func BenchmarkCorpus(b *testing.B) {
-	cases, err := ReadGoldenDir(os.DirFS("testdata"))
+	cases, err := golden.ReadDir(os.DirFS("testdata"))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"harvest/internal/golden"
 	"math/rand"
 	"os"
 	"strings"
@@ -14,7 +15,7 @@ import (
 // of testdata, its paragraphs one by one, and random mixtures of them
 // with other scripts, digits and punctuation.
 func TestDetectMatchesWhatlanggo(t *testing.T) {
-	cases, err := ReadGoldenDir(os.DirFS("testdata"))
+	cases, err := golden.ReadDir(os.DirFS("testdata"))
 	if err != nil {
 		t.Fatal(err)
 	}

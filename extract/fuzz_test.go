@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"harvest/internal/golden"
 	"os"
 	"strings"
 	"testing"
@@ -29,7 +30,7 @@ func TestBenchPage(t *testing.T) {
 // FuzzPage runs the extractor (without its panic guard) on mutated
 // fixtures: it must not panic, and what it returns must be clean.
 func FuzzPage(f *testing.F) {
-	cases, err := ReadGoldenDir(os.DirFS("testdata"))
+	cases, err := golden.ReadDir(os.DirFS("testdata"))
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"harvest"
+	"harvest/internal/golden"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -19,7 +21,7 @@ var update = flag.Bool("update", false, "rewrite testdata/*.json from the extrac
 // every member of the result with the hand-written <name>.json: kind,
 // reason, links, noise, every publication field and the signal of each.
 func TestGolden(t *testing.T) {
-	cases, err := ReadGoldenDir(os.DirFS("testdata"))
+	cases, err := golden.ReadDir(os.DirFS("testdata"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +31,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Page: %v", err)
 			}
-			got := GoldenOf(c.Want.URL, c.Want.ContentType, res)
+			got := goldenOf(c.Want.URL, c.Want.ContentType, res)
 			got.KnownMisses = c.Want.KnownMisses
 			if *update {
 				writeGolden(t, filepath.Join("testdata", c.Name+".json"), got)
@@ -41,7 +43,7 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-func writeGolden(t *testing.T, path string, g Golden) {
+func writeGolden(t *testing.T, path string, g golden.Page) {
 	t.Helper()
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -71,7 +73,7 @@ var (
 	stringItemRe = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
 )
 
-func compareGolden(t *testing.T, got, want Golden) {
+func compareGolden(t *testing.T, got, want golden.Page) {
 	t.Helper()
 	same(t, "Kind", got.Kind, want.Kind)
 	same(t, "Reason", got.Reason, want.Reason)
@@ -164,7 +166,7 @@ func js(v any) string {
 
 // checkUTF8 fails when any string of the result is not valid UTF-8 or
 // holds a control character or replacement character.
-func checkUTF8(t *testing.T, g Golden) {
+func checkUTF8(t *testing.T, g golden.Page) {
 	t.Helper()
 	b, err := json.Marshal(g)
 	if err != nil {
@@ -214,7 +216,7 @@ func TestFixturesListed(t *testing.T) {
 // -run TestAccuracy ./extract) and checks that it agrees with the golden
 // test: every field exact, except the known misses.
 func TestAccuracy(t *testing.T) {
-	a, err := EvaluateDir(os.DirFS("testdata"))
+	a, err := golden.EvaluateDir(os.DirFS("testdata"), goldenExtract)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,7 +225,7 @@ func TestAccuracy(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Log("\n" + b.String())
-	cases, err := ReadGoldenDir(os.DirFS("testdata"))
+	cases, err := golden.ReadDir(os.DirFS("testdata"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,7 +244,7 @@ func TestAccuracy(t *testing.T) {
 // ./extract). It checks nothing but that the report runs: the figures
 // are the point, and they go in the README.
 func TestHoldout(t *testing.T) {
-	a, err := EvaluateDir(os.DirFS(filepath.Join("testdata", "holdout")))
+	a, err := golden.EvaluateDir(os.DirFS(filepath.Join("testdata", "holdout")), goldenExtract)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -271,4 +273,22 @@ func TestHoldout(t *testing.T) {
 			t.Errorf("holdout %s %s = %.3f, below its floor %.2f", f.Field, f.Metric, f.Score, floor)
 		}
 	}
+}
+
+// goldenOf is the golden form of an extraction result.
+func goldenOf(url, contentType string, r *Result) golden.Page {
+	var pub *harvest.Publication
+	if r.Kind == KindPublication {
+		pub = &r.Publication
+	}
+	return golden.Of(url, contentType, string(r.Kind), r.Reason, pub, r.Links, r.Noise, r.Sources)
+}
+
+// goldenExtract runs Page for the golden harness.
+func goldenExtract(url, contentType string, body []byte) (golden.Page, error) {
+	res, err := Page(url, body, contentType, Rules{})
+	if err != nil {
+		return golden.Page{}, err
+	}
+	return goldenOf(url, contentType, res), nil
 }

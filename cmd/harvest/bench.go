@@ -20,8 +20,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"harvest"
-	"harvest/bench"
-	"harvest/sitegen"
+	"harvest/internal/bench"
+	"harvest/internal/sitegen"
 	"harvest/store"
 )
 

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"harvest"
-	"harvest/bench"
+	"harvest/internal/bench"
 	"harvest/store"
 	"harvest/web"
 )

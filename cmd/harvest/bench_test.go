@@ -9,7 +9,7 @@ import (
 
 	"harvest/config"
 	"harvest/crawler"
-	"harvest/demosite"
+	"harvest/internal/demosite"
 	"harvest/store"
 )
 

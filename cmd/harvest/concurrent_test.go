@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"harvest/demosite"
+	"harvest/internal/demosite"
 )
 
 // TestExportWhileCrawling reads the catalogue with export again and again

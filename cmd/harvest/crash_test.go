@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"harvest"
-	"harvest/bench"
-	"harvest/sitegen"
+	"harvest/internal/bench"
+	"harvest/internal/sitegen"
 	"harvest/store"
 )
 

@@ -19,7 +19,7 @@ import (
 	"harvest"
 	"harvest/config"
 	"harvest/crawler"
-	"harvest/demosite"
+	"harvest/internal/demosite"
 	"harvest/internal/termsafe"
 	"harvest/store"
 )

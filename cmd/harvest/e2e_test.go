@@ -13,7 +13,7 @@ import (
 	"testing"
 
 	"harvest"
-	"harvest/demosite"
+	"harvest/internal/demosite"
 	"harvest/export"
 )
 

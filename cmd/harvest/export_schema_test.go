@@ -16,7 +16,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"harvest"
-	"harvest/demosite"
+	"harvest/internal/demosite"
 	"harvest/export"
 	"harvest/store"
 )

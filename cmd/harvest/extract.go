@@ -15,6 +15,7 @@ import (
 	"harvest"
 	"harvest/config"
 	"harvest/extract"
+	"harvest/internal/golden"
 	"harvest/internal/termsafe"
 	"harvest/urlnorm"
 )
@@ -219,7 +220,17 @@ func runGolden(a *app, dir string, misses bool) error {
 	if !info.IsDir() {
 		return usageError("--golden %s: not a directory", dir)
 	}
-	acc, err := extract.EvaluateDir(os.DirFS(dir))
+	acc, err := golden.EvaluateDir(os.DirFS(dir), func(url, contentType string, body []byte) (golden.Page, error) {
+		res, err := extract.Page(url, body, contentType, extract.Rules{})
+		if err != nil {
+			return golden.Page{}, err
+		}
+		var pub *harvest.Publication
+		if res.Kind == extract.KindPublication {
+			pub = &res.Publication
+		}
+		return golden.Of(url, contentType, string(res.Kind), res.Reason, pub, res.Links, res.Noise, res.Sources), nil
+	})
 	if err != nil {
 		return fmt.Errorf("golden %s: %w", dir, err)
 	}

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"harvest/crawler"
-	"harvest/demosite"
+	"harvest/internal/demosite"
 	"harvest/store"
 )
 

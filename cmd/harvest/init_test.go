@@ -12,8 +12,8 @@ import (
 
 	"harvest"
 	"harvest/config"
-	"harvest/demosite"
-	"harvest/sitegen"
+	"harvest/internal/demosite"
+	"harvest/internal/sitegen"
 )
 
 // initSites are the sites harvest init is tried on: the demo site (a

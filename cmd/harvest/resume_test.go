@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"harvest/demosite"
+	"harvest/internal/demosite"
 	"harvest/store"
 )
 

@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"harvest/crawler"
-	"harvest/demosite"
+	"harvest/internal/demosite"
 	"harvest/lockfile"
 	"harvest/store"
 )

@@ -22,7 +22,7 @@ import (
 	"time"
 
 	"harvest/crawler"
-	"harvest/demosite"
+	"harvest/internal/demosite"
 	"harvest/lockfile"
 	"harvest/store"
 )

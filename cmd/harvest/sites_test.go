@@ -18,7 +18,7 @@ import (
 	"testing"
 
 	"harvest"
-	"harvest/demosite"
+	"harvest/internal/demosite"
 )
 
 // unseenSites are static resource libraries under testdata/sites/, each in a

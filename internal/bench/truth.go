@@ -4,7 +4,7 @@ import (
 	"slices"
 
 	"harvest"
-	"harvest/sitegen"
+	"harvest/internal/sitegen"
 )
 
 // Accuracy compares a catalogue with the generated site's truth.

@@ -21,7 +21,7 @@ import (
 	"golang.org/x/net/html"
 
 	"harvest/extract"
-	"harvest/sitegen"
+	"harvest/internal/sitegen"
 )
 
 // fetched is one response, its body as sent (still compressed when the

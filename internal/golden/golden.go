@@ -1,4 +1,7 @@
-package extract
+// Package golden reads the hand-written truth kept beside saved pages
+// (<name>.json beside <name>.html) and scores an extractor against it.
+// It does not import the extractor: the caller runs it.
+package golden
 
 import (
 	"encoding/json"
@@ -7,22 +10,23 @@ import (
 	"io/fs"
 	"strings"
 	"text/tabwriter"
+	"unicode"
 
 	"harvest"
 )
 
-// Golden is the hand-written truth about one saved page, kept as
+// Page is the hand-written truth about one saved page, kept as
 // <name>.json beside <name>.html: how the page was fetched (its URL and
 // Content-Type) and what Page must find. The accuracy report reads the
 // kind and the publication; the package's golden test compares every
 // member.
-type Golden struct {
+type Page struct {
 	URL         string `json:"url"`
 	ContentType string `json:"content_type"`
-	Kind        Kind   `json:"kind"`
+	Kind        string `json:"kind"`
 	Reason      string `json:"reason,omitempty"`
 	// Publication is null unless the page is a publication.
-	Publication *GoldenRecord     `json:"publication"`
+	Publication *Record     `json:"publication"`
 	Sources     map[string]string `json:"sources,omitempty"`
 	Links       []string          `json:"links,omitempty"`
 	Noise       []string          `json:"noise,omitempty"`
@@ -33,8 +37,8 @@ type Golden struct {
 	KnownMisses map[string]string `json:"known_misses,omitempty"`
 }
 
-// GoldenRecord is the part of a publication the extractor fills.
-type GoldenRecord struct {
+// Record is the part of a publication the extractor fills.
+type Record struct {
 	URL          string             `json:"url"`
 	CanonicalURL string             `json:"canonical_url"`
 	Title        string             `json:"title"`
@@ -52,9 +56,9 @@ type GoldenRecord struct {
 }
 
 // RecordOf returns the golden form of a publication.
-func RecordOf(p harvest.Publication) *GoldenRecord {
+func RecordOf(p harvest.Publication) *Record {
 	p.Normalize()
-	return &GoldenRecord{
+	return &Record{
 		URL: p.URL, CanonicalURL: p.CanonicalURL, Title: p.Title, Summary: p.Summary,
 		Categories: p.Categories, Tags: p.Tags, Downloads: p.Downloads, Authors: p.Authors,
 		Publisher: p.Publisher, Published: p.Published, Language: p.Language,
@@ -62,31 +66,35 @@ func RecordOf(p harvest.Publication) *GoldenRecord {
 	}
 }
 
-// GoldenOf returns the golden form of a result, for a page fetched from
-// url with the given Content-Type.
-func GoldenOf(url, contentType string, r *Result) Golden {
-	g := Golden{URL: url, ContentType: contentType, Kind: r.Kind, Reason: r.Reason, Links: r.Links, Noise: r.Noise, Sources: r.Sources}
-	if r.Kind == KindPublication {
-		g.Publication = RecordOf(r.Publication)
+// Of returns the golden form of an extraction result, for a page fetched
+// from url with the given Content-Type: pub is nil unless kind is
+// "publication".
+func Of(url, contentType, kind, reason string, pub *harvest.Publication, links, noise []string, sources map[string]string) Page {
+	g := Page{URL: url, ContentType: contentType, Kind: kind, Reason: reason, Links: links, Noise: noise, Sources: sources}
+	if pub != nil {
+		g.Publication = RecordOf(*pub)
 	}
 	return g
 }
 
-// GoldenCase is one page of a golden directory.
-type GoldenCase struct {
+// Extractor runs the extractor under test over one page.
+type Extractor func(url, contentType string, body []byte) (Page, error)
+
+// Case is one page of a golden directory.
+type Case struct {
 	Name string // the file name without .html
 	Body []byte
-	Want Golden
+	Want Page
 }
 
-// ReadGoldenDir reads every <name>.json of fsys that has a <name>.html
+// ReadDir reads every <name>.json of fsys that has a <name>.html
 // beside it, in name order.
-func ReadGoldenDir(fsys fs.FS) ([]GoldenCase, error) {
+func ReadDir(fsys fs.FS) ([]Case, error) {
 	names, err := fs.Glob(fsys, "*.json")
 	if err != nil {
 		return nil, err
 	}
-	var out []GoldenCase
+	var out []Case
 	for _, n := range names {
 		name := strings.TrimSuffix(n, ".json")
 		body, err := fs.ReadFile(fsys, name+".html")
@@ -97,14 +105,14 @@ func ReadGoldenDir(fsys fs.FS) ([]GoldenCase, error) {
 		if err != nil {
 			return nil, err
 		}
-		var g Golden
+		var g Page
 		if err := json.Unmarshal(b, &g); err != nil {
 			return nil, fmt.Errorf("%s: %w", n, err)
 		}
 		if g.URL == "" {
 			return nil, fmt.Errorf("%s: no url (the address the page was fetched from)", n)
 		}
-		out = append(out, GoldenCase{Name: name, Body: body, Want: g})
+		out = append(out, Case{Name: name, Body: body, Want: g})
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("no pages with golden JSON (<name>.html beside <name>.json)")
@@ -135,19 +143,18 @@ type Accuracy struct {
 	Misses       []Miss       `json:"-"`
 }
 
-// Evaluate runs Page over every case and scores the results against the
+// Evaluate runs the extractor over every case and scores the results against the
 // truth: kind exact over all pages; over the pages whose truth is a
 // publication, title exact, summary token F1, categories and tags set F1
 // (ignoring case), downloads precision and recall (by URL, over all
 // pages together), and published, authors, publisher, language, type,
 // image and site name exact. A page that fails to extract scores zero.
-func Evaluate(cases []GoldenCase) Accuracy {
+func Evaluate(cases []Case, extract Extractor) Accuracy {
 	var sc scorer
 	for _, c := range cases {
-		res, err := Page(c.Want.URL, c.Body, c.Want.ContentType, Rules{})
-		got := Golden{Kind: Kind("error: " + fmt.Sprint(err))}
-		if err == nil {
-			got = GoldenOf(c.Want.URL, c.Want.ContentType, res)
+		got, err := extract(c.Want.URL, c.Want.ContentType, c.Body)
+		if err != nil {
+			got = Page{Kind: "error: " + err.Error()}
 		}
 		sc.add(c.Name, got, c.Want)
 	}
@@ -155,12 +162,12 @@ func Evaluate(cases []GoldenCase) Accuracy {
 }
 
 // EvaluateDir reads the golden pages of fsys and evaluates them.
-func EvaluateDir(fsys fs.FS) (Accuracy, error) {
-	cases, err := ReadGoldenDir(fsys)
+func EvaluateDir(fsys fs.FS, extract Extractor) (Accuracy, error) {
+	cases, err := ReadDir(fsys)
 	if err != nil {
 		return Accuracy{}, err
 	}
-	return Evaluate(cases), nil
+	return Evaluate(cases, extract), nil
 }
 
 // exactFields are the fields scored by exact match, in report order.
@@ -176,21 +183,21 @@ type scorer struct {
 	misses              []Miss
 }
 
-func (s *scorer) add(name string, got, want Golden) {
+func (s *scorer) add(name string, got, want Page) {
 	s.pages++
 	if got.Kind == want.Kind {
 		s.kindOK++
 	} else {
-		s.misses = append(s.misses, Miss{name, "kind", string(got.Kind), string(want.Kind)})
+		s.misses = append(s.misses, Miss{name, "kind", got.Kind, want.Kind})
 	}
-	if want.Kind != KindPublication || want.Publication == nil {
+	if want.Kind != "publication" || want.Publication == nil {
 		return
 	}
 	s.pubs++
 	w := want.Publication
 	g := got.Publication
 	if g == nil {
-		g = &GoldenRecord{}
+		g = &Record{}
 	}
 	miss := func(field string, gv, wv any) {
 		s.misses = append(s.misses, Miss{name, field, compact(gv), compact(wv)})
@@ -294,7 +301,7 @@ func (a Accuracy) WriteText(w io.Writer, misses bool) error {
 	return nil
 }
 
-func exactValues(r *GoldenRecord) map[string]string {
+func exactValues(r *Record) map[string]string {
 	return map[string]string{
 		"published": r.Published, "authors": compact(nonNilStrings(r.Authors)), "publisher": r.Publisher,
 		"language": r.Language, "type": r.Type, "image": r.Image, "site_name": r.SiteName,
@@ -328,7 +335,7 @@ func compact(v any) string {
 // case) of got against want, counting repeated tokens; 1 when both are
 // empty.
 func tokenF1(got, want string) float64 {
-	g, w := strings.Fields(letters(got)), strings.Fields(letters(want))
+	g, w := words(got), words(want)
 	if len(g) == 0 && len(w) == 0 {
 		return 1
 	}
@@ -382,4 +389,11 @@ func foldSet(terms []string) map[string]bool {
 		set[strings.ToLower(strings.TrimSpace(t))] = true
 	}
 	return set
+}
+
+// words returns the lower-cased runs of letters and digits of s.
+func words(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
 }

@@ -2,7 +2,7 @@
 # The load run of README's "Serving a large catalogue": harvest serve on a
 # synthetic catalogue, measured with wrk (Debian: apt-get install wrk).
 #
-#   bench/load.sh [N]        # N publications, default 500000
+#   internal/bench/load.sh [N]        # N publications, default 500000
 #
 # Environment: DB (catalogue file, default /tmp/harvest-load/catN.db; made
 # with harvest bench catalogue when missing), PORT (default 18080),
@@ -24,7 +24,7 @@ BASE=http://127.0.0.1:$PORT
 mkdir -p "$OUT"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 go build -o "$OUT/harvest" ./cmd/harvest
 H=$OUT/harvest
 
@@ -102,8 +102,8 @@ done
 # answers (200 sources x 11 or 21 limits, 60-80 KB each, against 32 MB).
 for spec in "page-distinct /?source=%s&limit=%d 15 25" "api-list-distinct /api/publications?source=%s&order=newest&limit=%d 40 60"; do
 	set -- $spec
-	PATHFMT=$2 LIMITLO=$3 LIMITHI=$4 wrk -t2 -c32 -d"${DURATION}s" --timeout 5s --latency -s bench/distinct.lua "$BASE/" >"$OUT/$1.32.txt" 2>&1 || true
-	PATHFMT=$2 LIMITLO=$3 LIMITHI=$4 wrk -t1 -c1 -d"${DURATION}s" --timeout 5s --latency -s bench/distinct.lua "$BASE/" >"$OUT/$1.1.txt" 2>&1 || true
+	PATHFMT=$2 LIMITLO=$3 LIMITHI=$4 wrk -t2 -c32 -d"${DURATION}s" --timeout 5s --latency -s internal/bench/distinct.lua "$BASE/" >"$OUT/$1.32.txt" 2>&1 || true
+	PATHFMT=$2 LIMITLO=$3 LIMITHI=$4 wrk -t1 -c1 -d"${DURATION}s" --timeout 5s --latency -s internal/bench/distinct.lua "$BASE/" >"$OUT/$1.1.txt" 2>&1 || true
 	printf '%-20s %10s %8s %8s %8s | %10s %8s %8s %s\n' "$1" \
 		"$(rps "$OUT/$1.1.txt")" "$(ms 50 "$OUT/$1.1.txt")" "$(ms 99 "$OUT/$1.1.txt")" "$(ms max "$OUT/$1.1.txt")" \
 		"$(rps "$OUT/$1.32.txt")" "$(ms 99 "$OUT/$1.32.txt")" "$(ms max "$OUT/$1.32.txt")" "$(errs "$OUT/$1.32.txt")"
@@ -140,7 +140,7 @@ for spec in "$@"; do
 done
 for spec in "page-distinct /?source=%s&limit=%d 15 25" "api-list-distinct /api/publications?source=%s&order=newest&limit=%d 40 60"; do
 	set -- $spec
-	PATHFMT=$2 LIMITLO=$3 LIMITHI=$4 wrk -t2 -c32 -d"${DURATION}s" --timeout 5s --latency -s bench/distinct.lua "$BASE/" >"$OUT/$1.cached.32.txt" 2>&1 || true
+	PATHFMT=$2 LIMITLO=$3 LIMITHI=$4 wrk -t2 -c32 -d"${DURATION}s" --timeout 5s --latency -s internal/bench/distinct.lua "$BASE/" >"$OUT/$1.cached.32.txt" 2>&1 || true
 	printf '%-20s %10s %8s %8s %s\n' "$1" "$(rps "$OUT/$1.cached.32.txt")" "$(ms 99 "$OUT/$1.cached.32.txt")" "$(ms max "$OUT/$1.cached.32.txt")" "$(errs "$OUT/$1.cached.32.txt")"
 done
 

@@ -13,7 +13,7 @@ import (
 	"syscall"
 	"time"
 
-	"harvest/sitegen"
+	"harvest/internal/sitegen"
 )
 
 // Usage is what one contestant cost, measured from outside its process.
