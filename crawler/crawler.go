@@ -88,7 +88,7 @@ type Options struct {
 	// Journal, when set, keeps the frontier outside the process; Resume
 	// is the frontier an interrupted run left, to continue from.
 	Journal Journal
-	Resume  []Entry
+	Resume  []harvest.FrontierEntry
 }
 
 // Found is a publication page as the crawler hands it to the sink.
@@ -116,14 +116,6 @@ type Sink interface {
 	// Gone is a page that answered 404 or 410.
 	Gone(ctx context.Context, url string, status int) error
 }
-
-// Why a run stopped.
-const (
-	StopComplete  = "complete"
-	StopMaxPages  = "max-pages"
-	StopCancelled = "cancelled"
-	StopFailed    = "failed"
-)
 
 // Stats count what a run did.
 type Stats struct {
@@ -197,9 +189,9 @@ func Run(ctx context.Context, opts Options, sink Sink) (Stats, error) {
 	r, err := newRun(ctx, opts, sink)
 	if err != nil {
 		if parent.Err() != nil {
-			return Stats{Stopped: StopCancelled}, fmt.Errorf("crawl %s: %w", opts.Source, context.Cause(parent))
+			return Stats{Stopped: harvest.StopCancelled}, fmt.Errorf("crawl %s: %w", opts.Source, context.Cause(parent))
 		}
-		return Stats{Stopped: StopFailed}, err
+		return Stats{Stopped: harvest.StopFailed}, err
 	}
 	r.stop = cancel
 	r.parent = parent
@@ -313,8 +305,8 @@ func newRun(ctx context.Context, opts Options, sink Sink) (*run, error) {
 		if e.Sitemap {
 			kind = taskSitemap
 		}
-		r.frontier.restore(task{key: e.Key, url: e.URL, depth: e.Depth, kind: kind, optional: e.Optional, lastmod: e.Lastmod}, e.Done)
-		if e.Done && !e.Sitemap && startKeys[e.Key] {
+		r.frontier.restore(task{key: e.Key, url: e.URL, depth: e.Depth, kind: kind, optional: e.Optional, lastmod: e.Lastmod}, e.State == harvest.EntryDone)
+		if e.State == harvest.EntryDone && !e.Sitemap && startKeys[e.Key] {
 			r.startsOK++ // the interrupted run reached it
 		}
 	}
@@ -470,19 +462,19 @@ func (r *run) run(ctx context.Context) (Stats, error) {
 		if r.fatal != nil && !errors.Is(r.fatal, context.Canceled) {
 			r.log.Warn("run_cancelled_with_error", "err", r.fatal)
 		}
-		r.stats.Stopped = StopCancelled
+		r.stats.Stopped = harvest.StopCancelled
 		return r.stats, fmt.Errorf("crawl %s: %w", r.opts.Source, context.Cause(r.parent))
 	case r.fatal != nil:
-		r.stats.Stopped = StopFailed
+		r.stats.Stopped = harvest.StopFailed
 		return r.stats, r.fatal
 	case r.startsOK == 0 && r.startErr != nil && r.stats.Pages+r.stats.Sitemaps+r.stats.NotModified+r.stats.SkippedLastmod == 0:
 		// Nothing at all came from the site.
-		r.stats.Stopped = StopFailed
+		r.stats.Stopped = harvest.StopFailed
 		return r.stats, fmt.Errorf("%w: %v", ErrUnreachable, r.startErr)
 	case capped:
-		r.stats.Stopped = StopMaxPages
+		r.stats.Stopped = harvest.StopMaxPages
 	default:
-		r.stats.Stopped = StopComplete
+		r.stats.Stopped = harvest.StopComplete
 	}
 	return r.stats, nil
 }
@@ -608,7 +600,7 @@ func (r *run) fetchAndRead(ctx context.Context, t task, start bool) outcome {
 		return outcomeDone
 	}
 	var (
-		mem   Remembered
+		mem   harvest.PageMemory
 		known bool
 	)
 	if t.kind == taskPage && r.opts.Memory != nil {
@@ -708,7 +700,7 @@ func (r *run) fetchRetrying(ctx context.Context, t task, u *url.URL, hdr http.He
 
 // unchanged handles a remembered page that has not changed: the sink is
 // told, and its remembered links are queued as if it had been read.
-func (r *run) unchanged(ctx context.Context, t task, mem Remembered) outcome {
+func (r *run) unchanged(ctx context.Context, t task, mem harvest.PageMemory) outcome {
 	if r.opts.MaxDepth == 0 || t.depth < r.opts.MaxDepth {
 		for _, l := range mem.Links {
 			r.enqueue(l, t.depth+1, "")
@@ -831,7 +823,7 @@ func (r *run) readPage(ctx context.Context, t task, final string, resp *colly.Re
 	if res.Kind != extract.KindPublication {
 		etag, lastMod := resp.Headers.Get("ETag"), resp.Headers.Get("Last-Modified")
 		if r.opts.Memory != nil && (etag != "" || lastMod != "") {
-			m := Remembered{ETag: etag, LastModified: lastMod, Fetched: time.Now().UTC(), Links: inScope}
+			m := harvest.PageMemory{ETag: etag, LastModified: lastMod, Fetched: time.Now().UTC(), Links: inScope}
 			if err := r.opts.Memory.Remember(db, final, m); err != nil {
 				r.fail(fmt.Errorf("remember %s: %w", final, err))
 				return outcomeFailed

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"harvest"
 	"maps"
 	"net"
 	"net/http"
@@ -196,8 +197,8 @@ func TestCrawlFixtureSite(t *testing.T) {
 		t.Errorf("User-Agents seen = %v, want only the configured one", web.agents)
 	}
 
-	if stats.Stopped != StopComplete {
-		t.Errorf("Stopped = %q, want %q", stats.Stopped, StopComplete)
+	if stats.Stopped != harvest.StopComplete {
+		t.Errorf("Stopped = %q, want %q", stats.Stopped, harvest.StopComplete)
 	}
 	if stats.Publications != 5 {
 		t.Errorf("Publications = %d, want 5", stats.Publications)
@@ -229,8 +230,8 @@ func TestCrawlMaxPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if stats.Stopped != StopMaxPages {
-		t.Errorf("Stopped = %q, want %q", stats.Stopped, StopMaxPages)
+	if stats.Stopped != harvest.StopMaxPages {
+		t.Errorf("Stopped = %q, want %q", stats.Stopped, harvest.StopMaxPages)
 	}
 	pages := 0
 	for path, n := range web.fetched() {
@@ -282,8 +283,8 @@ func TestCrawlCancelled(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("Run error = %v, want context.Canceled", err)
 	}
-	if stats.Stopped != StopCancelled {
-		t.Errorf("Stopped = %q, want %q", stats.Stopped, StopCancelled)
+	if stats.Stopped != harvest.StopCancelled {
+		t.Errorf("Stopped = %q, want %q", stats.Stopped, harvest.StopCancelled)
 	}
 }
 
@@ -380,7 +381,7 @@ func TestQueryPermutationTrap(t *testing.T) {
 	if n := hits.Load(); n > maxQueryVariants+1 {
 		t.Errorf("fetched %d permutations of one listing, want at most %d", n, maxQueryVariants+1)
 	}
-	if stats.Stopped != StopComplete {
+	if stats.Stopped != harvest.StopComplete {
 		t.Errorf("Stopped = %q, want complete (the trap is cut, not the crawl)", stats.Stopped)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"fmt"
+	"harvest"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -175,7 +176,7 @@ func TestFaults(t *testing.T) {
 	if n := site.hits["/loop"]; n > 11 {
 		t.Errorf("/loop requested %d times, want the redirect chain cut at 10", n)
 	}
-	if stats.Stopped != StopComplete {
+	if stats.Stopped != harvest.StopComplete {
 		t.Errorf("Stopped = %q", stats.Stopped)
 	}
 	// down, slow, trickle, bomb, big, loop, to-private, offsite fail;

@@ -2,6 +2,7 @@ package crawler
 
 import (
 	"context"
+	"harvest"
 	"sync"
 )
 
@@ -52,7 +53,7 @@ type frontier struct {
 	lastmods map[urlHash]string
 	// journal, when on, collects every change in order for the Journal.
 	journal bool
-	ops     []JournalOp
+	ops     []harvest.FrontierOp
 }
 
 func newFrontier(maxPages int) *frontier {
@@ -100,7 +101,7 @@ func (f *frontier) push(key string, t task) bool {
 		return false
 	}
 	t.key = key
-	f.record(JournalPush, t)
+	f.record(harvest.FrontierPush, t)
 	f.queueLocked(t)
 	return true
 }
@@ -130,14 +131,14 @@ func (f *frontier) record(op string, t task) {
 	if !f.journal {
 		return
 	}
-	f.ops = append(f.ops, JournalOp{Op: op, Entry: Entry{
+	f.ops = append(f.ops, harvest.FrontierOp{Op: op, Entry: harvest.FrontierEntry{
 		Key: t.key, URL: t.url, Depth: t.depth, Sitemap: t.kind == taskSitemap,
 		Optional: t.optional, Lastmod: t.lastmod,
 	}})
 }
 
 // takeOps hands over the journal entries collected so far.
-func (f *frontier) takeOps() []JournalOp {
+func (f *frontier) takeOps() []harvest.FrontierOp {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	ops := f.ops
@@ -166,7 +167,7 @@ func (f *frontier) next(ctx context.Context) (task, bool) {
 			t := f.sitemaps.pop()
 			f.inFlight++
 			f.sitemapsOut++
-			f.record(JournalLease, t)
+			f.record(harvest.FrontierLease, t)
 			return t, true
 		}
 		if f.pages.len() > 0 {
@@ -185,7 +186,7 @@ func (f *frontier) next(ctx context.Context) (task, bool) {
 					f.pageBudget--
 				}
 				f.inFlight++
-				f.record(JournalLease, t)
+				f.record(harvest.FrontierLease, t)
 				return t, true
 			}
 		}
@@ -201,7 +202,7 @@ func (f *frontier) next(ctx context.Context) (task, bool) {
 // done finishes a task handed out by next.
 func (f *frontier) done(t task) {
 	f.mu.Lock()
-	f.record(JournalDone, t)
+	f.record(harvest.FrontierDone, t)
 	f.inFlight--
 	if t.kind == taskSitemap {
 		f.sitemapsOut--

@@ -2,6 +2,7 @@ package crawler
 
 import (
 	"fmt"
+	"harvest"
 	"runtime"
 	"strings"
 	"testing"
@@ -111,10 +112,10 @@ func feedFrontier(tb testing.TB, n int) feedResult {
 func resumeFrontier(tb testing.TB, n int) feedResult {
 	tb.Helper()
 	before := liveHeap()
-	entries := make([]Entry, n)
+	entries := make([]harvest.FrontierEntry, n)
 	for i := range entries {
 		u := benchSite + "/resource/" + slug(i) + "/"
-		entries[i] = Entry{Key: strings.TrimSuffix(u, "/"), URL: u, Depth: 1, Done: i < n/2}
+		entries[i] = harvest.FrontierEntry{Key: strings.TrimSuffix(u, "/"), URL: u, Depth: 1, State: entryState(i < n/2)}
 		if i%2 == 0 {
 			entries[i].Lastmod = "2024-05-01T10:00:00+00:00"
 		}
@@ -131,7 +132,7 @@ func resumeFrontier(tb testing.TB, n int) feedResult {
 const benchSite = "https://www.example.org"
 
 // newBenchRun makes a run as Run does, without fetching anything.
-func newBenchRun(tb testing.TB, resume []Entry) *run {
+func newBenchRun(tb testing.TB, resume []harvest.FrontierEntry) *run {
 	tb.Helper()
 	r, err := newRun(tb.Context(), Options{
 		Source: "bench", StartURLs: []string{benchSite + "/"}, UserAgent: "harvest-bench",
@@ -229,4 +230,11 @@ func BenchmarkFrontier500k(b *testing.B) {
 			b.ReportMetric(float64(res.perPop.Nanoseconds()), "ns/pop")
 		})
 	}
+}
+
+func entryState(done bool) string {
+	if done {
+		return harvest.EntryDone
+	}
+	return harvest.EntryQueued
 }

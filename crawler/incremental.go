@@ -3,20 +3,11 @@ package crawler
 import (
 	"context"
 	"fmt"
+	"harvest"
 	"runtime/debug"
 	"strings"
 	"time"
 )
-
-// Remembered is what an earlier run learned about a publication page.
-type Remembered struct {
-	ETag, LastModified string
-	Fetched            time.Time
-	// Links are the page's in-scope links, queued again when the page
-	// answers 304 or is skipped, so that discovery does not depend on
-	// whether a page changed.
-	Links []string
-}
 
 // Memory recalls pages fetched by earlier runs. Those are requested
 // conditionally (If-None-Match, If-Modified-Since); a publication page is
@@ -26,42 +17,18 @@ type Remembered struct {
 // always re-read, either in full or by the server's word that it has not
 // changed. Pages it does not know are fetched in full.
 type Memory interface {
-	Recall(ctx context.Context, url string) (Remembered, bool, error)
+	Recall(ctx context.Context, url string) (harvest.PageMemory, bool, error)
 	// Remember keeps what a listing or other page taught (publication
 	// pages are remembered by the sink, with their record). Only pages
 	// served with a validator (ETag or Last-Modified) are remembered.
-	Remember(ctx context.Context, url string, m Remembered) error
-}
-
-// Journal operations.
-const (
-	JournalPush  = "push"
-	JournalLease = "lease"
-	JournalDone  = "done"
-)
-
-// Entry is one URL of a run's frontier.
-type Entry struct {
-	Key, URL string
-	Depth    int
-	Sitemap  bool
-	Optional bool
-	Lastmod  string
-	// Done is set, on resume, for URLs the interrupted run finished.
-	Done bool
-}
-
-// JournalOp is one change to the frontier.
-type JournalOp struct {
-	Op    string
-	Entry Entry
+	Remember(ctx context.Context, url string, m harvest.PageMemory) error
 }
 
 // Journal keeps the frontier outside the process. It is given every
 // change, in order and in batches; what it keeps of a crash must be a
 // prefix of what it was given.
 type Journal interface {
-	Write(ctx context.Context, ops []JournalOp) error
+	Write(ctx context.Context, ops []harvest.FrontierOp) error
 }
 
 // journalEvery is how often the frontier is written to the journal.

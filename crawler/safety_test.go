@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"harvest"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -78,7 +79,7 @@ func TestUnreachableSiteFails(t *testing.T) {
 			if !strings.Contains(err.Error(), "site unreachable") || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error %q does not say %q", err, tt.want)
 			}
-			if stats.Stopped != StopFailed || stats.StartsFailed != len(tt.start) {
+			if stats.Stopped != harvest.StopFailed || stats.StartsFailed != len(tt.start) {
 				t.Errorf("Stopped = %q, StartsFailed = %d; want failed, %d", stats.Stopped, stats.StartsFailed, len(tt.start))
 			}
 			if len(c.gone) > 0 {
@@ -92,7 +93,7 @@ func TestUnreachableSiteFails(t *testing.T) {
 	opts := options(web.srv.URL)
 	opts.StartURLs = []string{web.srv.URL + "/", web.srv.URL + "/no-such-listing/"}
 	stats, err := Run(t.Context(), opts, &collect{})
-	if err != nil || stats.Stopped != StopComplete || stats.StartsFailed != 1 || stats.Errors < 1 {
+	if err != nil || stats.Stopped != harvest.StopComplete || stats.StartsFailed != 1 || stats.Errors < 1 {
 		t.Errorf("half-reachable run: %v, Stopped %q, StartsFailed %d, Errors %d; want complete, 1 start failed, counted as an error",
 			err, stats.Stopped, stats.StartsFailed, stats.Errors)
 	}
@@ -101,10 +102,10 @@ func TestUnreachableSiteFails(t *testing.T) {
 // journal is a crawler.Journal that keeps every operation.
 type journal struct {
 	mu  sync.Mutex
-	ops []JournalOp
+	ops []harvest.FrontierOp
 }
 
-func (j *journal) Write(_ context.Context, ops []JournalOp) error {
+func (j *journal) Write(_ context.Context, ops []harvest.FrontierOp) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.ops = append(j.ops, ops...)
@@ -112,10 +113,10 @@ func (j *journal) Write(_ context.Context, ops []JournalOp) error {
 }
 
 // entries folds the journal into the frontier a resumed run gets.
-func (j *journal) entries() []Entry {
+func (j *journal) entries() []harvest.FrontierEntry {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	byKey := map[string]*Entry{}
+	byKey := map[string]*harvest.FrontierEntry{}
 	var order []string
 	for _, op := range j.ops {
 		e, ok := byKey[op.Entry.Key]
@@ -125,11 +126,11 @@ func (j *journal) entries() []Entry {
 			byKey[op.Entry.Key] = e
 			order = append(order, op.Entry.Key)
 		}
-		if op.Op == JournalDone {
-			e.Done = true
+		if op.Op == harvest.FrontierDone {
+			e.State = harvest.EntryDone
 		}
 	}
-	out := make([]Entry, 0, len(order))
+	out := make([]harvest.FrontierEntry, 0, len(order))
 	for _, k := range order {
 		out = append(out, *byKey[k])
 	}
@@ -149,7 +150,7 @@ func TestFailedFetchNotJournaledDone(t *testing.T) {
 	if _, err := Run(t.Context(), opts, &collect{}); err != nil {
 		t.Fatal(err)
 	}
-	var broken *Entry
+	var broken *harvest.FrontierEntry
 	entries := j.entries()
 	for i, e := range entries {
 		if strings.HasSuffix(e.URL, "/broken") {
@@ -159,7 +160,7 @@ func TestFailedFetchNotJournaledDone(t *testing.T) {
 	if broken == nil {
 		t.Fatal("/broken was never queued; the fixture changed")
 	}
-	if broken.Done {
+	if broken.State == harvest.EntryDone {
 		t.Fatal("the failed fetch of /broken was journaled done: a resumed run would not retry it")
 	}
 	before := web.fetched()
@@ -326,7 +327,7 @@ func TestPanicFailsOnePage(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
-	if stats.Stopped != StopComplete || stats.Errors < 1 {
+	if stats.Stopped != harvest.StopComplete || stats.Errors < 1 {
 		t.Errorf("Stopped %q, Errors %d; want complete with the panicking page counted", stats.Stopped, stats.Errors)
 	}
 	got := sink.paths()
@@ -339,7 +340,7 @@ func TestPanicFailsOnePage(t *testing.T) {
 		}
 	}
 	for _, e := range j.entries() {
-		if strings.HasSuffix(e.URL, "/pubs/alpha.html") && e.Done {
+		if strings.HasSuffix(e.URL, "/pubs/alpha.html") && e.State == harvest.EntryDone {
 			t.Error("the page whose handling panicked was journaled done")
 		}
 	}

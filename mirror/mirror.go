@@ -15,9 +15,9 @@
 // A file whose content changed goes to a new path; the old one stays
 // (other records, or an older version of this one, may refer to it).
 //
-// State remembers, per URL, the last File fetched: its validators (ETag,
+// State remembers, per URL, the last harvest.MirroredFile fetched: its validators (ETag,
 // Last-Modified) make the next Fetch a conditional GET, and a 304 answer
-// returns the remembered File unchanged, without a byte of body. A
+// returns the remembered harvest.MirroredFile unchanged, without a byte of body. A
 // remembered file missing from disk (or outside dir) is fetched again in
 // full. The catalogue implements State; tests use a map.
 //
@@ -37,6 +37,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"harvest"
 	"io"
 	"log/slog"
 	"net/http"
@@ -59,29 +60,12 @@ var (
 	ErrUnsupportedURL = errors.New("only absolute http and https URLs can be mirrored")
 )
 
-// File is one mirrored file: what was fetched from URL, where it is, and
-// the validators for the next conditional GET.
-type File struct {
-	URL    string
-	SHA256 string // lower-case hex
-	Size   int64
-	// MediaType is the response's Content-Type without parameters, or
-	// the sniffed type when the server sent none or a generic one.
-	MediaType string
-	// Path is the file's absolute path, inside the mirror directory.
-	Path         string
-	ETag         string
-	LastModified string
-	// Fetched is when the content was last downloaded (UTC, to the second).
-	Fetched time.Time
-}
-
-// State remembers the last File fetched for each URL, between runs.
+// State remembers the last harvest.MirroredFile fetched for each URL, between runs.
 type State interface {
-	// Lookup returns the File remembered for url; false when none is.
-	Lookup(ctx context.Context, url string) (File, bool, error)
+	// Lookup returns the harvest.MirroredFile remembered for url; false when none is.
+	Lookup(ctx context.Context, url string) (harvest.MirroredFile, bool, error)
 	// Remember records f as url's latest File.
-	Remember(ctx context.Context, url string, f File) error
+	Remember(ctx context.Context, url string, f harvest.MirroredFile) error
 }
 
 // Options tune a Mirror.
@@ -152,16 +136,16 @@ func New(dir string, client *http.Client, opts Options, state State) (*Mirror, e
 func (m *Mirror) Dir() string { return m.dir }
 
 // Fetch brings the file at rawURL into the mirror and returns it: the
-// remembered File when the server answers a conditional GET with 304,
+// remembered harvest.MirroredFile when the server answers a conditional GET with 304,
 // else the newly downloaded one, which State then remembers.
-func (m *Mirror) Fetch(ctx context.Context, rawURL string) (File, error) {
+func (m *Mirror) Fetch(ctx context.Context, rawURL string) (harvest.MirroredFile, error) {
 	u, err := parseURL(rawURL)
 	if err != nil {
-		return File{}, fmt.Errorf("mirror %q: %w", rawURL, err)
+		return harvest.MirroredFile{}, fmt.Errorf("mirror %q: %w", rawURL, err)
 	}
 	prev, known, err := m.state.Lookup(ctx, rawURL)
 	if err != nil {
-		return File{}, fmt.Errorf("mirror %s: look up: %w", rawURL, err)
+		return harvest.MirroredFile{}, fmt.Errorf("mirror %s: look up: %w", rawURL, err)
 	}
 	if known && !m.present(prev) {
 		m.log.Debug("file_missing", "url", rawURL, "path", prev.Path)
@@ -170,7 +154,7 @@ func (m *Mirror) Fetch(ctx context.Context, rawURL string) (File, error) {
 
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
-		return File{}, fmt.Errorf("mirror %s: %w", rawURL, err)
+		return harvest.MirroredFile{}, fmt.Errorf("mirror %s: %w", rawURL, err)
 	}
 	if m.opts.UserAgent != "" {
 		req.Header.Set("User-Agent", m.opts.UserAgent)
@@ -187,7 +171,7 @@ func (m *Mirror) Fetch(ctx context.Context, rawURL string) (File, error) {
 	}
 	resp, err := m.client.Do(req)
 	if err != nil {
-		return File{}, fmt.Errorf("mirror %s: %w", rawURL, err)
+		return harvest.MirroredFile{}, fmt.Errorf("mirror %s: %w", rawURL, err)
 	}
 	defer resp.Body.Close()
 
@@ -196,19 +180,19 @@ func (m *Mirror) Fetch(ctx context.Context, rawURL string) (File, error) {
 		m.log.Debug("file_unchanged", "url", rawURL, "sha256", prev.SHA256)
 		return prev, nil
 	case resp.StatusCode != http.StatusOK:
-		return File{}, fmt.Errorf("mirror %s: status %s", rawURL, resp.Status)
+		return harvest.MirroredFile{}, fmt.Errorf("mirror %s: status %s", rawURL, resp.Status)
 	case resp.ContentLength > m.opts.MaxSize:
-		return File{}, fmt.Errorf("mirror %s: %w (%d bytes announced, limit %d)",
+		return harvest.MirroredFile{}, fmt.Errorf("mirror %s: %w (%d bytes announced, limit %d)",
 			rawURL, ErrTooLarge, resp.ContentLength, m.opts.MaxSize)
 	}
 
 	f, err := m.download(resp, u)
 	if err != nil {
-		return File{}, fmt.Errorf("mirror %s: %w", rawURL, err)
+		return harvest.MirroredFile{}, fmt.Errorf("mirror %s: %w", rawURL, err)
 	}
 	f.URL = rawURL
 	if err := m.state.Remember(ctx, rawURL, f); err != nil {
-		return File{}, fmt.Errorf("mirror %s: remember: %w", rawURL, err)
+		return harvest.MirroredFile{}, fmt.Errorf("mirror %s: remember: %w", rawURL, err)
 	}
 	m.log.Debug("file_fetched", "url", rawURL, "sha256", f.SHA256, "size", f.Size, "path", f.Path)
 	return f, nil
@@ -228,7 +212,7 @@ func parseURL(raw string) (*url.URL, error) {
 
 // present reports whether a remembered file is still where it was, inside
 // this mirror, with its size.
-func (m *Mirror) present(f File) bool {
+func (m *Mirror) present(f harvest.MirroredFile) bool {
 	if f.SHA256 == "" || !m.inside(f.Path) {
 		return false
 	}
@@ -247,10 +231,10 @@ func (m *Mirror) inside(p string) bool {
 
 // download streams resp's body to a temporary file while hashing it, and
 // moves the complete file into place.
-func (m *Mirror) download(resp *http.Response, u *url.URL) (File, error) {
+func (m *Mirror) download(resp *http.Response, u *url.URL) (harvest.MirroredFile, error) {
 	tmp, err := os.CreateTemp(m.dir, partialPrefix+"*")
 	if err != nil {
-		return File{}, err
+		return harvest.MirroredFile{}, err
 	}
 	kept := false
 	defer func() {
@@ -264,29 +248,29 @@ func (m *Mirror) download(resp *http.Response, u *url.URL) (File, error) {
 	var head sniffBuffer
 	n, err := io.Copy(io.MultiWriter(tmp, h, &head), io.LimitReader(resp.Body, m.opts.MaxSize+1))
 	if err != nil {
-		return File{}, fmt.Errorf("read body: %w", err)
+		return harvest.MirroredFile{}, fmt.Errorf("read body: %w", err)
 	}
 	if n > m.opts.MaxSize {
-		return File{}, fmt.Errorf("%w (body over %d bytes)", ErrTooLarge, m.opts.MaxSize)
+		return harvest.MirroredFile{}, fmt.Errorf("%w (body over %d bytes)", ErrTooLarge, m.opts.MaxSize)
 	}
 	if err := tmp.Chmod(0o644); err != nil {
-		return File{}, err
+		return harvest.MirroredFile{}, err
 	}
 	if err := tmp.Sync(); err != nil {
-		return File{}, err
+		return harvest.MirroredFile{}, err
 	}
 	if err := tmp.Close(); err != nil {
-		return File{}, err
+		return harvest.MirroredFile{}, err
 	}
 
 	sum := hex.EncodeToString(h.Sum(nil))
 	mt := mediaType(resp.Header.Get("Content-Type"), head.b)
 	path, err := m.store(tmp.Name(), sum, n, extension(mt, u.Path))
 	if err != nil {
-		return File{}, err
+		return harvest.MirroredFile{}, err
 	}
 	kept = true
-	return File{
+	return harvest.MirroredFile{
 		SHA256:       sum,
 		Size:         n,
 		MediaType:    mt,

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"harvest"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
@@ -20,21 +21,21 @@ import (
 // memState is a State in memory.
 type memState struct {
 	mu    sync.Mutex
-	files map[string]File
+	files map[string]harvest.MirroredFile
 }
 
-func (s *memState) Lookup(_ context.Context, url string) (File, bool, error) {
+func (s *memState) Lookup(_ context.Context, url string) (harvest.MirroredFile, bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	f, ok := s.files[url]
 	return f, ok, nil
 }
 
-func (s *memState) Remember(_ context.Context, url string, f File) error {
+func (s *memState) Remember(_ context.Context, url string, f harvest.MirroredFile) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.files == nil {
-		s.files = map[string]File{}
+		s.files = map[string]harvest.MirroredFile{}
 	}
 	s.files[url] = f
 	return nil

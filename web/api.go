@@ -16,7 +16,6 @@ import (
 	"harvest"
 	"harvest/export"
 	"harvest/internal/termsafe"
-	"harvest/store"
 )
 
 // errorBody is every error's JSON.
@@ -64,11 +63,11 @@ func (s *server) failErr(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.As(err, &bad):
 		s.fail(w, r, http.StatusBadRequest, bad)
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, harvest.ErrNotFound):
 		s.fail(w, r, http.StatusNotFound, err)
-	case errors.Is(err, store.ErrBadCursor):
+	case errors.Is(err, harvest.ErrBadCursor):
 		s.fail(w, r, http.StatusBadRequest, errors.New("cursor: invalid, or made for another query (use next_cursor of the same query, unchanged)"))
-	case errors.Is(err, store.ErrBadQuery):
+	case errors.Is(err, harvest.ErrBadQuery):
 		s.fail(w, r, http.StatusBadRequest, err)
 	case r.Context().Err() != nil:
 		// The client went away; nobody reads the answer.
@@ -143,13 +142,13 @@ const maxText = 500
 // query reads the filters, text, order, limit and cursor of a listing.
 // Without status, only active records are listed; status=all lists
 // every record.
-func (s *server) query(p params, defaultLimit, maxLimit int) (store.Query, error) {
-	q := store.Query{
-		Filter: store.Filter{
+func (s *server) query(p params, defaultLimit, maxLimit int) (harvest.Query, error) {
+	q := harvest.Query{
+		Filter: harvest.Filter{
 			Sources:  p.all("source"),
 			Tag:      p.get("tag"),
 			Category: p.get("category"),
-			Status:   "active",
+			Status:   harvest.StatusActive,
 		},
 		Text:   p.get("q"),
 		Cursor: p.get("cursor"),
@@ -159,9 +158,9 @@ func (s *server) query(p params, defaultLimit, maxLimit int) (store.Query, error
 		return q, badf("q: %d bytes long; at most %d", len(q.Text), maxText)
 	}
 	switch st := p.get("status"); st {
-	case "", "active":
-	case "removed":
-		q.Status = "removed"
+	case "", harvest.StatusActive:
+	case harvest.StatusRemoved:
+		q.Status = harvest.StatusRemoved
 	case "all":
 		q.Status = ""
 	default:
@@ -181,12 +180,12 @@ func (s *server) query(p params, defaultLimit, maxLimit int) (store.Query, error
 		}
 		q.Limit = n
 	}
-	switch o := store.Order(p.get("order")); o {
+	switch o := harvest.Order(p.get("order")); o {
 	case "":
-	case store.OrderID, store.OrderNewest:
+	case harvest.OrderID, harvest.OrderNewest:
 		q.Order = o
-	case store.OrderRank:
-		if store.ParseText(q.Text).Match == "" {
+	case harvest.OrderRank:
+		if !harvest.HasSearchTerms(q.Text) {
 			return q, badf("order rank: needs search terms in q")
 		}
 		q.Order = o
@@ -215,7 +214,7 @@ func (s *server) apiPublications(w http.ResponseWriter, r *http.Request) {
 		s.failErr(w, r, err)
 		return
 	}
-	q, err := s.query(p, store.DefaultLimit, store.MaxLimit)
+	q, err := s.query(p, harvest.DefaultLimit, harvest.MaxLimit)
 	if err != nil {
 		s.failErr(w, r, err)
 		return
@@ -266,7 +265,7 @@ func (s *server) apiPublication(w http.ResponseWriter, r *http.Request) {
 	}
 	defer finish(w)
 	pub, err := s.db.Get(r.Context(), id)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, harvest.ErrNotFound) {
 		s.fail(w, r, http.StatusNotFound, fmt.Errorf("publication %d not found", id))
 		return
 	}
@@ -293,7 +292,7 @@ type runJSON struct {
 	Note       string     `json:"note"`
 }
 
-func toRunJSON(r store.Run) runJSON {
+func toRunJSON(r harvest.Run) runJSON {
 	out := runJSON{
 		ID: r.ID, Source: r.Source, Started: r.Started.UTC(), Status: r.Status,
 		Pages: r.Pages, Errors: r.Errors, New: r.New, Changed: r.Changed,
@@ -350,7 +349,7 @@ func (s *server) apiSources(w http.ResponseWriter, r *http.Request) {
 	for _, src := range sources {
 		j := sourceJSON{
 			Name:         src.Name,
-			Publications: withTotal(src.Publications, "active", "removed"),
+			Publications: withTotal(src.Publications, harvest.StatusActive, harvest.StatusRemoved),
 			Runs:         withTotal(src.Runs),
 			PagesFetched: src.Pages,
 			Errors:       src.Errors,
@@ -402,7 +401,7 @@ func (s *server) apiRuns(w http.ResponseWriter, r *http.Request) {
 	}
 	defer finish(w)
 	runs, more, err := s.db.RunsPage(r.Context(), p.get("source"), after, limit)
-	if errors.Is(err, store.ErrBadCursor) {
+	if errors.Is(err, harvest.ErrBadCursor) {
 		s.failErr(w, r, badf("cursor: invalid (use next_cursor of the previous page, unchanged)"))
 		return
 	}

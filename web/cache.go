@@ -1,19 +1,18 @@
 package web
 
 import (
+	"harvest"
 	"hash/fnv"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
-
-	"harvest/store"
 )
 
 // HTTP validators for readers that poll. Every listing (the page, the
 // feed, the API) is a function of the catalogue and the request, so its
-// ETag is the catalogue's version (store.Version, which every write moves
+// ETag is the catalogue's version (harvest.Version, which every write moves
 // on) and a hash of what else the answer depends on: the path, the query,
 // the host (the feed's absolute links) and the time a relative "since"
 // resolved to. Last-Modified is when the catalogue last changed (one
@@ -180,7 +179,7 @@ func notModified(r *http.Request, etag string, modified time.Time) bool {
 
 // sinceKey is what a listing's answer depends on beyond its request: the
 // time its "since" resolved to (a relative since moves with the clock).
-func sinceKey(q store.Query) string {
+func sinceKey(q harvest.Query) string {
 	if q.Since.IsZero() {
 		return ""
 	}

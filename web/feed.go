@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"harvest"
-	"harvest/store"
 )
 
 // The Atom feed (RFC 4287) of the newest publications: the records first
@@ -103,7 +102,7 @@ func (s *server) feed(w http.ResponseWriter, r *http.Request) {
 		s.failErr(w, r, err)
 		return
 	}
-	q.Order = store.OrderNewest
+	q.Order = harvest.OrderNewest
 	w, done := s.validate(w, r, "")
 	if done {
 		return

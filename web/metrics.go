@@ -2,17 +2,16 @@ package web
 
 import (
 	"context"
+	"harvest"
 	"net/http"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-
-	"harvest/store"
 )
 
 // runStatuses are the values of a run's status, each reported for the
 // last run of every source (1 for the one it ended with, 0 for the rest).
-var runStatuses = []string{store.RunRunning, store.RunOK, store.RunPartial, store.RunCancelled, store.RunFailed}
+var runStatuses = []string{harvest.RunRunning, harvest.RunOK, harvest.RunPartial, harvest.RunCancelled, harvest.RunFailed}
 
 var (
 	descPages = prometheus.NewDesc("harvest_pages_fetched_total",
@@ -39,7 +38,7 @@ var (
 // (the runs and publications tables), within the scrape's request.
 type catalogueCollector struct {
 	ctx context.Context
-	db  *store.DB
+	db  harvest.CatalogueReader
 }
 
 func (c catalogueCollector) Describe(ch chan<- *prometheus.Desc) {
@@ -61,7 +60,7 @@ func (c catalogueCollector) Collect(ch chan<- prometheus.Metric) {
 		for status, n := range s.Runs {
 			ch <- prometheus.MustNewConstMetric(descRuns, prometheus.CounterValue, float64(n), s.Name, status)
 		}
-		for _, status := range []string{"active", "removed"} {
+		for _, status := range []string{harvest.StatusActive, harvest.StatusRemoved} {
 			ch <- prometheus.MustNewConstMetric(descPublications, prometheus.GaugeValue, float64(s.Publications[status]), s.Name, status)
 		}
 		r := s.LastRun

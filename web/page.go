@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"harvest"
-	"harvest/store"
 )
 
 // pageLimit is how many publications a page of the list shows.
@@ -213,13 +212,13 @@ func (s *server) pageList(w http.ResponseWriter, r *http.Request) {
 		s.failErr(w, r, err)
 		return
 	}
-	q, err := s.query(p, pageLimit, store.MaxLimit)
+	q, err := s.query(p, pageLimit, harvest.MaxLimit)
 	if err != nil {
 		s.failErr(w, r, err)
 		return
 	}
-	if q.Order == "" && store.ParseText(q.Text).Match == "" {
-		q.Order = store.OrderNewest
+	if q.Order == "" && !harvest.HasSearchTerms(q.Text) {
+		q.Order = harvest.OrderNewest
 	}
 	w, done := s.validate(w, r, sinceKey(q))
 	if done {
@@ -246,7 +245,7 @@ func (s *server) pageList(w http.ResponseWriter, r *http.Request) {
 	}
 	v := listView{
 		layout: layout{Title: "Publications", FeedURL: "/feed.atom"},
-		Q:      q.Text, Total: res.Total, Ranked: res.Order == store.OrderRank,
+		Q:      q.Text, Total: res.Total, Ranked: res.Order == harvest.OrderRank,
 	}
 	if q.Text != "" {
 		v.Title = "Search: " + q.Text
@@ -268,7 +267,7 @@ func (s *server) pageList(w http.ResponseWriter, r *http.Request) {
 		}
 		return out
 	}
-	withCounts := func(terms []store.TermCount, chosen ...string) []option {
+	withCounts := func(terms []harvest.TermCount, chosen ...string) []option {
 		var out []option
 		seen := false
 		for _, t := range terms {
@@ -291,13 +290,13 @@ func (s *server) pageList(w http.ResponseWriter, r *http.Request) {
 	v.Tags = withCounts(facets.Tags, tag)
 	status := sel.Get("status")
 	if status == "" {
-		status = "active"
+		status = harvest.StatusActive
 	}
-	v.Statuses = selected([]string{"active", "removed", "all"}, status)
+	v.Statuses = selected([]string{harvest.StatusActive, harvest.StatusRemoved, "all"}, status)
 	for i, label := range []string{"Active", "Removed", "All"} {
 		v.Statuses[i].Label = label
 	}
-	v.Filtered = len(sel["source"]) > 0 || tag != "" || category != "" || status != "active"
+	v.Filtered = len(sel["source"]) > 0 || tag != "" || category != "" || status != harvest.StatusActive
 
 	// Chips: each active filter, with the list without it.
 	for _, k := range []struct{ key, label string }{
@@ -345,7 +344,7 @@ func (s *server) pageList(w http.ResponseWriter, r *http.Request) {
 	if res.Total > 0 {
 		if v.Ranked {
 			v.CountText += ", best match first."
-		} else if res.Order == store.OrderNewest {
+		} else if res.Order == harvest.OrderNewest {
 			v.CountText += ", newest first."
 		} else {
 			v.CountText += "."
@@ -403,7 +402,7 @@ func (s *server) pagePublication(w http.ResponseWriter, r *http.Request) {
 	}
 	defer finish(w)
 	pub, err := s.db.Get(r.Context(), id)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, harvest.ErrNotFound) {
 		s.renderError(w, r, http.StatusNotFound, fmt.Sprintf("The catalogue has no publication %d.", id))
 		return
 	}

@@ -12,6 +12,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"harvest"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -23,8 +24,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-
-	"harvest/store"
 )
 
 //go:embed templates/*.html static/*
@@ -32,7 +31,7 @@ var assets embed.FS
 
 // server holds what the handlers share.
 type server struct {
-	db      *store.DB
+	db      harvest.CatalogueReader
 	log     *slog.Logger
 	pages   map[string]*template.Template // by page name: list, publication, error
 	static  http.Handler
@@ -52,7 +51,7 @@ type server struct {
 // The handler carries its own Prometheus registry, so that several may
 // run in one process (tests, or a scheduler serving the catalogue it
 // writes).
-func New(db *store.DB, log *slog.Logger, opts ...Option) http.Handler {
+func New(db harvest.CatalogueReader, log *slog.Logger, opts ...Option) http.Handler {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -192,7 +191,7 @@ func (s *server) staticFile(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) healthz(w http.ResponseWriter, r *http.Request) {
-	n, err := s.db.Count(r.Context(), store.Filter{})
+	n, err := s.db.Count(r.Context(), harvest.Filter{})
 	if err != nil {
 		s.log.Error("healthz", "err", err)
 		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "unavailable", "error": "catalogue unreadable"})

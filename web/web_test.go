@@ -26,7 +26,7 @@ import (
 	"golang.org/x/net/html"
 
 	"harvest"
-	"harvest/store"
+	"harvest/store/sqlite"
 )
 
 var t0 = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -42,7 +42,7 @@ const (
 // fixture is a catalogue written through the store, as a crawl writes
 // it, with a record made of hostile text.
 type fixture struct {
-	db                  *store.DB
+	db                  *sqlite.DB
 	path                string
 	srv                 *httptest.Server
 	log                 *syncBuffer // the server's log
@@ -55,7 +55,7 @@ func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	ctx := t.Context()
 	f := &fixture{path: filepath.Join(t.TempDir(), "catalogue.db")}
-	db, err := store.Open(ctx, f.path)
+	db, err := sqlite.Open(ctx, f.path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,13 +111,13 @@ func newFixture(t *testing.T) *fixture {
 	if f.runOK, err = db.StartRun(ctx, "lantern", t0); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.FinishRun(ctx, store.Run{ID: f.runOK, Finished: t0.Add(time.Minute), Status: store.RunOK, Pages: 12, Errors: 1, New: 2}); err != nil {
+	if err := db.FinishRun(ctx, harvest.Run{ID: f.runOK, Finished: t0.Add(time.Minute), Status: harvest.RunOK, Pages: 12, Errors: 1, New: 2}); err != nil {
 		t.Fatal(err)
 	}
 	if f.runCancelled, err = db.StartRun(ctx, "other", t0.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.FinishRun(ctx, store.Run{ID: f.runCancelled, Finished: t0.Add(2 * time.Hour), Status: store.RunCancelled, Pages: 3}); err != nil {
+	if err := db.FinishRun(ctx, harvest.Run{ID: f.runCancelled, Finished: t0.Add(2 * time.Hour), Status: harvest.RunCancelled, Pages: 3}); err != nil {
 		t.Fatal(err)
 	}
 	f.log = &syncBuffer{}

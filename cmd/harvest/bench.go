@@ -22,7 +22,7 @@ import (
 	"harvest"
 	"harvest/internal/bench"
 	"harvest/internal/sitegen"
-	"harvest/store"
+	"harvest/store/sqlite"
 )
 
 func newBenchCmd(a *app) *cobra.Command {
@@ -307,13 +307,13 @@ func runBench(ctx context.Context, w io.Writer, o benchOptions) error {
 }
 
 func checkBenchCatalogue(ctx context.Context, db, base string, o benchOptions) (bench.Accuracy, error) {
-	catalogue, err := store.Open(ctx, db)
+	catalogue, err := sqlite.Open(ctx, db)
 	if err != nil {
 		return bench.Accuracy{}, err
 	}
 	defer catalogue.Close()
 	var records []harvest.Publication
-	if err := catalogue.Each(ctx, store.Filter{}, func(p harvest.Publication) error {
+	if err := catalogue.Each(ctx, harvest.Filter{}, func(p harvest.Publication) error {
 		records = append(records, p)
 		return nil
 	}); err != nil {
@@ -423,14 +423,14 @@ type benchCatalogueOptions struct {
 
 func runBenchCatalogue(ctx context.Context, w io.Writer, o benchCatalogueOptions) error {
 	start := time.Now()
-	db, err := store.Open(ctx, o.path)
+	db, err := sqlite.Open(ctx, o.path)
 	if err != nil {
 		return fmt.Errorf("bench catalogue: %w", err)
 	}
 	defer db.Close()
 	gen := bench.NewCatalogueGen(o.seed, o.sources, o.n)
-	outcomes := map[store.Outcome]int{}
-	batch := make([]store.Seen, 0, o.batch)
+	outcomes := map[harvest.Outcome]int{}
+	batch := make([]harvest.Seen, 0, o.batch)
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
@@ -455,7 +455,7 @@ func runBenchCatalogue(ctx context.Context, w io.Writer, o benchCatalogueOptions
 	}
 	for i := range o.n {
 		p, at := gen.Next(i)
-		batch = append(batch, store.Seen{Publication: p, At: at})
+		batch = append(batch, harvest.Seen{Publication: p, At: at})
 		if every > 0 && i%every == every-1 {
 			gone = append(gone, p)
 		}
@@ -480,7 +480,7 @@ func runBenchCatalogue(ctx context.Context, w io.Writer, o benchCatalogueOptions
 			nRemoved++
 		}
 	}
-	total, err := db.Count(ctx, store.Filter{})
+	total, err := db.Count(ctx, harvest.Filter{})
 	if err != nil {
 		return fmt.Errorf("bench catalogue: %w", err)
 	}
@@ -491,7 +491,7 @@ func runBenchCatalogue(ctx context.Context, w io.Writer, o benchCatalogueOptions
 	elapsed := time.Since(start)
 	fmt.Fprintf(w, "bench catalogue: %d publications saved in %s (%.0f/s; %d new, %d unchanged, %d duplicates), %d marked removed\n",
 		o.n, saved.Round(time.Millisecond), float64(o.n)/saved.Seconds(),
-		outcomes[store.OutcomeNew], outcomes[store.OutcomeUnchanged], outcomes[store.OutcomeDuplicate], nRemoved)
+		outcomes[harvest.OutcomeNew], outcomes[harvest.OutcomeUnchanged], outcomes[harvest.OutcomeDuplicate], nRemoved)
 	fmt.Fprintf(w, "catalogue %s: %d records, %d sources, %d categories, %d tags; %s in all\n",
 		o.path, total, len(f.Sources), len(f.Categories), len(f.Tags), elapsed.Round(time.Millisecond))
 	return nil

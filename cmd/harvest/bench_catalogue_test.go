@@ -9,7 +9,7 @@ import (
 
 	"harvest"
 	"harvest/internal/bench"
-	"harvest/store"
+	"harvest/store/sqlite"
 	"harvest/web"
 )
 
@@ -30,16 +30,16 @@ func TestBenchCatalogue(t *testing.T) {
 	}
 
 	ctx := t.Context()
-	cat, err := store.Open(ctx, db)
+	cat, err := sqlite.Open(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer cat.Close()
-	total, err := cat.Count(ctx, store.Filter{})
+	total, err := cat.Count(ctx, harvest.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	removed, err := cat.Count(ctx, store.Filter{Status: "removed"})
+	removed, err := cat.Count(ctx, harvest.Filter{Status: "removed"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +51,7 @@ func TestBenchCatalogue(t *testing.T) {
 	srcs, tags, cats := map[string]int{}, map[string]int{}, map[string]int{}
 	years := map[int]bool{}
 	titles := map[string]bool{}
-	if err := cat.Each(ctx, store.Filter{Status: "active"}, func(p harvest.Publication) error {
+	if err := cat.Each(ctx, harvest.Filter{Status: "active"}, func(p harvest.Publication) error {
 		srcs[p.Source]++
 		for _, x := range p.Tags {
 			tags[x]++
@@ -91,7 +91,7 @@ func TestBenchCatalogue(t *testing.T) {
 	}
 	for _, c := range []struct {
 		name   string
-		facets []store.TermCount
+		facets []harvest.TermCount
 		counts map[string]int
 	}{{"sources", f.Sources, srcs}, {"tags", f.Tags, tags}, {"categories", f.Categories, cats}} {
 		if len(c.facets) != len(c.counts) {

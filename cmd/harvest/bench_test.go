@@ -9,8 +9,9 @@ import (
 
 	"harvest/config"
 	"harvest/crawler"
+	"harvest/harvester"
 	"harvest/internal/demosite"
-	"harvest/store"
+	"harvest/store/sqlite"
 )
 
 // BenchmarkCrawlDemo measures the whole pipeline: crawl the demo site over
@@ -21,12 +22,12 @@ func BenchmarkCrawlDemo(b *testing.B) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	pages := 0
 	for i := 0; b.Loop(); i++ {
-		db, err := store.Open(b.Context(), filepath.Join(b.TempDir(), "bench.db"))
+		db, err := sqlite.Open(b.Context(), filepath.Join(b.TempDir(), "bench.db"))
 		if err != nil {
 			b.Fatal(err)
 		}
-		h := &harvester{db: db, log: log, out: io.Discard}
-		reps, err := h.crawl(b.Context(), []crawler.Options{{
+		h := &harvester.Harvester{DB: db, Log: log}
+		reps, err := h.Crawl(b.Context(), []crawler.Options{{
 			Source: "bench", StartURLs: []string{srv.URL + "/"}, Sitemaps: true,
 			Concurrency: 4, MaxBodySize: config.DefaultMaxBodySize, UserAgent: config.DefaultUserAgent,
 			Timeout: config.DefaultTimeout, Logger: log,

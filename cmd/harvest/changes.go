@@ -12,7 +12,6 @@ import (
 	"harvest"
 	"harvest/export"
 	"harvest/internal/termsafe"
-	"harvest/store"
 )
 
 // change kinds, as `harvest changes` prints them.
@@ -25,7 +24,7 @@ const (
 // changeKind says what happened to p since the given time.
 func changeKind(p harvest.Publication, since time.Time) string {
 	switch {
-	case p.Status == "removed":
+	case p.Status == harvest.StatusRemoved:
 		return changeRemoved
 	case !p.FirstSeen.Before(since):
 		return changeNew
@@ -72,7 +71,7 @@ func newChangesCmd(a *app) *cobra.Command {
 				fmt.Fprintln(tw, "CHANGE\tWHEN\tSOURCE\tTITLE\tURL")
 			}
 			n := 0
-			err = catalogue.Each(cmd.Context(), store.Filter{Sources: sources, Since: t}, func(p harvest.Publication) error {
+			err = catalogue.Each(cmd.Context(), harvest.Filter{Sources: sources, Since: t}, func(p harvest.Publication) error {
 				n++
 				kind := changeKind(p, t)
 				if format == "jsonl" {

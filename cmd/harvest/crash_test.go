@@ -12,7 +12,7 @@ import (
 	"harvest"
 	"harvest/internal/bench"
 	"harvest/internal/sitegen"
-	"harvest/store"
+	"harvest/store/sqlite"
 )
 
 // TestCrashSafety kills crawls of a 2,000-page site with SIGKILL at ten
@@ -83,13 +83,13 @@ func checkIntegrity(t *testing.T, db string) {
 // on a URL that belongs to two records.
 func recordsByURL(t *testing.T, db string) map[string]int64 {
 	t.Helper()
-	catalogue, err := store.Open(t.Context(), db)
+	catalogue, err := sqlite.Open(t.Context(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer catalogue.Close()
 	out := map[string]int64{}
-	err = catalogue.Each(t.Context(), store.Filter{}, func(p harvest.Publication) error {
+	err = catalogue.Each(t.Context(), harvest.Filter{}, func(p harvest.Publication) error {
 		for _, u := range append([]string{p.URL}, p.DuplicateURLs...) {
 			if prev, ok := out[u]; ok {
 				t.Errorf("%s belongs to records %d and %d", u, prev, p.ID)

@@ -15,6 +15,7 @@ import (
 
 	"harvest/config"
 	"harvest/crawler"
+	"harvest/harvester"
 )
 
 // crawlFlags are the flags shared by crawl (and, in part, demo).
@@ -62,14 +63,14 @@ sitemaps and uses the generic extractor.`,
 				return err
 			}
 			defer db.Close()
-			h := &harvester{db: db, log: a.log, out: a.errOut, progress: progressModeFor(f.quiet, a.errOut),
-				confirmRemovals: f.confirmRemovals, waitLock: f.wait}
-			if err := h.configure(cmd.Context(), sources); err != nil {
+			h := &harvester.Harvester{DB: db, Log: a.log, Progress: progressFor(progressModeFor(f.quiet, a.errOut), a.errOut, a.log),
+				ConfirmRemovals: f.confirmRemovals, WaitLock: f.wait}
+			if err := h.Configure(cmd.Context(), sources); err != nil {
 				return err
 			}
-			reports, err := h.crawl(cmd.Context(), opts)
+			reports, err := h.Crawl(cmd.Context(), opts)
 			for _, r := range reports {
-				fmt.Fprintln(a.out, r.summary())
+				fmt.Fprintln(a.out, summary(r))
 			}
 			return err
 		},

@@ -19,9 +19,9 @@ import (
 	"harvest"
 	"harvest/config"
 	"harvest/crawler"
+	"harvest/harvester"
 	"harvest/internal/demosite"
 	"harvest/internal/termsafe"
-	"harvest/store"
 )
 
 func newDemoCmd(a *app) *cobra.Command {
@@ -80,8 +80,8 @@ temporary catalogue (or --db), and print a summary. No network is needed.`,
 				MaxBodySize: config.DefaultMaxBodySize, UserAgent: config.DefaultUserAgent,
 				Retries: crawler.DefaultRetries, Logger: a.log,
 			}
-			h := &harvester{db: catalogue, log: a.log, out: a.errOut, progress: progressModeFor(quiet, a.errOut)}
-			reports, err := h.crawl(ctx, []crawler.Options{opts})
+			h := &harvester.Harvester{DB: catalogue, Log: a.log, Progress: progressFor(progressModeFor(quiet, a.errOut), a.errOut, a.log)}
+			reports, err := h.Crawl(ctx, []crawler.Options{opts})
 			if err != nil {
 				return err
 			}
@@ -119,9 +119,9 @@ func serveDemo() (base string, stop func(), err error) {
 	}, nil
 }
 
-func printDemo(ctx context.Context, w io.Writer, db *store.DB, path string, temporary bool, rep report) error {
+func printDemo(ctx context.Context, w io.Writer, db harvest.Catalogue, path string, temporary bool, rep harvester.Report) error {
 	var all []harvest.Publication
-	if err := db.Each(ctx, store.Filter{Sources: []string{rep.Source}}, func(p harvest.Publication) error {
+	if err := db.Each(ctx, harvest.Filter{Sources: []string{rep.Source}}, func(p harvest.Publication) error {
 		all = append(all, p)
 		return nil
 	}); err != nil {
@@ -152,7 +152,7 @@ func printDemo(ctx context.Context, w io.Writer, db *store.DB, path string, temp
 	}
 
 	fmt.Fprintln(w, "\nNoise stripped (kind: publication pages it was found on):")
-	for _, k := range sortedNoise(rep.Noise) {
+	for _, k := range harvester.SortedNoise(rep.Noise) {
 		fmt.Fprintf(w, "  %-40s %d\n", termsafe.String(k)+":", rep.Noise[k])
 	}
 

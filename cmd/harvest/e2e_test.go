@@ -13,8 +13,8 @@ import (
 	"testing"
 
 	"harvest"
-	"harvest/internal/demosite"
 	"harvest/export"
+	"harvest/internal/demosite"
 )
 
 // runCLI runs the harvest command line with args and returns what it

@@ -11,7 +11,6 @@ import (
 
 	"harvest"
 	"harvest/export"
-	"harvest/store"
 )
 
 func newExportCmd(a *app) *cobra.Command {
@@ -47,7 +46,7 @@ bidirectional overrides) as \u escapes, which decode to the same text.`,
 			if csvRaw && format != "csv" {
 				return usageError("--csv-raw applies to --format csv only")
 			}
-			filter := store.Filter{Sources: sources, Status: "active"}
+			filter := harvest.Filter{Sources: sources, Status: harvest.StatusActive}
 			if includeRemoved {
 				filter.Status = ""
 			}

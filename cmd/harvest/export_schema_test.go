@@ -16,9 +16,9 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"harvest"
-	"harvest/internal/demosite"
 	"harvest/export"
-	"harvest/store"
+	"harvest/internal/demosite"
+	"harvest/store/sqlite"
 )
 
 // recordSchema compiles the shipped JSON Schema of a record, with format
@@ -145,7 +145,7 @@ func TestExportMatchesSchema(t *testing.T) {
 func saveWithPageFields(t *testing.T, db, base string) harvest.Publication {
 	t.Helper()
 	source := exportJSONL(t, db)[0].Source
-	catalogue, err := store.Open(t.Context(), db)
+	catalogue, err := sqlite.Open(t.Context(), db)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,8 +14,9 @@ import (
 	"time"
 
 	"harvest/crawler"
+	"harvest/harvester"
 	"harvest/internal/demosite"
-	"harvest/store"
+	"harvest/store/sqlite"
 )
 
 // unwritableDir is a folder this process may not write in: a folder
@@ -77,7 +78,7 @@ func TestFirstUseMessages(t *testing.T) {
 
 	// With exactly one catalogue in the folder, a missing default
 	// catalogue names it.
-	db, err := store.Open(t.Context(), filepath.Join(dir, "example.db"))
+	db, err := sqlite.Open(t.Context(), filepath.Join(dir, "example.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,12 +219,12 @@ func TestProgressText(t *testing.T) {
 
 	var logs bytes.Buffer
 	p = newProgress(progressLog, &out, slog.New(slog.NewTextHandler(&logs, nil)), crawler.Options{Source: "wp", Delay: time.Second, MaxPages: 10000})
-	p.update(crawler.Stats{Pages: 1, Sitemaps: 1, SitemapsQueued: 2, Queued: 40})
+	p.Update(crawler.Stats{Pages: 1, Sitemaps: 1, SitemapsQueued: 2, Queued: 40})
 	if strings.Contains(logs.String(), "crawl_estimate") {
 		t.Errorf("estimate given while sitemaps are still queued: %s", logs.String())
 	}
-	p.update(crawler.Stats{Pages: 3, Sitemaps: 3, Queued: 329})
-	p.update(crawler.Stats{Pages: 4, Sitemaps: 3, Queued: 330})
+	p.Update(crawler.Stats{Pages: 3, Sitemaps: 3, Queued: 329})
+	p.Update(crawler.Stats{Pages: 4, Sitemaps: 3, Queued: 330})
 	if got := strings.Count(logs.String(), "crawl_estimate"); got != 1 {
 		t.Fatalf("%d estimates, want 1:\n%s", got, logs.String())
 	}
@@ -278,8 +279,8 @@ func TestTidyNote(t *testing.T) {
 		{"resumed run 3", "2 pages failed; ", "resumed run 3; 2 pages failed"},
 		{"", " cancelled;", "cancelled"},
 	} {
-		if got := joinNote(tt.a, tt.b); got != tt.want {
-			t.Errorf("joinNote(%q, %q) = %q, want %q", tt.a, tt.b, got, tt.want)
+		if got := harvester.JoinNote(tt.a, tt.b); got != tt.want {
+			t.Errorf("harvester.JoinNote(%q, %q) = %q, want %q", tt.a, tt.b, got, tt.want)
 		}
 	}
 	if got := roundDuration(6*time.Minute + 19771*time.Millisecond); got.String() != "6m20s" {

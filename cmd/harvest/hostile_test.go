@@ -24,9 +24,10 @@ import (
 
 	"harvest"
 	"harvest/export"
+	"harvest/harvester"
 	"harvest/internal/termsafe"
 	"harvest/internal/tinypdf"
-	"harvest/store"
+	"harvest/store/sqlite"
 	"harvest/web"
 )
 
@@ -159,7 +160,7 @@ func newHostileFixture(t *testing.T) *hostileFixture {
 	if len(pubs) != 1 || pubs[0].URL != srv.URL+"/library/hostile-report/" {
 		t.Fatalf("crawl made %d records, want the hostile page's: %+v", len(pubs), pubs)
 	}
-	catalogue, err := store.Open(t.Context(), f.db)
+	catalogue, err := sqlite.Open(t.Context(), f.db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +171,7 @@ func newHostileFixture(t *testing.T) *hostileFixture {
 		t.Fatal(err)
 	}
 	raw.URL, raw.CanonicalURL = srv.URL+"/raw-copy/", srv.URL+"/raw-copy/"
-	if dup, err := catalogue.Save(t.Context(), raw, time.Now().UTC()); err != nil || dup.Outcome != store.OutcomeDuplicate {
+	if dup, err := catalogue.Save(t.Context(), raw, time.Now().UTC()); err != nil || dup.Outcome != harvest.OutcomeDuplicate {
 		t.Fatalf("second save: %+v %v, want a duplicate", dup, err)
 	}
 	if f.crawled, err = catalogue.Get(t.Context(), pubs[0].ID); err != nil {
@@ -376,7 +377,7 @@ func TestHostileTextStaysInertInEveryOutput(t *testing.T) {
 		}
 	})
 
-	catalogue, err := store.Open(t.Context(), f.db)
+	catalogue, err := sqlite.Open(t.Context(), f.db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -578,7 +579,7 @@ func TestHostileTextStaysInertInEveryOutput(t *testing.T) {
 
 	t.Run("demo output", func(t *testing.T) {
 		var out bytes.Buffer
-		if err := printDemo(t.Context(), &out, catalogue, f.db, false, report{Source: f.crawled.Source}); err != nil {
+		if err := printDemo(t.Context(), &out, catalogue, f.db, false, harvester.Report{Source: f.crawled.Source}); err != nil {
 			t.Fatal(err)
 		}
 		checkTerminalSafe(t, "demo", strings.TrimSuffix(out.String(), "\n"))
@@ -767,22 +768,22 @@ func TestHostileRedirect(t *testing.T) {
 func TestSummaryIsTerminalSafe(t *testing.T) {
 	tests := []struct {
 		name  string
-		rep   report
+		rep   harvester.Report
 		want  []string
 		lines int
 	}{
-		{"clean", report{Source: "demo", Run: store.Run{ID: 3, Status: store.RunPartial, Note: "2 pages failed"}},
+		{"clean", harvester.Report{Source: "demo", Run: harvest.Run{ID: 3, Status: harvest.RunPartial, Note: "2 pages failed"}},
 			[]string{"demo: ", "\n  run 3 partial: 2 pages failed"}, 2},
-		{"note with an escape sequence and an override", report{Source: "demo",
-			Run: store.Run{ID: 4, Status: store.RunFailed, Note: "site unreachable: Get \"http://x.example/\x1b[2J\u202e\": EOF\nforged line"}},
+		{"note with an escape sequence and an override", harvester.Report{Source: "demo",
+			Run: harvest.Run{ID: 4, Status: harvest.RunFailed, Note: "site unreachable: Get \"http://x.example/\x1b[2J\u202e\": EOF\nforged line"}},
 			[]string{`run 4 failed: site unreachable: Get "http://x.example/\x1b[2J\u202e": EOF\nforged line`}, 2},
-		{"hint naming a hostile host", report{Source: "demo", Hints: []string{"hint: see " + corpusRLO + "moc.elgoog\u0085"}},
+		{"hint naming a hostile host", harvester.Report{Source: "demo", Hints: []string{"hint: see " + corpusRLO + "moc.elgoog\u0085"}},
 			[]string{"\n  hint: see \\u202emoc.elgoog\\u0085"}, 2},
-		{"hostile source name", report{Source: "x\x1b[2J"}, []string{`x\x1b[2J: `}, 1},
+		{"hostile source name", harvester.Report{Source: "x\x1b[2J"}, []string{`x\x1b[2J: `}, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := tt.rep.summary()
+			got := summary(tt.rep)
 			checkTerminalSafe(t, "summary", got)
 			for _, want := range tt.want {
 				if !strings.Contains(got, want) {
@@ -806,7 +807,7 @@ func TestPrintError(t *testing.T) {
 
 func TestPrintRunsHostileNote(t *testing.T) {
 	var buf bytes.Buffer
-	runs := []store.Run{{ID: 1, Source: "demo", Started: time.Now(), Status: store.RunFailed, Note: "Get \"http://x/\x1b[2J\u202e\u009b\": EOF"}}
+	runs := []harvest.Run{{ID: 1, Source: "demo", Started: time.Now(), Status: harvest.RunFailed, Note: "Get \"http://x/\x1b[2J\u202e\u009b\": EOF"}}
 	if err := printRuns(&buf, runs); err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"harvest"
-	"harvest/store"
+	"harvest/store/sqlite"
 )
 
 // changingSite is a small publication site whose content the test changes
@@ -129,12 +129,12 @@ func (s *changingSite) serve(w http.ResponseWriter, r *http.Request) {
 
 // crawlAndRead crawls the site into db and returns the run and the
 // records by path.
-func crawlAndRead(t *testing.T, site *changingSite, db string) (store.Run, map[string]harvest.Publication) {
+func crawlAndRead(t *testing.T, site *changingSite, db string) (harvest.Run, map[string]harvest.Publication) {
 	t.Helper()
 	if _, stderr, err := runCLI(t, "crawl", "--url", site.srv.URL+"/", "--delay", "0", "--concurrency", "1", "--db", db, "--quiet"); err != nil {
 		t.Fatalf("crawl: %v\n%s", err, stderr)
 	}
-	catalogue, err := store.Open(t.Context(), db)
+	catalogue, err := sqlite.Open(t.Context(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +144,7 @@ func crawlAndRead(t *testing.T, site *changingSite, db string) (store.Run, map[s
 		t.Fatalf("runs: %v, %v", runs, err)
 	}
 	recs := map[string]harvest.Publication{}
-	err = catalogue.Each(t.Context(), store.Filter{}, func(p harvest.Publication) error {
+	err = catalogue.Each(t.Context(), harvest.Filter{}, func(p harvest.Publication) error {
 		recs[strings.TrimPrefix(p.URL, site.srv.URL)] = p
 		return nil
 	})
@@ -154,7 +154,7 @@ func crawlAndRead(t *testing.T, site *changingSite, db string) (store.Run, map[s
 	return runs[0], recs
 }
 
-func checkRun(t *testing.T, name string, got store.Run, want store.Run) {
+func checkRun(t *testing.T, name string, got harvest.Run, want harvest.Run) {
 	t.Helper()
 	type counts struct{ New, Changed, Unchanged, Removed, NotModified, SkippedLastmod int }
 	g := counts{got.New, got.Changed, got.Unchanged, got.Removed, got.NotModified, got.SkippedLastmod}
@@ -183,7 +183,7 @@ func TestIncrementalCrawls(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "incremental.db")
 
 	run, recs := crawlAndRead(t, site, db)
-	checkRun(t, "first run", run, store.Run{New: 5, Status: store.RunOK})
+	checkRun(t, "first run", run, harvest.Run{New: 5, Status: harvest.RunOK})
 	full, _ := site.counts()
 	if len(full) != 5 {
 		t.Errorf("first run fetched %d publication pages in full, want 5", len(full))
@@ -192,7 +192,7 @@ func TestIncrementalCrawls(t *testing.T) {
 
 	// Nothing changed: no detail page is fetched in full.
 	run, recs = crawlAndRead(t, site, db)
-	checkRun(t, "unchanged run", run, store.Run{Unchanged: 5, NotModified: 3, SkippedLastmod: 2, Status: store.RunOK})
+	checkRun(t, "unchanged run", run, harvest.Run{Unchanged: 5, NotModified: 3, SkippedLastmod: 2, Status: harvest.RunOK})
 	full, not := site.counts()
 	if len(full) != 0 {
 		t.Errorf("unchanged run fetched %v in full, want none", full)
@@ -217,7 +217,7 @@ func TestIncrementalCrawls(t *testing.T) {
 	site.edit("delta", func(p *sitePub) { p.gone = true })
 	site.edit("epsilon", func(p *sitePub) { p.listed = false })
 	run, recs = crawlAndRead(t, site, db)
-	checkRun(t, "edits", run, store.Run{New: 1, Changed: 1, Unchanged: 2, Removed: 1, NotModified: 0, SkippedLastmod: 2, Status: store.RunOK})
+	checkRun(t, "edits", run, harvest.Run{New: 1, Changed: 1, Unchanged: 2, Removed: 1, NotModified: 0, SkippedLastmod: 2, Status: harvest.RunOK})
 	if got := recs["/pub/gamma/"]; got.Title != "Gamma report, second edition" || !got.LastChanged.After(first["/pub/gamma/"].LastChanged.Add(-time.Second)) {
 		t.Errorf("gamma = %+v, want the new title and a new last_changed", got)
 	}
@@ -227,7 +227,7 @@ func TestIncrementalCrawls(t *testing.T) {
 	if got := recs["/pub/epsilon/"]; got.Status != "active" {
 		t.Errorf("epsilon after one missed run = %q, want still active", got.Status)
 	}
-	catalogue, err := store.Open(t.Context(), db)
+	catalogue, err := sqlite.Open(t.Context(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,7 +239,7 @@ func TestIncrementalCrawls(t *testing.T) {
 
 	// Missed by a second complete run: epsilon is removed.
 	run, recs = crawlAndRead(t, site, db)
-	checkRun(t, "second miss", run, store.Run{Unchanged: 4, Removed: 1, NotModified: 2, SkippedLastmod: 2, Status: store.RunOK})
+	checkRun(t, "second miss", run, harvest.Run{Unchanged: 4, Removed: 1, NotModified: 2, SkippedLastmod: 2, Status: harvest.RunOK})
 	if got := recs["/pub/epsilon/"]; got.Status != "removed" {
 		t.Errorf("epsilon after two missed runs = %q, want removed", got.Status)
 	}
@@ -269,7 +269,7 @@ func TestIncrementalCrawls(t *testing.T) {
 	for range 2 {
 		run, recs = crawlAndRead(t, site, db)
 	}
-	if run.Status != store.RunPartial || run.Removed != 0 {
+	if run.Status != harvest.RunPartial || run.Removed != 0 {
 		t.Errorf("run with a broken page: status %q, removed %d; want partial, 0", run.Status, run.Removed)
 	}
 	if got := recs["/pub/epsilon/"]; got.Status != "active" || got.RemovedAt != nil {

@@ -14,7 +14,8 @@ import (
 
 	"harvest"
 	"harvest/config"
-	"harvest/store"
+	"harvest/harvester"
+	"harvest/store/sqlite"
 )
 
 // TestMirrorDownloads: files land in the source's mirror directory, the
@@ -42,7 +43,7 @@ func TestMirrorDownloads(t *testing.T) {
 	defer srv.Close()
 
 	dir := t.TempDir()
-	db, err := store.Open(ctx, filepath.Join(dir, "harvest.db"))
+	db, err := sqlite.Open(ctx, filepath.Join(dir, "harvest.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,15 +59,15 @@ func TestMirrorDownloads(t *testing.T) {
 	sum := sha256.Sum256([]byte(body))
 	wantPath := filepath.Join(dir, "files", "sha256", hex.EncodeToString(sum[:1]), hex.EncodeToString(sum[:])+".pdf")
 
-	run := func(name string, want store.Outcome) {
+	run := func(name string, want harvest.Outcome) {
 		t.Helper()
-		m, err := newMirror(ctx, src, db, log) // a new Mirror per run, as the daemon does
+		m, err := harvester.NewMirror(ctx, src, db, log) // a new Mirror per run, as the daemon does
 		if err != nil {
 			t.Fatal(err)
 		}
 		q := p
 		q.Downloads = append([]harvest.Download(nil), p.Downloads...)
-		if err := mirrorDownloads(ctx, m, db, log, &q); err != nil {
+		if err := harvester.MirrorDownloads(ctx, m, db, log, &q); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
 		d := q.Downloads[0]
@@ -84,18 +85,18 @@ func TestMirrorDownloads(t *testing.T) {
 			t.Errorf("%s: Outcome = %q, want %q", name, res.Outcome, want)
 		}
 	}
-	run("first", store.OutcomeNew)
+	run("first", harvest.OutcomeNew)
 	if _, err := os.Stat(wantPath); err != nil {
 		t.Fatal(err)
 	}
-	run("304", store.OutcomeUnchanged)
+	run("304", harvest.OutcomeUnchanged)
 	if got := conditional.Load(); got != 1 {
 		t.Errorf("304s = %d, want 1", got)
 	}
 	failing.Store(true)
-	run("failing", store.OutcomeUnchanged)
+	run("failing", harvest.OutcomeUnchanged)
 
-	if m, err := newMirror(t.Context(), config.Source{Name: "plain"}, db, log); m != nil || err != nil {
-		t.Errorf("newMirror(no mirror_files) = %v, %v; want nil, nil", m, err)
+	if m, err := harvester.NewMirror(t.Context(), config.Source{Name: "plain"}, db, log); m != nil || err != nil {
+		t.Errorf("harvester.NewMirror(no mirror_files) = %v, %v; want nil, nil", m, err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"harvest"
 	"io"
 	"io/fs"
 	"os"
@@ -14,7 +15,7 @@ import (
 	"syscall"
 
 	"harvest/config"
-	"harvest/store"
+	"harvest/store/sqlite"
 )
 
 // openCatalogue opens the catalogue at path for a command. A command that
@@ -22,11 +23,11 @@ import (
 // others need the file to exist. Both say plainly what is wrong with the
 // path before SQLite does: a missing folder (never created silently), a
 // folder the user cannot write in, a folder given for a file.
-func openCatalogue(ctx context.Context, path string, create bool) (*store.DB, error) {
+func openCatalogue(ctx context.Context, path string, create bool) (*sqlite.DB, error) {
 	if err := checkCataloguePath(path, create); err != nil {
 		return nil, err
 	}
-	db, err := store.Open(ctx, path)
+	db, err := sqlite.Open(ctx, path)
 	if err != nil {
 		if perr := writable(path); perr != nil {
 			return nil, perr
@@ -133,7 +134,7 @@ func cataloguesIn(dir string) []string {
 // checkSourceNames refuses a --source that names no source the catalogue
 // holds and the configuration (when one was read) does not define, as
 // crawl does: a typo must not pass as an empty result.
-func checkSourceNames(ctx context.Context, db *store.DB, cfg *config.Config, names []string) error {
+func checkSourceNames(ctx context.Context, db harvest.Catalogue, cfg *config.Config, names []string) error {
 	if len(names) == 0 {
 		return nil
 	}
@@ -158,7 +159,7 @@ func checkSourceNames(ctx context.Context, db *store.DB, cfg *config.Config, nam
 			continue
 		}
 		if len(known) == 0 {
-			return usageError("--source %q: unknown source (the catalogue %s holds no source yet)", n, db.Path())
+			return usageError("--source %q: unknown source (the catalogue %s holds no source yet)", n, db)
 		}
 		return usageError("--source %q: unknown source (known: %s)", n, strings.Join(known, ", "))
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"harvest"
 	"io"
 	"log/slog"
 	"math"
@@ -12,6 +13,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"harvest/crawler"
+	"harvest/harvester"
 	"harvest/internal/termsafe"
 )
 
@@ -69,7 +71,7 @@ func newProgress(mode progressMode, out io.Writer, log *slog.Logger, opts crawle
 }
 
 // update is the crawler's Progress callback.
-func (p *progress) update(s crawler.Stats) {
+func (p *progress) Update(s crawler.Stats) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.estimate(s)
@@ -88,7 +90,7 @@ func (p *progress) update(s crawler.Stats) {
 }
 
 // finish ends the bar.
-func (p *progress) finish() {
+func (p *progress) Finish() {
 	if p.bar != nil {
 		_ = p.bar.Finish()
 		fmt.Fprintln(p.out)
@@ -189,4 +191,37 @@ func roundDuration(d time.Duration) time.Duration {
 // seconds is d in seconds to one decimal, for logs.
 func seconds(d time.Duration) float64 {
 	return math.Round(d.Seconds()*10) / 10
+}
+
+// summary is the run's line for the terminal. The run's note and the
+// hints can quote what the site sent (an error, a host name): they, and
+// the source's name, pass through termsafe.
+func summary(r harvester.Report) string {
+	s := r.Stats
+	line := fmt.Sprintf("%s: %s in %s — %s (%s, %s, %d other), %s, "+
+		"%d not modified, %d skipped by lastmod, %d gone; "+
+		"catalogue: %d new, %d changed, %d unchanged, %s merged, %d removed; %d skipped, %s",
+		termsafe.String(r.Source), s.Stopped, roundDuration(r.Duration), plural(s.Pages, "page"),
+		plural(s.Publications, "publication"), plural(s.Listings, "listing"), s.Others, plural(s.Sitemaps, "sitemap"),
+		s.NotModified, s.SkippedLastmod, s.Gone,
+		r.Run.New, r.Run.Changed, r.Run.Unchanged, plural(r.Run.Duplicates, "duplicate"), r.Run.Removed, s.Skipped, plural(s.Errors, "error"))
+	if r.Run.Status != "" && r.Run.Status != harvest.RunOK {
+		line += fmt.Sprintf("\n  run %d %s", r.Run.ID, r.Run.Status)
+		if r.Run.Note != "" {
+			line += ": " + termsafe.String(harvester.TidyNote(r.Run.Note))
+		}
+	}
+	for _, h := range r.Hints {
+		line += "\n  " + termsafe.String(h)
+	}
+	return line
+}
+
+// progressFor makes the harvester's progress displays in mode (nil for
+// none).
+func progressFor(mode progressMode, out io.Writer, log *slog.Logger) func(crawler.Options) harvester.Progress {
+	if mode == progressNone {
+		return nil
+	}
+	return func(opts crawler.Options) harvester.Progress { return newProgress(mode, out, log, opts) }
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"database/sql"
 	"fmt"
+	"harvest"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -14,7 +15,7 @@ import (
 	"time"
 
 	"harvest/internal/demosite"
-	"harvest/store"
+	"harvest/store/sqlite"
 )
 
 var (
@@ -140,7 +141,7 @@ func TestResumeAfterKill(t *testing.T) {
 	if err := raw.QueryRow(`PRAGMA integrity_check`).Scan(&integrity); err != nil || integrity != "ok" {
 		t.Errorf("integrity_check = %q, %v", integrity, err)
 	}
-	catalogue, err := store.Open(t.Context(), db)
+	catalogue, err := sqlite.Open(t.Context(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,10 +150,10 @@ func TestResumeAfterKill(t *testing.T) {
 	if err != nil || len(runs) != 2 {
 		t.Fatalf("runs = %+v, %v; want the killed one and the resumed one", runs, err)
 	}
-	if runs[0].ResumedFrom != runs[1].ID || runs[0].Status != store.RunOK {
+	if runs[0].ResumedFrom != runs[1].ID || runs[0].Status != harvest.RunOK {
 		t.Errorf("last run = %+v, want an ok run resumed from run %d", runs[0], runs[1].ID)
 	}
-	if runs[1].Status != store.RunRunning {
+	if runs[1].Status != harvest.RunRunning {
 		t.Errorf("killed run status = %q, want running (it never finished)", runs[1].Status)
 	}
 	if _, _, ok, _ := catalogue.LoadFrontier(t.Context(), runs[0].Source); ok {

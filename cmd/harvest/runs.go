@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"harvest"
 	"io"
 	"slices"
 	"strconv"
@@ -11,8 +12,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"harvest/harvester"
 	"harvest/internal/termsafe"
-	"harvest/store"
 )
 
 func newRunsCmd(a *app) *cobra.Command {
@@ -52,7 +53,7 @@ or running) with a note.`,
 				return err
 			}
 			if len(sources) > 0 {
-				runs = slices.DeleteFunc(runs, func(r store.Run) bool { return !slices.Contains(sources, r.Source) })
+				runs = slices.DeleteFunc(runs, func(r harvest.Run) bool { return !slices.Contains(sources, r.Source) })
 			}
 			if len(runs) == 0 {
 				fmt.Fprintln(a.out, "no runs recorded")
@@ -74,28 +75,30 @@ or running) with a note.`,
 
 // printRuns writes runs as a table, one row per run. Adding a column is
 // adding a line here.
-func printRuns(w io.Writer, runs []store.Run) error {
+func printRuns(w io.Writer, runs []harvest.Run) error {
 	columns := []struct {
 		name  string
-		value func(store.Run) string
+		value func(harvest.Run) string
 	}{
-		{"ID", func(r store.Run) string { return strconv.FormatInt(r.ID, 10) }},
-		{"SOURCE", func(r store.Run) string { return termsafe.String(r.Source) }},
-		{"STARTED", func(r store.Run) string { return r.Started.Local().Format("2006-01-02 15:04:05") }},
+		{"ID", func(r harvest.Run) string { return strconv.FormatInt(r.ID, 10) }},
+		{"SOURCE", func(r harvest.Run) string { return termsafe.String(r.Source) }},
+		{"STARTED", func(r harvest.Run) string { return r.Started.Local().Format("2006-01-02 15:04:05") }},
 		{"DURATION", runDuration},
-		{"PAGES", func(r store.Run) string { return strconv.Itoa(r.Pages) }},
-		{"NOT-MODIFIED", func(r store.Run) string { return strconv.Itoa(r.NotModified) }},
-		{"LASTMOD-SKIPPED", func(r store.Run) string { return strconv.Itoa(r.SkippedLastmod) }},
-		{"NEW", func(r store.Run) string { return strconv.Itoa(r.New) }},
-		{"CHANGED", func(r store.Run) string { return strconv.Itoa(r.Changed) }},
-		{"UNCHANGED", func(r store.Run) string { return strconv.Itoa(r.Unchanged) }},
-		{"REMOVED", func(r store.Run) string { return strconv.Itoa(r.Removed) }},
-		{"DUPLICATES", func(r store.Run) string { return strconv.Itoa(r.Duplicates) }},
-		{"ERRORS", func(r store.Run) string { return strconv.Itoa(r.Errors) }},
-		{"STATUS", func(r store.Run) string { return r.Status }},
+		{"PAGES", func(r harvest.Run) string { return strconv.Itoa(r.Pages) }},
+		{"NOT-MODIFIED", func(r harvest.Run) string { return strconv.Itoa(r.NotModified) }},
+		{"LASTMOD-SKIPPED", func(r harvest.Run) string { return strconv.Itoa(r.SkippedLastmod) }},
+		{"NEW", func(r harvest.Run) string { return strconv.Itoa(r.New) }},
+		{"CHANGED", func(r harvest.Run) string { return strconv.Itoa(r.Changed) }},
+		{"UNCHANGED", func(r harvest.Run) string { return strconv.Itoa(r.Unchanged) }},
+		{"REMOVED", func(r harvest.Run) string { return strconv.Itoa(r.Removed) }},
+		{"DUPLICATES", func(r harvest.Run) string { return strconv.Itoa(r.Duplicates) }},
+		{"ERRORS", func(r harvest.Run) string { return strconv.Itoa(r.Errors) }},
+		{"STATUS", func(r harvest.Run) string { return r.Status }},
 		// A note can quote what a site sent (an error): made safe for
 		// the terminal.
-		{"NOTE", func(r store.Run) string { return termsafe.String(tidyNote(strings.Join(strings.Fields(r.Note), " "))) }},
+		{"NOTE", func(r harvest.Run) string {
+			return termsafe.String(harvester.TidyNote(strings.Join(strings.Fields(r.Note), " ")))
+		}},
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	cells := make([]string, len(columns))
@@ -114,7 +117,7 @@ func printRuns(w io.Writer, runs []store.Run) error {
 
 // runDuration is how long a finished run took ("-" while it runs, or when
 // it never recorded its end).
-func runDuration(r store.Run) string {
+func runDuration(r harvest.Run) string {
 	if r.Finished.IsZero() {
 		return "-"
 	}

@@ -2,12 +2,11 @@ package main
 
 import (
 	"bytes"
+	"harvest"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"harvest/store"
 )
 
 func TestRunsCommand(t *testing.T) {
@@ -34,10 +33,10 @@ func TestRunsCommand(t *testing.T) {
 	if cell(header, newest, "ID") != "2" || cell(header, oldest, "ID") != "1" {
 		t.Errorf("run ids %s, %s; want 2 then 1", cell(header, newest, "ID"), cell(header, oldest, "ID"))
 	}
-	if cell(header, oldest, "NEW") == "0" || cell(header, oldest, "STATUS") != store.RunOK {
+	if cell(header, oldest, "NEW") == "0" || cell(header, oldest, "STATUS") != harvest.RunOK {
 		t.Errorf("first run row = %q, want new publications and status ok", oldest)
 	}
-	if cell(header, newest, "NEW") != "0" || cell(header, newest, "UNCHANGED") == "0" || cell(header, newest, "STATUS") != store.RunOK {
+	if cell(header, newest, "NEW") != "0" || cell(header, newest, "UNCHANGED") == "0" || cell(header, newest, "STATUS") != harvest.RunOK {
 		t.Errorf("second run row = %q, want nothing new, every publication unchanged, status ok", newest)
 	}
 
@@ -59,11 +58,11 @@ func TestRunsCommand(t *testing.T) {
 
 func TestPrintRuns(t *testing.T) {
 	started := time.Date(2026, 5, 4, 3, 0, 0, 0, time.UTC)
-	runs := []store.Run{
-		{ID: 7, Source: "respect", Started: started, Status: store.RunRunning},
+	runs := []harvest.Run{
+		{ID: 7, Source: "respect", Started: started, Status: harvest.RunRunning},
 		{ID: 6, Source: "respect", Started: started.Add(-time.Hour), Finished: started.Add(-time.Hour + 95*time.Second),
 			Pages: 120, NotModified: 90, SkippedLastmod: 10, New: 3, Changed: 2, Unchanged: 100, Removed: 5, Duplicates: 1, Errors: 4,
-			Status: store.RunPartial, Note: "4 pages\tfailed\n(see the log)"},
+			Status: harvest.RunPartial, Note: "4 pages\tfailed\n(see the log)"},
 	}
 	var b bytes.Buffer
 	if err := printRuns(&b, runs); err != nil {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"harvest"
 	"log/slog"
 	"net"
 	"net/http"
@@ -19,9 +20,10 @@ import (
 	"time"
 
 	"harvest/crawler"
+	"harvest/harvester"
 	"harvest/internal/demosite"
 	"harvest/lockfile"
-	"harvest/store"
+	"harvest/store/sqlite"
 )
 
 // moodySite serves the demo site, or misbehaves as a real site does on a
@@ -129,9 +131,9 @@ func statusCounts(t *testing.T, db string) map[string]int {
 	return out
 }
 
-func lastRun(t *testing.T, db, source string) store.Run {
+func lastRun(t *testing.T, db, source string) harvest.Run {
 	t.Helper()
-	cat, err := store.Open(t.Context(), db)
+	cat, err := sqlite.Open(t.Context(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,7 +197,7 @@ sources:
 			if err == nil || !strings.Contains(err.Error(), "site unreachable") || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("%s, run %d: error %v, want site unreachable (%s)\n%s", tt.mood, i+1, err, tt.want, out)
 			}
-			if r := lastRun(t, db, "wp"); r.Status != store.RunFailed || !strings.Contains(r.Note, "site unreachable") || r.Removed != 0 {
+			if r := lastRun(t, db, "wp"); r.Status != harvest.RunFailed || !strings.Contains(r.Note, "site unreachable") || r.Removed != 0 {
 				t.Errorf("%s, run %d recorded %s (%q), removed %d; want failed, site unreachable, 0", tt.mood, i+1, r.Status, r.Note, r.Removed)
 			}
 			unchanged(fmt.Sprintf("%s, run %d", tt.mood, i+1))
@@ -211,7 +213,7 @@ sources:
 				t.Fatalf("%s, run %d: %v\n%s", mood, i+1, err, out)
 			}
 			r := lastRun(t, db, "wp")
-			if r.Status != store.RunPartial || !strings.Contains(r.Note, "removal guard") || !strings.Contains(r.Note, "--confirm-removals") {
+			if r.Status != harvest.RunPartial || !strings.Contains(r.Note, "removal guard") || !strings.Contains(r.Note, "--confirm-removals") {
 				t.Errorf("%s, run %d recorded %s (%q); want partial with the removal guard's note", mood, i+1, r.Status, r.Note)
 			}
 			if !strings.Contains(out, "--confirm-removals") {
@@ -278,12 +280,12 @@ func slowDemo(t *testing.T, pause time.Duration) (*httptest.Server, *atomic.Int6
 func TestCancelIsCancelled(t *testing.T) {
 	srv, served := slowDemo(t, 5*time.Millisecond)
 	db := filepath.Join(t.TempDir(), "cancel.db")
-	cat, err := store.Open(t.Context(), db)
+	cat, err := sqlite.Open(t.Context(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer cat.Close()
-	h := &harvester{db: cat, log: slog.New(slog.DiscardHandler), out: &syncBuffer{}}
+	h := &harvester.Harvester{DB: cat, Log: slog.New(slog.DiscardHandler)}
 	opts := crawler.Options{
 		Source: "demo", StartURLs: []string{srv.URL + "/"}, Sitemaps: true, Concurrency: 4,
 		UserAgent: "harvest-test", MaxBodySize: 10 << 20, Retries: 1,
@@ -298,28 +300,28 @@ func TestCancelIsCancelled(t *testing.T) {
 			}
 			cancel()
 		}()
-		rep, err := h.crawlOne(ctx, opts)
+		rep, err := h.CrawlOne(ctx, opts)
 		cancel()
-		if rep.Run.Status == store.RunOK {
+		if rep.Run.Status == harvest.RunOK {
 			continue // the cancel came after the end
 		}
 		cancelled++
-		var ce *cancelledError
+		var ce *harvester.CancelledError
 		if !errors.As(err, &ce) || !errors.Is(err, context.Canceled) {
 			t.Errorf("try %d (cancel after %d pages): error %v, want a cancel", i, after, err)
 		}
 		if strings.Contains(fmt.Sprint(err), "context canceled") {
 			t.Errorf("try %d: the cancel is reported as %q", i, err)
 		}
-		if r := lastRun(t, db, "demo"); r.Status != store.RunCancelled {
+		if r := lastRun(t, db, "demo"); r.Status != harvest.RunCancelled {
 			t.Errorf("try %d (cancel after %d pages): run recorded %s (%q), want cancelled", i, after, r.Status, r.Note)
 		}
 	}
 	if cancelled < 5 {
 		t.Errorf("only %d of 10 cancels landed during a run: the test proved too little", cancelled)
 	}
-	rep, err := h.crawlOne(t.Context(), opts)
-	if err != nil || rep.Run.Status != store.RunOK {
+	rep, err := h.CrawlOne(t.Context(), opts)
+	if err != nil || rep.Run.Status != harvest.RunOK {
 		t.Errorf("the run after the cancels: %s, %v; want ok", rep.Run.Status, err)
 	}
 }
@@ -352,7 +354,7 @@ func TestSignalIsCancelled(t *testing.T) {
 			t.Errorf("%v: stderr does not say cancelled plainly:\n%s", sig, stderr.String())
 		}
 		source := strings.Trim(nonName.ReplaceAllString(strings.TrimPrefix(srv.URL, "http://"), "-"), "-")
-		if r := lastRun(t, db, source); r.Status != store.RunCancelled {
+		if r := lastRun(t, db, source); r.Status != harvest.RunCancelled {
 			t.Errorf("%v: run recorded %s (%q), want cancelled", sig, r.Status, r.Note)
 		}
 	}
@@ -382,7 +384,7 @@ func TestOneRunPerSource(t *testing.T) {
 		t.Errorf("the crawl that waited: %v", err)
 	}
 	cat := testCatalogue(t, db)
-	if runs := runsOf(t, cat, "wp"); len(runs) != 2 || countStatus(runs, store.RunOK) != 2 {
+	if runs := runsOf(t, cat, "wp"); len(runs) != 2 || countStatus(runs, harvest.RunOK) != 2 {
 		t.Errorf("runs = %+v; want two ok runs, one after the other", runs)
 	}
 }
@@ -434,16 +436,16 @@ func TestScheduleSkipsSourceBeingCrawled(t *testing.T) {
 	t.Cleanup(srv.Close)
 	path := filepath.Join(t.TempDir(), "catalogue.db")
 	db := testCatalogue(t, path)
-	held, err := lockfile.Acquire(sourceLockPath(path, "wp"))
+	held, err := lockfile.Acquire(sqlite.SourceLockPath(path, "wp"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, nil))
-	h := &harvester{db: db, log: log}
+	h := &harvester.Harvester{DB: db, Log: log}
 	s := &scheduler{log: log, stopTimeout: exitTimeout / 2}
 	s.run = func(ctx context.Context, opts crawler.Options) error {
-		_, err := h.crawl(ctx, []crawler.Options{opts})
+		_, err := h.Crawl(ctx, []crawler.Options{opts})
 		return err
 	}
 	opts := crawler.Options{Source: "wp", StartURLs: []string{srv.URL + "/"}, Concurrency: 2, UserAgent: "harvest-test", Logger: log}
@@ -463,7 +465,7 @@ func TestScheduleSkipsSourceBeingCrawled(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "a run once the crawl ends", func() bool {
-		return countStatus(runsOf(t, db, "wp"), store.RunOK) >= 1
+		return countStatus(runsOf(t, db, "wp"), harvest.RunOK) >= 1
 	})
 	cancel()
 	if err := waitExit(t, done); err != nil {

@@ -18,6 +18,7 @@ import (
 
 	"harvest/config"
 	"harvest/crawler"
+	"harvest/harvester"
 	"harvest/lockfile"
 	"harvest/web"
 )
@@ -90,16 +91,16 @@ the daemon.`,
 				return err
 			}
 			defer catalogue.Close()
-			h := &harvester{db: catalogue, log: a.log, out: a.errOut, confirmRemovals: confirmRemovals, progress: progressLog}
-			if err := h.configure(ctx, cfg.Sources); err != nil {
+			h := &harvester.Harvester{DB: catalogue, Log: a.log, ConfirmRemovals: confirmRemovals, Progress: progressFor(progressLog, a.errOut, a.log)}
+			if err := h.Configure(ctx, cfg.Sources); err != nil {
 				return err
 			}
 			s := &scheduler{log: a.log, stopTimeout: stopTimeout}
 			s.run = func(ctx context.Context, opts crawler.Options) error {
-				reports, err := h.crawl(ctx, []crawler.Options{opts})
+				reports, err := h.Crawl(ctx, []crawler.Options{opts})
 				if once {
 					for _, r := range reports {
-						fmt.Fprintln(a.out, r.summary())
+						fmt.Fprintln(a.out, summary(r))
 					}
 				}
 				return err

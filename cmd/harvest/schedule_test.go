@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"harvest"
 	"io"
 	"log/slog"
 	"net"
@@ -22,9 +23,10 @@ import (
 	"time"
 
 	"harvest/crawler"
+	"harvest/harvester"
 	"harvest/internal/demosite"
 	"harvest/lockfile"
-	"harvest/store"
+	"harvest/store/sqlite"
 )
 
 // Generous bounds: waits poll the thing waited for and end as soon as it
@@ -118,9 +120,9 @@ func waitExit(t *testing.T, done <-chan error) error {
 
 // testCatalogue creates the catalogue at path before any daemon opens it,
 // so that the test can read its runs.
-func testCatalogue(t *testing.T, path string) *store.DB {
+func testCatalogue(t *testing.T, path string) *sqlite.DB {
 	t.Helper()
-	db, err := store.Open(t.Context(), path)
+	db, err := sqlite.Open(t.Context(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +130,7 @@ func testCatalogue(t *testing.T, path string) *store.DB {
 	return db
 }
 
-func runsOf(t *testing.T, db *store.DB, source string) []store.Run {
+func runsOf(t *testing.T, db harvest.Catalogue, source string) []harvest.Run {
 	t.Helper()
 	runs, err := db.Runs(t.Context(), source)
 	if err != nil {
@@ -137,7 +139,7 @@ func runsOf(t *testing.T, db *store.DB, source string) []store.Run {
 	return runs
 }
 
-func countStatus(runs []store.Run, status string) int {
+func countStatus(runs []harvest.Run, status string) int {
 	n := 0
 	for _, r := range runs {
 		if r.Status == status {
@@ -212,21 +214,21 @@ func TestScheduleDaemon(t *testing.T) {
 	defer cancel()
 	_, logs, done := startCLI(ctx, "schedule", "--config", cfg, "--log-format", "json")
 	waitFor(t, "two complete runs of demo", func() bool {
-		return countStatus(runsOf(t, db, "demo"), store.RunOK) >= 2
+		return countStatus(runsOf(t, db, "demo"), harvest.RunOK) >= 2
 	})
 	cancel()
 	if err := waitExit(t, done); err != nil {
 		t.Fatalf("harvest schedule returned %v after being stopped, want nil\n%s", err, logs)
 	}
 
-	if n, err := db.Count(t.Context(), store.Filter{}); err != nil || n != len(demosite.Truth()) {
+	if n, err := db.Count(t.Context(), harvest.Filter{}); err != nil || n != len(demosite.Truth()) {
 		t.Errorf("catalogue holds %d publications (%v), want %d", n, err, len(demosite.Truth()))
 	}
 	if runs := runsOf(t, db, "manual"); len(runs) != 0 {
 		t.Errorf("source without a schedule ran %d times, want never", len(runs))
 	}
 	for _, r := range runsOf(t, db, "demo") {
-		if r.Status == store.RunRunning {
+		if r.Status == harvest.RunRunning {
 			t.Errorf("run %d is still recorded as running after the daemon stopped", r.ID)
 		}
 	}
@@ -262,7 +264,7 @@ func TestScheduleSkipsOverlappingRuns(t *testing.T) {
 	db := testCatalogue(t, filepath.Join(t.TempDir(), "catalogue.db"))
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, nil))
-	h := &harvester{db: db, log: log}
+	h := &harvester.Harvester{DB: db, Log: log}
 	var inFlight, maxInFlight atomic.Int64
 	s := &scheduler{log: log, stopTimeout: exitTimeout / 2}
 	s.run = func(ctx context.Context, opts crawler.Options) error {
@@ -274,7 +276,7 @@ func TestScheduleSkipsOverlappingRuns(t *testing.T) {
 				break
 			}
 		}
-		_, err := h.crawl(ctx, []crawler.Options{opts})
+		_, err := h.Crawl(ctx, []crawler.Options{opts})
 		return err
 	}
 	opts := crawler.Options{
@@ -291,7 +293,7 @@ func TestScheduleSkipsOverlappingRuns(t *testing.T) {
 	waitFor(t, "three skipped runs while the first one blocks", func() bool {
 		return len(logs.logged("run_skipped", "slow")) >= 3
 	})
-	if runs := runsOf(t, db, "slow"); len(runs) != 1 || runs[0].Status != store.RunRunning {
+	if runs := runsOf(t, db, "slow"); len(runs) != 1 || runs[0].Status != harvest.RunRunning {
 		t.Errorf("runs while the first blocks = %+v, want one, running", runs)
 	}
 	if r := logs.logged("run_skipped", "slow")[0]; r["level"] != "WARN" {
@@ -300,7 +302,7 @@ func TestScheduleSkipsOverlappingRuns(t *testing.T) {
 
 	site.release()
 	waitFor(t, "two finished runs once the site answers", func() bool {
-		return countStatus(runsOf(t, db, "slow"), store.RunOK) >= 2
+		return countStatus(runsOf(t, db, "slow"), harvest.RunOK) >= 2
 	})
 	cancel()
 	if err := waitExit(t, done); err != nil {
@@ -360,7 +362,7 @@ func TestScheduleStopCancelsRuns(t *testing.T) {
 	defer cancel()
 	_, logs, done := startCLI(ctx, "schedule", "--config", cfg, "--db", dbPath)
 	waitFor(t, "a run in flight", func() bool {
-		return site.requests.Load() > 0 && countStatus(runsOf(t, db, "slow"), store.RunRunning) == 1
+		return site.requests.Load() > 0 && countStatus(runsOf(t, db, "slow"), harvest.RunRunning) == 1
 	})
 	cancel() // what SIGINT or SIGTERM does through signal.NotifyContext
 	if err := waitExit(t, done); err != nil {
@@ -370,7 +372,7 @@ func TestScheduleStopCancelsRuns(t *testing.T) {
 	if len(runs) != 1 {
 		t.Fatalf("%d runs recorded, want 1: %+v", len(runs), runs)
 	}
-	if got, want := runs[0].Status, store.RunCancelled; got != want {
+	if got, want := runs[0].Status, harvest.RunCancelled; got != want {
 		t.Errorf("run status = %q, want %q", got, want)
 	}
 	if runs[0].Finished.IsZero() {
@@ -429,7 +431,7 @@ func TestScheduleOnce(t *testing.T) {
 		t.Errorf("summary = %q, want the demo source alone", stdout)
 	}
 	db := testCatalogue(t, dbPath)
-	if runs := runsOf(t, db, "demo"); len(runs) != 1 || runs[0].Status != store.RunOK {
+	if runs := runsOf(t, db, "demo"); len(runs) != 1 || runs[0].Status != harvest.RunOK {
 		t.Errorf("demo runs = %+v, want one, ok", runs)
 	}
 	if runs := runsOf(t, db, "manual"); len(runs) != 0 {
@@ -569,7 +571,7 @@ func TestScheduleServes(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	_, logs, done := startCLI(ctx, "schedule", "--config", cfg, "--serve", addr)
-	waitFor(t, "a run of demo", func() bool { return countStatus(runsOf(t, db, "demo"), store.RunOK) >= 1 })
+	waitFor(t, "a run of demo", func() bool { return countStatus(runsOf(t, db, "demo"), harvest.RunOK) >= 1 })
 	var body []byte
 	waitFor(t, "the API to list publications", func() bool {
 		resp, err := http.Get("http://" + addr + "/api/publications?limit=5")

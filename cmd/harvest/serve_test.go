@@ -20,7 +20,7 @@ import (
 	"time"
 
 	"harvest"
-	"harvest/store"
+	"harvest/store/sqlite"
 	"harvest/web"
 )
 
@@ -39,7 +39,7 @@ func servedDemo(t *testing.T) (srv *httptest.Server, db string, hostile int64) {
 	t.Helper()
 	base, db := crawlDemo(t)
 	source := exportJSONL(t, db)[0].Source // the host and port
-	catalogue, err := store.Open(t.Context(), db)
+	catalogue, err := sqlite.Open(t.Context(), db)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,7 +26,7 @@ type Page struct {
 	Kind        string `json:"kind"`
 	Reason      string `json:"reason,omitempty"`
 	// Publication is null unless the page is a publication.
-	Publication *Record     `json:"publication"`
+	Publication *Record           `json:"publication"`
 	Sources     map[string]string `json:"sources,omitempty"`
 	Links       []string          `json:"links,omitempty"`
 	Noise       []string          `json:"noise,omitempty"`

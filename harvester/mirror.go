@@ -1,4 +1,4 @@
-package main
+package harvester
 
 import (
 	"context"
@@ -13,30 +13,28 @@ import (
 	"harvest/config"
 	"harvest/mirror"
 	"harvest/netguard"
-	"harvest/store"
 )
 
 // mirrorState keeps package mirror's per-URL memory in the catalogue.
-type mirrorState struct{ db *store.DB }
+type mirrorState struct{ db harvest.FileMemory }
 
-func (s mirrorState) Lookup(ctx context.Context, url string) (mirror.File, bool, error) {
-	f, ok, err := s.db.LookupFile(ctx, url)
-	return mirror.File(f), ok, err
+func (s mirrorState) Lookup(ctx context.Context, url string) (harvest.MirroredFile, bool, error) {
+	return s.db.LookupFile(ctx, url)
 }
 
-func (s mirrorState) Remember(ctx context.Context, url string, f mirror.File) error {
-	return s.db.RememberFile(ctx, url, store.MirroredFile(f))
+func (s mirrorState) Remember(ctx context.Context, url string, f harvest.MirroredFile) error {
+	return s.db.RememberFile(ctx, url, f)
 }
 
 // minFileRate is the slowest transfer a mirrored file is given time for:
 // a file may take the source's timeout plus its size cap at this rate.
 const minFileRate = 64 << 10 // bytes per second
 
-// newMirror returns the file mirror of a source with mirror_files, or nil
+// NewMirror returns the file mirror of a source with mirror_files, or nil
 // when the source does not mirror files. Its client waits the source's
 // timeout for response headers, and for the body as long as max_file_size
 // takes at minFileRate.
-func newMirror(ctx context.Context, src config.Source, db *store.DB, log *slog.Logger) (*mirror.Mirror, error) {
+func NewMirror(ctx context.Context, src config.Source, db harvest.Catalogue, log *slog.Logger) (*mirror.Mirror, error) {
 	if !src.MirrorFiles {
 		return nil, nil
 	}
@@ -73,13 +71,13 @@ func newMirror(ctx context.Context, src config.Source, db *store.DB, log *slog.L
 	return m, nil
 }
 
-// mirrorDownloads fetches each download of p into m and fills its SHA256,
+// MirrorDownloads fetches each download of p into m and fills its SHA256,
 // Size and LocalPath. A file that cannot be fetched this time (the
 // network, the size cap, a 404) keeps the copy last fetched, when there is
 // one, so that a passing failure does not count as a change of the
 // record; the failure is logged, never returned. Only an error of the
 // catalogue, or the context's, is returned.
-func mirrorDownloads(ctx context.Context, m *mirror.Mirror, db *store.DB, log *slog.Logger, p *harvest.Publication) error {
+func MirrorDownloads(ctx context.Context, m *mirror.Mirror, db harvest.Catalogue, log *slog.Logger, p *harvest.Publication) error {
 	files := fileMirror{m: m, db: db, log: log.With("source", p.Source)}
 	for i := range p.Downloads {
 		if err := files.Mirror(ctx, &p.Downloads[i]); err != nil {
@@ -94,7 +92,7 @@ func mirrorDownloads(ctx context.Context, m *mirror.Mirror, db *store.DB, log *s
 // error does not read as a change of the record.
 type fileMirror struct {
 	m   *mirror.Mirror
-	db  *store.DB
+	db  harvest.Catalogue
 	log *slog.Logger
 }
 
@@ -113,7 +111,7 @@ func (fm fileMirror) Mirror(ctx context.Context, d *harvest.Download) error {
 		if lerr != nil || !ok {
 			return lerr
 		}
-		f = mirror.File(prev)
+		f = prev
 	}
 	d.SHA256, d.Size, d.LocalPath = f.SHA256, f.Size, f.Path
 	return nil

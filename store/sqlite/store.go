@@ -4,7 +4,7 @@
 // one connection (one writer, each Save one transaction); reads go through
 // a separate pool, so a long Each can stream while a crawl saves. The
 // schema is created and migrated on Open by the embedded migrations.
-package store
+package sqlite
 
 import (
 	"context"
@@ -20,9 +20,6 @@ import (
 
 	_ "github.com/mattn/go-sqlite3" // database/sql driver "sqlite3"
 )
-
-// ErrNotFound is returned when a record asked for by id does not exist.
-var ErrNotFound = errors.New("not found")
 
 // DB is an open catalogue. It is safe for concurrent use.
 type DB struct {

@@ -1,7 +1,8 @@
-package store
+package sqlite
 
 import (
 	"fmt"
+	"harvest"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -19,7 +20,7 @@ func TestPageMemory(t *testing.T) {
 		t.Fatal(err)
 	}
 	fetched := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-	m := PageMemory{URL: "https://ex.org/r/a/", PublicationID: res.ID, ETag: `"x1"`, LastModified: "Mon, 01 Jan 2024 00:00:00 GMT", Fetched: fetched, Links: []string{"https://ex.org/r/b/"}}
+	m := harvest.PageMemory{URL: "https://ex.org/r/a/", PublicationID: res.ID, ETag: `"x1"`, LastModified: "Mon, 01 Jan 2024 00:00:00 GMT", Fetched: fetched, Links: []string{"https://ex.org/r/b/"}}
 	if err := db.RememberPage(ctx, "lib", m); err != nil {
 		t.Fatal(err)
 	}
@@ -125,12 +126,12 @@ func TestFrontierPersistence(t *testing.T) {
 	if err := db.BeginFrontier(ctx, "lib", 7, started); err != nil {
 		t.Fatal(err)
 	}
-	e := func(k string) FrontierEntry { return FrontierEntry{Key: k, URL: "https://ex.org/" + k} }
-	ops := []FrontierOp{
-		{FrontierPush, e("a")}, {FrontierPush, e("b")}, {FrontierPush, FrontierEntry{Key: "s", URL: "https://ex.org/s.xml", Sitemap: true, Optional: true}},
-		{FrontierLease, e("a")}, {FrontierDone, e("a")}, {FrontierLease, e("b")},
-		{FrontierPush, FrontierEntry{Key: "c", URL: "https://ex.org/c", Depth: 2, Lastmod: "2024-01-01"}},
-		{FrontierPush, e("a")}, // already there: left alone
+	e := func(k string) harvest.FrontierEntry { return harvest.FrontierEntry{Key: k, URL: "https://ex.org/" + k} }
+	ops := []harvest.FrontierOp{
+		{Op: harvest.FrontierPush, Entry: e("a")}, {Op: harvest.FrontierPush, Entry: e("b")}, {Op: harvest.FrontierPush, Entry: harvest.FrontierEntry{Key: "s", URL: "https://ex.org/s.xml", Sitemap: true, Optional: true}},
+		{Op: harvest.FrontierLease, Entry: e("a")}, {Op: harvest.FrontierDone, Entry: e("a")}, {Op: harvest.FrontierLease, Entry: e("b")},
+		{Op: harvest.FrontierPush, Entry: harvest.FrontierEntry{Key: "c", URL: "https://ex.org/c", Depth: 2, Lastmod: "2024-01-01"}},
+		{Op: harvest.FrontierPush, Entry: e("a")}, // already there: left alone
 	}
 	if err := db.ApplyFrontier(ctx, "lib", "me:1", ops); err != nil {
 		t.Fatal(err)
@@ -168,25 +169,25 @@ func TestApplyFrontierFoldsLikeInOrder(t *testing.T) {
 	ctx := t.Context()
 	folded, inOrder := openTest(t), openTest(t)
 	rng := rand.New(rand.NewPCG(1, 2))
-	var batches [][]FrontierOp
+	var batches [][]harvest.FrontierOp
 	stage := map[string]int{} // 0 new, 1 queued, 2 leased, 3 done
 	for b := 0; b < 30; b++ {
-		var ops []FrontierOp
+		var ops []harvest.FrontierOp
 		touched := map[string]bool{} // keys already queued again in this batch
 		for range 40 {
 			k := fmt.Sprintf("u%d", rng.IntN(60))
-			e := FrontierEntry{Key: k, URL: "https://ex.org/" + k, Depth: rng.IntN(3), Sitemap: rng.IntN(9) == 0}
+			e := harvest.FrontierEntry{Key: k, URL: "https://ex.org/" + k, Depth: rng.IntN(3), Sitemap: rng.IntN(9) == 0}
 			again := stage[k] > 0 && !touched[k] && rng.IntN(5) == 0
 			touched[k] = true
 			switch s := stage[k]; {
 			case s == 0 || again:
-				ops = append(ops, FrontierOp{FrontierPush, e}) // a URL found again is queued again (and left alone)
+				ops = append(ops, harvest.FrontierOp{Op: harvest.FrontierPush, Entry: e}) // a URL found again is queued again (and left alone)
 				stage[k] = max(s, 1)
 			case s == 1:
-				ops = append(ops, FrontierOp{FrontierLease, e})
+				ops = append(ops, harvest.FrontierOp{Op: harvest.FrontierLease, Entry: e})
 				stage[k] = 2
 			case s == 2:
-				ops = append(ops, FrontierOp{FrontierDone, e})
+				ops = append(ops, harvest.FrontierOp{Op: harvest.FrontierDone, Entry: e})
 				stage[k] = 3
 			}
 		}

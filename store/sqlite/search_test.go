@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"database/sql"
@@ -82,7 +82,7 @@ func searchDB(t *testing.T) (*DB, map[string]int64) {
 	return db, ids
 }
 
-func searchIDs(t *testing.T, db *DB, q Query) []int64 {
+func searchIDs(t *testing.T, db *DB, q harvest.Query) []int64 {
 	t.Helper()
 	res, err := db.Search(t.Context(), q)
 	if err != nil {
@@ -102,26 +102,26 @@ func TestSearchRanksAndFilters(t *testing.T) {
 	db, id := searchDB(t)
 	tests := []struct {
 		name string
-		q    Query
+		q    harvest.Query
 		want []int64
 	}{
-		{"title beats tag beats summary", Query{Text: "fisheries"}, []int64{id["title"], id["tag"], id["summary"]}},
-		{"all words", Query{Text: "fisheries ports"}, []int64{id["title"]}},
-		{"phrase", Query{Text: `"supply chains"`}, []int64{id["tag"]}},
-		{"prefix", Query{Text: "seafar*"}, []int64{id["summary"]}},
-		{"category", Query{Text: "toolkits"}, []int64{id["none"]}},
-		{"publisher", Query{Text: "lantern"}, []int64{id["tag"]}},
-		{"diacritics ignored", Query{Text: "pecheurs"}, []int64{id["none"]}},
-		{"exclusion", Query{Text: "fisheries -ports"}, []int64{id["tag"], id["summary"]}},
-		{"exclusion alone", Query{Text: "-fisheries"}, []int64{id["none"]}},
-		{"or", Query{Text: "crew OR grievance"}, []int64{id["summary"], id["none"]}},
-		{"filter and text", Query{Text: "fisheries", Filter: Filter{Tag: "fisheries"}}, []int64{id["tag"]}},
-		{"tag case ignored", Query{Filter: Filter{Tag: "SUPPLY CHAINS"}}, []int64{id["tag"]}},
-		{"category", Query{Filter: Filter{Category: "policy briefs"}}, []int64{id["summary"]}},
-		{"since", Query{Filter: Filter{Since: t0.Add(2 * time.Hour)}}, []int64{id["tag"], id["none"]}},
-		{"newest first", Query{Order: OrderNewest}, []int64{id["none"], id["tag"], id["summary"], id["title"]}},
-		{"no terms: id order", Query{Text: `"*"`}, []int64{id["title"], id["summary"], id["tag"], id["none"]}},
-		{"unknown source", Query{Filter: Filter{Sources: []string{"t"}}}, nil},
+		{"title beats tag beats summary", harvest.Query{Text: "fisheries"}, []int64{id["title"], id["tag"], id["summary"]}},
+		{"all words", harvest.Query{Text: "fisheries ports"}, []int64{id["title"]}},
+		{"phrase", harvest.Query{Text: `"supply chains"`}, []int64{id["tag"]}},
+		{"prefix", harvest.Query{Text: "seafar*"}, []int64{id["summary"]}},
+		{"category", harvest.Query{Text: "toolkits"}, []int64{id["none"]}},
+		{"publisher", harvest.Query{Text: "lantern"}, []int64{id["tag"]}},
+		{"diacritics ignored", harvest.Query{Text: "pecheurs"}, []int64{id["none"]}},
+		{"exclusion", harvest.Query{Text: "fisheries -ports"}, []int64{id["tag"], id["summary"]}},
+		{"exclusion alone", harvest.Query{Text: "-fisheries"}, []int64{id["none"]}},
+		{"or", harvest.Query{Text: "crew OR grievance"}, []int64{id["summary"], id["none"]}},
+		{"filter and text", harvest.Query{Text: "fisheries", Filter: harvest.Filter{Tag: "fisheries"}}, []int64{id["tag"]}},
+		{"tag case ignored", harvest.Query{Filter: harvest.Filter{Tag: "SUPPLY CHAINS"}}, []int64{id["tag"]}},
+		{"category", harvest.Query{Filter: harvest.Filter{Category: "policy briefs"}}, []int64{id["summary"]}},
+		{"since", harvest.Query{Filter: harvest.Filter{Since: t0.Add(2 * time.Hour)}}, []int64{id["tag"], id["none"]}},
+		{"newest first", harvest.Query{Order: harvest.OrderNewest}, []int64{id["none"], id["tag"], id["summary"], id["title"]}},
+		{"no terms: id order", harvest.Query{Text: `"*"`}, []int64{id["title"], id["summary"], id["tag"], id["none"]}},
+		{"unknown source", harvest.Query{Filter: harvest.Filter{Sources: []string{"t"}}}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -137,8 +137,8 @@ func TestSearchRanksAndFilters(t *testing.T) {
 func TestSearchNeverErrors(t *testing.T) {
 	db, _ := searchDB(t)
 	for _, text := range nastyTexts {
-		for _, order := range []Order{"", OrderNewest} {
-			if _, err := db.Search(t.Context(), Query{Text: text, Order: order}); err != nil {
+		for _, order := range []harvest.Order{"", harvest.OrderNewest} {
+			if _, err := db.Search(t.Context(), harvest.Query{Text: text, Order: order}); err != nil {
 				t.Errorf("Search(%q): %v", text, err)
 			}
 		}
@@ -168,7 +168,7 @@ func FuzzParseText(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		if _, err := db.Search(t.Context(), Query{Text: text}); err != nil {
+		if _, err := db.Search(t.Context(), harvest.Query{Text: text}); err != nil {
 			t.Errorf("Search(%q): %v", text, err)
 		}
 	})
@@ -191,16 +191,16 @@ func TestSearchPaging(t *testing.T) {
 		}
 		all = append(all, res.ID)
 	}
-	for _, q := range []Query{
+	for _, q := range []harvest.Query{
 		{Limit: 5},
-		{Limit: 5, Order: OrderNewest},
+		{Limit: 5, Order: harvest.OrderNewest},
 		{Limit: 4, Text: "fisheries"},
 		{Limit: 1, Text: "report"},
 		{Limit: 500, Text: "fish*"},
 	} {
 		t.Run(fmt.Sprintf("%s/%s/%d", q.Text, q.Order, q.Limit), func(t *testing.T) {
 			whole := q
-			whole.Limit = MaxLimit
+			whole.Limit = harvest.MaxLimit
 			want := searchIDs(t, db, whole)
 			var got []int64
 			for page := 0; ; page++ {
@@ -234,26 +234,26 @@ func TestSearchPaging(t *testing.T) {
 		})
 	}
 
-	first, err := db.Search(ctx, Query{Limit: 2, Text: "fisheries"})
+	first, err := db.Search(ctx, harvest.Query{Limit: 2, Text: "fisheries"})
 	if err != nil || first.Next == "" {
 		t.Fatalf("first page: %v, next %q", err, first.Next)
 	}
-	for _, q := range []Query{
+	for _, q := range []harvest.Query{
 		{Limit: 2, Text: "fisheries", Cursor: "not a cursor"},
 		{Limit: 2, Text: "fisheries", Cursor: "eyJ2IjoxfQ"}, // {"v":1}
 		{Limit: 2, Text: "report", Cursor: first.Next},
-		{Limit: 2, Text: "fisheries", Order: OrderNewest, Cursor: first.Next},
-		{Limit: 2, Text: "fisheries", Filter: Filter{Tag: "x"}, Cursor: first.Next},
+		{Limit: 2, Text: "fisheries", Order: harvest.OrderNewest, Cursor: first.Next},
+		{Limit: 2, Text: "fisheries", Filter: harvest.Filter{Tag: "x"}, Cursor: first.Next},
 	} {
-		if _, err := db.Search(ctx, q); !errors.Is(err, ErrBadCursor) {
+		if _, err := db.Search(ctx, q); !errors.Is(err, harvest.ErrBadCursor) {
 			t.Errorf("Search(%+v) = %v, want ErrBadCursor", q, err)
 		}
 	}
-	if _, err := db.Search(ctx, Query{Limit: 3, Text: "fisheries", Cursor: first.Next}); err != nil {
+	if _, err := db.Search(ctx, harvest.Query{Limit: 3, Text: "fisheries", Cursor: first.Next}); err != nil {
 		t.Errorf("another limit with the same query: %v", err)
 	}
-	for _, q := range []Query{{Limit: -1}, {Limit: MaxLimit + 1}, {Order: "random"}, {Order: OrderRank}} {
-		if _, err := db.Search(ctx, q); !errors.Is(err, ErrBadQuery) {
+	for _, q := range []harvest.Query{{Limit: -1}, {Limit: harvest.MaxLimit + 1}, {Order: "random"}, {Order: harvest.OrderRank}} {
+		if _, err := db.Search(ctx, q); !errors.Is(err, harvest.ErrBadQuery) {
 			t.Errorf("Search(%+v) = %v, want ErrBadQuery", q, err)
 		}
 	}
@@ -273,7 +273,7 @@ func TestSearchIndexFollowsChanges(t *testing.T) {
 	if _, err := db.Save(ctx, p, t0.Add(time.Hour)); err != nil { // unchanged
 		t.Fatal(err)
 	}
-	if got := searchIDs(t, db, Query{Text: "fisheries"}); !slices.Equal(got, []int64{res.ID}) {
+	if got := searchIDs(t, db, harvest.Query{Text: "fisheries"}); !slices.Equal(got, []int64{res.ID}) {
 		t.Errorf("after an unchanged save: %v", got)
 	}
 	p.Title = "Ports report"
@@ -282,14 +282,14 @@ func TestSearchIndexFollowsChanges(t *testing.T) {
 		t.Fatal(err)
 	}
 	for text, want := range map[string][]int64{"fisheries": nil, "ports": {res.ID}, "dockers": {res.ID}, "report": {res.ID}} {
-		if got := searchIDs(t, db, Query{Text: text}); !slices.Equal(got, want) {
+		if got := searchIDs(t, db, harvest.Query{Text: text}); !slices.Equal(got, want) {
 			t.Errorf("after a change, %q finds %v, want %v", text, got, want)
 		}
 	}
 	if _, err := db.write.ExecContext(ctx, `DELETE FROM publications WHERE id = ?`, res.ID); err != nil {
 		t.Fatal(err)
 	}
-	if got := searchIDs(t, db, Query{Text: "ports"}); got != nil {
+	if got := searchIDs(t, db, harvest.Query{Text: "ports"}); got != nil {
 		t.Errorf("after a delete: %v", got)
 	}
 	var n int
@@ -334,7 +334,7 @@ func TestSearchMigrationIndexesExistingRecords(t *testing.T) {
 	}
 	defer db.Close()
 	for _, text := range []string{"trawlers", "old", "ports"} {
-		if got := searchIDs(t, db, Query{Text: text}); !slices.Equal(got, []int64{7}) {
+		if got := searchIDs(t, db, harvest.Query{Text: text}); !slices.Equal(got, []int64{7}) {
 			t.Errorf("%q finds %v, want [7]", text, got)
 		}
 	}
@@ -351,14 +351,14 @@ func TestSourcesFacetsAndRevisions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.FinishRun(ctx, Run{ID: runID, Finished: t0.Add(time.Minute), Status: RunPartial, Pages: 9, Errors: 2}); err != nil {
+	if err := db.FinishRun(ctx, harvest.Run{ID: runID, Finished: t0.Add(time.Minute), Status: harvest.RunPartial, Pages: 9, Errors: 2}); err != nil {
 		t.Fatal(err)
 	}
 	later, err := db.StartRun(ctx, "s", t0.Add(time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.FinishRun(ctx, Run{ID: later, Finished: t0.Add(2 * time.Hour), Status: RunOK, Pages: 5}); err != nil {
+	if err := db.FinishRun(ctx, harvest.Run{ID: later, Finished: t0.Add(2 * time.Hour), Status: harvest.RunOK, Pages: 5}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.StartRun(ctx, "other", t0); err != nil {
@@ -374,10 +374,10 @@ func TestSourcesFacetsAndRevisions(t *testing.T) {
 	}
 	s := sources[1]
 	if s.Publications["active"] != 3 || s.Publications["removed"] != 1 || s.Pages != 14 || s.Errors != 2 ||
-		s.Runs[RunOK] != 1 || s.Runs[RunPartial] != 1 || s.LastRun == nil || s.LastRun.ID != later {
+		s.Runs[harvest.RunOK] != 1 || s.Runs[harvest.RunPartial] != 1 || s.LastRun == nil || s.LastRun.ID != later {
 		t.Errorf("source s = %+v (last run %+v)", s, s.LastRun)
 	}
-	if o := sources[0]; len(o.Publications) != 0 || o.Runs[RunRunning] != 1 || o.LastRun == nil {
+	if o := sources[0]; len(o.Publications) != 0 || o.Runs[harvest.RunRunning] != 1 || o.LastRun == nil {
 		t.Errorf("source other = %+v", o)
 	}
 
@@ -385,16 +385,16 @@ func TestSourcesFacetsAndRevisions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []TermCount{{"s", 3}}; !slices.Equal(f.Sources, want) {
+	if want := []harvest.TermCount{{Value: "s", Count: 3}}; !slices.Equal(f.Sources, want) {
 		t.Errorf("sources = %v, want %v", f.Sources, want)
 	}
-	if want := []TermCount{{"Policy briefs", 1}}; !slices.Equal(f.Categories, want) { // Toolkits is removed
+	if want := []harvest.TermCount{{Value: "Policy briefs", Count: 1}}; !slices.Equal(f.Categories, want) { // Toolkits is removed
 		t.Errorf("categories = %v, want %v", f.Categories, want)
 	}
-	if want := []TermCount{{"Fisheries", 1}, {"Supply chains", 1}, {"ports", 1}}; !slices.Equal(f.Tags, want) {
+	if want := []harvest.TermCount{{Value: "Fisheries", Count: 1}, {Value: "Supply chains", Count: 1}, {Value: "ports", Count: 1}}; !slices.Equal(f.Tags, want) {
 		t.Errorf("tags = %v, want %v", f.Tags, want)
 	}
-	if got := searchIDs(t, db, Query{Filter: Filter{Status: "removed"}}); !slices.Equal(got, []int64{id["none"]}) {
+	if got := searchIDs(t, db, harvest.Query{Filter: harvest.Filter{Status: "removed"}}); !slices.Equal(got, []int64{id["none"]}) {
 		t.Errorf("removed records = %v", got)
 	}
 

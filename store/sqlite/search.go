@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"cmp"
@@ -9,74 +9,14 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 
 	"harvest"
 )
-
-// Search limits.
-const (
-	DefaultLimit = 50
-	MaxLimit     = 500
-	// maxTerms is how many terms of a search text are used; the rest are
-	// ignored (FTS bounds the depth of a query expression).
-	maxTerms = 32
-)
-
-// Order is the order of search results.
-type Order string
-
-const (
-	// OrderID is ascending id: the export's order, and the one in which
-	// records added later come last.
-	OrderID Order = "id"
-	// OrderNewest is newest first: first_seen descending, then id
-	// descending.
-	OrderNewest Order = "newest"
-	// OrderRank is by relevance to the text searched for, best first,
-	// then ascending id. It needs search terms.
-	OrderRank Order = "rank"
-)
-
-// ErrBadCursor is returned by Search for a cursor it did not make, or one
-// made for another query.
-var ErrBadCursor = errors.New("invalid cursor")
-
-// ErrBadQuery is returned by Search for an unknown order or a limit out
-// of range.
-var ErrBadQuery = errors.New("invalid query")
-
-// Query is one page of a search: the records its filter selects (and that
-// match its text, when set), in its order, after its cursor.
-type Query struct {
-	Filter
-	// Text is searched for in the title, summary, tags, categories and
-	// publisher; see ParseText for its syntax. Any text is accepted.
-	Text string
-	// Order defaults to OrderRank when Text has search terms, else OrderID.
-	Order Order
-	// Limit is the page size: 0 means DefaultLimit; at most MaxLimit.
-	Limit int
-	// Cursor continues a search from the Next of its previous page.
-	Cursor string
-}
-
-// Results is one page of search results.
-type Results struct {
-	Publications []harvest.Publication
-	// Total is how many records the query selects on all pages.
-	Total int
-	// Next is the cursor of the next page; empty on the last page.
-	Next string
-	// Order is the order the results are in.
-	Order Order
-}
 
 // Search returns one page of the records q selects. It only reads.
 //
@@ -86,40 +26,40 @@ type Results struct {
 // read, and records added meanwhile are found where the order puts them.
 // A cursor is bound to its query: used with other filters, text or order
 // it is refused with ErrBadCursor.
-func (db *DB) Search(ctx context.Context, q Query) (Results, error) {
+func (db *DB) Search(ctx context.Context, q harvest.Query) (harvest.Results, error) {
 	text := ParseText(q.Text)
 	order := q.Order
 	if order == "" {
-		order = OrderID
+		order = harvest.OrderID
 		if text.Match != "" {
-			order = OrderRank
+			order = harvest.OrderRank
 		}
 	}
 	switch order {
-	case OrderID, OrderNewest:
-	case OrderRank:
+	case harvest.OrderID, harvest.OrderNewest:
+	case harvest.OrderRank:
 		if text.Match == "" {
-			return Results{}, fmt.Errorf("search: order rank needs search terms: %w", ErrBadQuery)
+			return harvest.Results{}, fmt.Errorf("search: order rank needs search terms: %w", harvest.ErrBadQuery)
 		}
 	default:
-		return Results{}, fmt.Errorf("search: unknown order %q: %w", order, ErrBadQuery)
+		return harvest.Results{}, fmt.Errorf("search: unknown order %q: %w", order, harvest.ErrBadQuery)
 	}
 	limit := q.Limit
 	if limit == 0 {
-		limit = DefaultLimit
+		limit = harvest.DefaultLimit
 	}
-	if limit < 0 || limit > MaxLimit {
-		return Results{}, fmt.Errorf("search: limit %d out of 1..%d: %w", limit, MaxLimit, ErrBadQuery)
+	if limit < 0 || limit > harvest.MaxLimit {
+		return harvest.Results{}, fmt.Errorf("search: limit %d out of 1..%d: %w", limit, harvest.MaxLimit, harvest.ErrBadQuery)
 	}
 	fp := fingerprint(q.Filter, text, order)
 	var after *cursor
 	if q.Cursor != "" {
 		c, err := decodeCursor(q.Cursor)
 		if err != nil {
-			return Results{}, fmt.Errorf("search: %w", err)
+			return harvest.Results{}, fmt.Errorf("search: %w", err)
 		}
 		if c.Query != fp || c.Order != order {
-			return Results{}, fmt.Errorf("search: cursor belongs to another query: %w", ErrBadCursor)
+			return harvest.Results{}, fmt.Errorf("search: cursor belongs to another query: %w", harvest.ErrBadCursor)
 		}
 		after = &c
 	}
@@ -134,30 +74,30 @@ func (db *DB) Search(ctx context.Context, q Query) (Results, error) {
 	// counted at are of one snapshot.
 	tx, err := db.readTx(ctx)
 	if err != nil {
-		return Results{}, fmt.Errorf("search: %w", err)
+		return harvest.Results{}, fmt.Errorf("search: %w", err)
 	}
 	defer tx.Rollback()
 	v, err := readVersion(ctx, tx)
 	if err != nil {
-		return Results{}, fmt.Errorf("search: catalogue version: %w", err)
+		return harvest.Results{}, fmt.Errorf("search: catalogue version: %w", err)
 	}
-	var res Results
+	var res harvest.Results
 	// The total does not depend on the order.
 	countKey := fingerprint(q.Filter, text, "")
 	if res.Total, err = db.countFiltered(ctx, tx, v.N, countKey, q.Filter, text.Match, extra, extraArgs); err != nil {
-		return Results{}, fmt.Errorf("search: %w", err)
+		return harvest.Results{}, fmt.Errorf("search: %w", err)
 	}
 	var ids []int64
-	if order == OrderRank {
+	if order == harvest.OrderRank {
 		ids, res.Next, err = db.rankedIDs(ctx, tx, text.Match, q.Filter, extra, extraArgs, limit, after, fp)
 	} else {
 		ids, res.Next, err = db.orderedIDs(ctx, tx, order, q.Filter, extra, extraArgs, limit, after, fp)
 	}
 	if err != nil {
-		return Results{}, fmt.Errorf("search: %w", err)
+		return harvest.Results{}, fmt.Errorf("search: %w", err)
 	}
 	if res.Publications, err = readByID(ctx, tx, ids); err != nil {
-		return Results{}, fmt.Errorf("search: %w", err)
+		return harvest.Results{}, fmt.Errorf("search: %w", err)
 	}
 	res.Order = order
 	if res.Publications == nil {
@@ -202,7 +142,7 @@ func readByID(ctx context.Context, tx *sql.Tx, ids []int64) ([]harvest.Publicati
 
 // termDriver is the tag or category filter a listing reads through the
 // term index, in its order; ok is false when the filter has neither.
-func termDriver(f Filter) (kind, value string, ok bool) {
+func termDriver(f harvest.Filter) (kind, value string, ok bool) {
 	switch {
 	case f.Tag != "":
 		return "tag", f.Tag, true
@@ -217,7 +157,7 @@ func termDriver(f Filter) (kind, value string, ok bool) {
 // not the selection's. A selection by tag or category is read through
 // the term index (publication_terms), the others through the indexes of
 // publications on status, source and first_seen.
-func (db *DB) orderedIDs(ctx context.Context, tx *sql.Tx, order Order, f Filter, extra []string, extraArgs []any, limit int, after *cursor, fp string) ([]int64, string, error) {
+func (db *DB) orderedIDs(ctx context.Context, tx *sql.Tx, order harvest.Order, f harvest.Filter, extra []string, extraArgs []any, limit int, after *cursor, fp string) ([]int64, string, error) {
 	query, args := orderedQuery(order, f, extra, extraArgs, limit, after)
 	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -248,7 +188,7 @@ func (db *DB) orderedIDs(ctx context.Context, tx *sql.Tx, order Order, f Filter,
 
 // orderedQuery is the query of orderedIDs: the ids and first_seen of
 // limit+1 records of the selection, in order, after the cursor.
-func orderedQuery(order Order, f Filter, extra []string, extraArgs []any, limit int, after *cursor) (string, []any) {
+func orderedQuery(order harvest.Order, f harvest.Filter, extra []string, extraArgs []any, limit int, after *cursor) (string, []any) {
 	var (
 		query string
 		args  []any
@@ -261,7 +201,7 @@ func orderedQuery(order Order, f Filter, extra []string, extraArgs []any, limit 
 			rest.Category = ""
 		}
 		rest.Status = ""
-		conds, cargs := rest.conds()
+		conds, cargs := filterConds(rest)
 		conds = append(conds, extra...)
 		cargs = append(cargs, extraArgs...)
 		tconds := []string{"t.kind = ?", "t.value = ?"}
@@ -271,11 +211,11 @@ func orderedQuery(order Order, f Filter, extra []string, extraArgs []any, limit 
 			targs = append(targs, f.Status)
 		}
 		orderBy := " ORDER BY t.publication_id"
-		if order == OrderNewest {
+		if order == harvest.OrderNewest {
 			orderBy = " ORDER BY t.first_seen DESC, t.publication_id DESC"
 		}
 		if after != nil {
-			if order == OrderNewest {
+			if order == harvest.OrderNewest {
 				// The first condition bounds the index range; the second
 				// is the exact position.
 				tconds = append(tconds, "t.first_seen <= ?", "(t.first_seen < ? OR t.publication_id < ?)")
@@ -292,15 +232,15 @@ func orderedQuery(order Order, f Filter, extra []string, extraArgs []any, limit 
 		query = "SELECT t.publication_id, t.first_seen" + from + whereClause(append(tconds, conds...)) + orderBy + " LIMIT ?"
 		args = append(append(targs, cargs...), limit+1)
 	} else {
-		conds, cargs := f.conds()
+		conds, cargs := filterConds(f)
 		conds = append(conds, extra...)
 		cargs = append(cargs, extraArgs...)
 		orderBy := " ORDER BY p.id"
-		if order == OrderNewest {
+		if order == harvest.OrderNewest {
 			orderBy = " ORDER BY p.first_seen DESC, p.id DESC"
 		}
 		if after != nil {
-			if order == OrderNewest {
+			if order == harvest.OrderNewest {
 				conds = append(conds, "p.first_seen <= ?", "(p.first_seen < ? OR p.id < ?)")
 				cargs = append(cargs, after.FirstSeen, after.FirstSeen, after.ID)
 			} else {
@@ -338,8 +278,8 @@ type scored struct {
 // page ranks the same window) are scored by BM25 and come first, best
 // first; the older matches follow, newest first. A selection of at most
 // rankWindow matches is ranked whole.
-func (db *DB) rankedIDs(ctx context.Context, tx *sql.Tx, match string, f Filter, extra []string, extraArgs []any, limit int, after *cursor, fp string) ([]int64, string, error) {
-	conds, args := f.conds()
+func (db *DB) rankedIDs(ctx context.Context, tx *sql.Tx, match string, f harvest.Filter, extra []string, extraArgs []any, limit int, after *cursor, fp string) ([]int64, string, error) {
+	conds, args := filterConds(f)
 	conds = append([]string{"publication_search MATCH ?"}, append(conds, extra...)...)
 	args = append([]any{match}, append(args, extraArgs...)...)
 	from := " FROM publication_search JOIN publications p ON p.id = publication_search.docid"
@@ -407,7 +347,7 @@ func (db *DB) rankedIDs(ctx context.Context, tx *sql.Tx, match string, f Filter,
 			ids = append(ids, h.id)
 		}
 		if len(ids) > limit {
-			last := cursor{Query: fp, Order: OrderRank, ID: hits[limit-1].id, Score: hits[limit-1].score, Floor: floor}
+			last := cursor{Query: fp, Order: harvest.OrderRank, ID: hits[limit-1].id, Score: hits[limit-1].score, Floor: floor}
 			return ids[:limit], last.encode(), nil
 		}
 	}
@@ -445,7 +385,7 @@ func (db *DB) rankedIDs(ctx context.Context, tx *sql.Tx, match string, f Filter,
 		if len(older) > 0 {
 			pos = older[len(older)-1]
 		}
-		last := cursor{Query: fp, Order: OrderRank, ID: pos, Floor: floor, Tier: 1}
+		last := cursor{Query: fp, Order: harvest.OrderRank, ID: pos, Floor: floor, Tier: 1}
 		return ids, last.encode(), nil
 	}
 	return append(ids, older...), "", nil
@@ -515,12 +455,12 @@ func bm25(info []byte) float64 {
 // cursor is the position after which the next page starts. Query is the
 // fingerprint of the query it belongs to.
 type cursor struct {
-	Version   int     `json:"v"`
-	Query     string  `json:"q"`
-	Order     Order   `json:"o"`
-	ID        int64   `json:"id"`
-	FirstSeen string  `json:"f,omitempty"`
-	Score     float64 `json:"s,omitempty"`
+	Version   int           `json:"v"`
+	Query     string        `json:"q"`
+	Order     harvest.Order `json:"o"`
+	ID        int64         `json:"id"`
+	FirstSeen string        `json:"f,omitempty"`
+	Score     float64       `json:"s,omitempty"`
 	// Floor is the id of the oldest match ranking scores (0: all of
 	// them), and Tier 1 a position below it (a ranked search only).
 	Floor int64 `json:"w,omitempty"`
@@ -541,11 +481,11 @@ func decodeCursor(s string) (cursor, error) {
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil || json.Unmarshal(b, &c) != nil || c.Version != 1 || c.ID <= 0 ||
 		math.IsNaN(c.Score) || math.IsInf(c.Score, 0) || c.Floor < 0 || (c.Tier != 0 && c.Tier != 1) {
-		return c, ErrBadCursor
+		return c, harvest.ErrBadCursor
 	}
-	if c.Order == OrderNewest {
+	if c.Order == harvest.OrderNewest {
 		if _, err := time.Parse(timeLayout, c.FirstSeen); err != nil {
-			return c, ErrBadCursor
+			return c, harvest.ErrBadCursor
 		}
 	}
 	return c, nil
@@ -553,7 +493,7 @@ func decodeCursor(s string) (cursor, error) {
 
 // fingerprint identifies a query (everything but its limit and cursor),
 // so that a cursor is not used with another.
-func fingerprint(f Filter, t Text, o Order) string {
+func fingerprint(f harvest.Filter, t Text, o harvest.Order) string {
 	srcs := slices.Clone(f.Sources)
 	slices.Sort(srcs)
 	var since string
@@ -575,89 +515,23 @@ type Text struct {
 	Exclude string
 }
 
-// ParseText turns what a user typed into safe FTS4 expressions. No input
-// makes an invalid expression: every term is quoted, so FTS operators,
-// column filters and punctuation typed by the user are plain text.
-//
-// The syntax understood:
-//   - words: a record must contain every word (in any indexed field; case
-//     and diacritics ignored);
-//   - "a phrase": the words in that order; an unbalanced quote runs to
-//     the end of the text;
-//   - word* (or "a phrase"*): a trailing * matches any word starting so;
-//   - -word or -"a phrase": records containing it are left out;
-//   - OR (upper case) between two terms: either will do.
-//
-// Everything else — AND, NOT, NEAR, parentheses, column:term, a * or -
-// elsewhere — is ordinary text, and punctuation separates words as the
-// index does. Only the first 32 terms count.
+// ParseText turns what a user typed (harvest.ParseSearch) into safe FTS4
+// expressions: every term is quoted.
 func ParseText(s string) Text {
-	type term struct {
-		words       string
-		prefix, neg bool
-		or          bool // joined to the previous term by OR
-	}
-	var terms []term
-	pendingOr := false
-	rs := []rune(s)
-	for i := 0; i < len(rs) && len(terms) < maxTerms; {
-		r := rs[i]
-		if unicode.IsSpace(r) {
-			i++
-			continue
+	terms := harvest.ParseSearch(s)
+	quote := func(t harvest.SearchTerm) string {
+		if t.Prefix {
+			return `"` + t.Words + `*"`
 		}
-		neg := false
-		if r == '-' && i+1 < len(rs) && !unicode.IsSpace(rs[i+1]) {
-			neg = true
-			i++
-		}
-		var raw string
-		if rs[i] == '"' {
-			j := i + 1
-			for j < len(rs) && rs[j] != '"' {
-				j++
-			}
-			raw = string(rs[i+1 : j])
-			i = j + 1 // past the closing quote (or the end)
-			if i < len(rs) && rs[i] == '*' {
-				raw += "*"
-				i++
-			}
-		} else {
-			j := i
-			for j < len(rs) && !unicode.IsSpace(rs[j]) && rs[j] != '"' {
-				j++
-			}
-			raw = string(rs[i:j])
-			i = j
-			if raw == "OR" && !neg {
-				pendingOr = len(terms) > 0 && !terms[len(terms)-1].neg
-				continue
-			}
-		}
-		prefix := strings.HasSuffix(raw, "*")
-		words := searchWords(raw)
-		if words == "" {
-			continue
-		}
-		t := term{words: words, prefix: prefix, neg: neg, or: pendingOr && !neg}
-		pendingOr = false
-		terms = append(terms, t)
-	}
-
-	quote := func(t term) string {
-		if t.prefix {
-			return `"` + t.words + `*"`
-		}
-		return `"` + t.words + `"`
+		return `"` + t.Words + `"`
 	}
 	var groups [][]string
 	var excl []string
 	for _, t := range terms {
 		switch {
-		case t.neg:
+		case t.Neg:
 			excl = append(excl, quote(t))
-		case t.or && len(groups) > 0:
+		case t.Or && len(groups) > 0:
 			groups[len(groups)-1] = append(groups[len(groups)-1], quote(t))
 		default:
 			groups = append(groups, []string{quote(t)})
@@ -675,23 +549,4 @@ func ParseText(s string) Text {
 	out.Match = strings.Join(parts, " ")
 	out.Exclude = strings.Join(excl, " OR ")
 	return out
-}
-
-// searchWords keeps the letters, digits and marks of s, each run of
-// anything else becoming one space, as the unicode61 tokenizer splits.
-func searchWords(s string) string {
-	var b strings.Builder
-	space := false
-	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) || unicode.IsNumber(r) {
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			space = false
-			b.WriteRune(r)
-			continue
-		}
-		space = true
-	}
-	return b.String()
 }

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -104,10 +104,10 @@ func TestSavePageDatesAndLinks(t *testing.T) {
 				got.Posted, got.Modified, got.ExternalLinks, want.Posted, want.Modified, want.ExternalLinks)
 		}
 		var each []harvest.Publication
-		if err := db.Each(ctx, Filter{}, func(q harvest.Publication) error { each = append(each, q); return nil }); err != nil {
+		if err := db.Each(ctx, harvest.Filter{}, func(q harvest.Publication) error { each = append(each, q); return nil }); err != nil {
 			t.Fatal(err)
 		}
-		res, err := db.Search(ctx, Query{Text: "report"})
+		res, err := db.Search(ctx, harvest.Query{Text: "report"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -123,15 +123,15 @@ func TestSavePageDatesAndLinks(t *testing.T) {
 	steps := []struct {
 		name    string
 		edit    func(*harvest.Publication)
-		outcome Outcome
+		outcome harvest.Outcome
 	}{
-		{"the same", func(*harvest.Publication) {}, OutcomeUnchanged},
-		{"posted", func(q *harvest.Publication) { q.Posted = "2021-03-05" }, OutcomeChanged},
-		{"modified", func(q *harvest.Publication) { q.Modified = "2023-01-01" }, OutcomeChanged},
-		{"modified gone", func(q *harvest.Publication) { q.Modified = "" }, OutcomeChanged},
-		{"a link's label", func(q *harvest.Publication) { q.ExternalLinks[1].Label = "DOI" }, OutcomeChanged},
-		{"links gone", func(q *harvest.Publication) { q.ExternalLinks = nil }, OutcomeChanged},
-		{"no links, as []", func(q *harvest.Publication) { q.ExternalLinks = []harvest.Link{} }, OutcomeUnchanged},
+		{"the same", func(*harvest.Publication) {}, harvest.OutcomeUnchanged},
+		{"posted", func(q *harvest.Publication) { q.Posted = "2021-03-05" }, harvest.OutcomeChanged},
+		{"modified", func(q *harvest.Publication) { q.Modified = "2023-01-01" }, harvest.OutcomeChanged},
+		{"modified gone", func(q *harvest.Publication) { q.Modified = "" }, harvest.OutcomeChanged},
+		{"a link's label", func(q *harvest.Publication) { q.ExternalLinks[1].Label = "DOI" }, harvest.OutcomeChanged},
+		{"links gone", func(q *harvest.Publication) { q.ExternalLinks = nil }, harvest.OutcomeChanged},
+		{"no links, as []", func(q *harvest.Publication) { q.ExternalLinks = []harvest.Link{} }, harvest.OutcomeUnchanged},
 	}
 	for _, st := range steps {
 		p.ExternalLinks = append([]harvest.Link(nil), p.ExternalLinks...)
@@ -291,13 +291,13 @@ func TestMigration0006KeepsRecordsUnchanged(t *testing.T) {
 	steps := []struct {
 		name        string
 		edit        func(*harvest.Publication)
-		outcome     Outcome
+		outcome     harvest.Outcome
 		lastChanged time.Time
 	}{
-		{"same fields, no new ones", func(*harvest.Publication) {}, OutcomeUnchanged, t0},
-		{"same again, links []", func(q *harvest.Publication) { q.ExternalLinks = []harvest.Link{} }, OutcomeUnchanged, t0},
-		{"the page gains a posting date", func(q *harvest.Publication) { q.Posted = "2021-03-04" }, OutcomeChanged, t0.Add(3 * time.Hour)},
-		{"and keeps it", func(q *harvest.Publication) { q.Posted = "2021-03-04" }, OutcomeUnchanged, t0.Add(3 * time.Hour)},
+		{"same fields, no new ones", func(*harvest.Publication) {}, harvest.OutcomeUnchanged, t0},
+		{"same again, links []", func(q *harvest.Publication) { q.ExternalLinks = []harvest.Link{} }, harvest.OutcomeUnchanged, t0},
+		{"the page gains a posting date", func(q *harvest.Publication) { q.Posted = "2021-03-04" }, harvest.OutcomeChanged, t0.Add(3 * time.Hour)},
+		{"and keeps it", func(q *harvest.Publication) { q.Posted = "2021-03-04" }, harvest.OutcomeUnchanged, t0.Add(3 * time.Hour)},
 	}
 	for i, st := range steps {
 		q := p
@@ -371,7 +371,7 @@ func TestMigrationPageLinks(t *testing.T) {
 	check("https://ex.org/r/b/", []string{})
 
 	for _, step := range [][]string{{"https://ex.org/r/c/"}, {}, {"https://ex.org/r/d/", "https://ex.org/r/e/"}} {
-		if err := db.RememberPage(ctx, "lib", PageMemory{URL: "https://ex.org/r/a/", ETag: `"e1"`, Fetched: t0, Links: step}); err != nil {
+		if err := db.RememberPage(ctx, "lib", harvest.PageMemory{URL: "https://ex.org/r/a/", ETag: `"e1"`, Fetched: t0, Links: step}); err != nil {
 			t.Fatal(err)
 		}
 		check("https://ex.org/r/a/", step)

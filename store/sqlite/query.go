@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -8,34 +8,14 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"harvest"
 )
 
-// Filter selects records. The zero Filter selects every record; each
-// field set narrows the selection (all of them must hold).
-type Filter struct {
-	// Sources, when not empty, keeps the records of these sources only.
-	Sources []string
-	// Status, when not empty, keeps the records with this status only
-	// ("active" or "removed"). Empty keeps both.
-	Status string
-	// Tag, when not empty, keeps the records with this tag (ASCII case
-	// ignored).
-	Tag string
-	// Category, when not empty, keeps the records in this category (ASCII
-	// case ignored).
-	Category string
-	// Since, when not zero, keeps the records that changed at or after it:
-	// new, changed, removed or back again (last_changed >= Since).
-	Since time.Time
-}
-
 // where returns the filter as a WHERE clause (empty or starting with
 // " WHERE") over publications aliased p, and its arguments.
-func (f Filter) where() (string, []any) {
-	conds, args := f.conds()
+func filterWhere(f harvest.Filter) (string, []any) {
+	conds, args := filterConds(f)
 	if len(conds) == 0 {
 		return "", nil
 	}
@@ -44,7 +24,7 @@ func (f Filter) where() (string, []any) {
 
 // conds returns the filter's conditions over publications aliased p, to
 // be joined with AND, and their arguments.
-func (f Filter) conds() ([]string, []any) {
+func filterConds(f harvest.Filter) ([]string, []any) {
 	var conds []string
 	var args []any
 	if len(f.Sources) > 0 {
@@ -87,8 +67,8 @@ const selectPublications = `SELECT p.id, p.source, p.url, p.canonical_url,
 // Each calls fn with every record the filter selects, in id order,
 // streaming them from one read (a consistent snapshot: records saved
 // meanwhile are not seen). It stops at fn's first error and returns it.
-func (db *DB) Each(ctx context.Context, f Filter, fn func(harvest.Publication) error) error {
-	where, args := f.where()
+func (db *DB) Each(ctx context.Context, f harvest.Filter, fn func(harvest.Publication) error) error {
+	where, args := filterWhere(f)
 	rows, err := db.read.QueryContext(ctx, selectPublications+where+" ORDER BY p.id", args...)
 	if err != nil {
 		return fmt.Errorf("read catalogue: %w", err)
@@ -115,7 +95,7 @@ func (db *DB) Get(ctx context.Context, id int64) (harvest.Publication, error) {
 	row := db.read.QueryRowContext(ctx, selectPublications+" WHERE p.id = ?", id)
 	p, err := scanPublication(row)
 	if errors.Is(err, sql.ErrNoRows) {
-		return harvest.Publication{}, fmt.Errorf("get publication %d: %w", id, ErrNotFound)
+		return harvest.Publication{}, fmt.Errorf("get publication %d: %w", id, harvest.ErrNotFound)
 	}
 	if err != nil {
 		return harvest.Publication{}, fmt.Errorf("get publication %d: %w", id, err)
@@ -126,7 +106,7 @@ func (db *DB) Get(ctx context.Context, id int64) (harvest.Publication, error) {
 // Count returns how many records the filter selects: from the counts
 // the catalogue keeps where the filter allows (status, sources, one tag
 // or category), else counted, once per catalogue version.
-func (db *DB) Count(ctx context.Context, f Filter) (int, error) {
+func (db *DB) Count(ctx context.Context, f harvest.Filter) (int, error) {
 	tx, err := db.readTx(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("count publications: %w", err)

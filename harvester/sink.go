@@ -1,15 +1,15 @@
-package main
+package harvester
 
 import (
 	"context"
 	"fmt"
+	"harvest"
 	"os"
 	"slices"
 	"sync"
 	"time"
 
 	"harvest/crawler"
-	"harvest/store"
 )
 
 // catalogueSink connects one run of the crawler to the catalogue: it saves
@@ -17,12 +17,12 @@ import (
 // conditional requests (crawler.Memory) and keeps the frontier so that an
 // interrupted run resumes (crawler.Journal).
 type catalogueSink struct {
-	db     *store.DB
+	db     harvest.Catalogue
 	source string
 	owner  string // who holds the frontier's leases
 
 	mu    sync.Mutex
-	run   *store.Run
+	run   *harvest.Run
 	noise map[string]int
 	seen  map[int64]struct{} // records this run found
 	gone  []string           // pages that answered 404 or 410
@@ -43,7 +43,7 @@ func (c *catalogueSink) timed(start time.Time) {
 	c.mu.Unlock()
 }
 
-func newCatalogueSink(db *store.DB, source string, run *store.Run, noise map[string]int) *catalogueSink {
+func newCatalogueSink(db harvest.Catalogue, source string, run *harvest.Run, noise map[string]int) *catalogueSink {
 	host, _ := os.Hostname()
 	return &catalogueSink{
 		db: db, source: source, run: run, noise: noise, seen: map[int64]struct{}{},
@@ -54,7 +54,7 @@ func newCatalogueSink(db *store.DB, source string, run *store.Run, noise map[str
 func (c *catalogueSink) Publication(ctx context.Context, f crawler.Found) error {
 	now := time.Now().UTC()
 	defer c.timed(time.Now())
-	res, err := c.db.SavePage(ctx, f.Publication, now, &store.PageMemory{
+	res, err := c.db.SavePage(ctx, f.Publication, now, &harvest.PageMemory{
 		URL: f.URL, ETag: f.ETag, LastModified: f.LastModified, Fetched: now, Links: f.Links,
 	})
 	if err != nil {
@@ -64,13 +64,13 @@ func (c *catalogueSink) Publication(ctx context.Context, f crawler.Found) error 
 	defer c.mu.Unlock()
 	c.seen[res.ID] = struct{}{}
 	switch res.Outcome {
-	case store.OutcomeNew:
+	case harvest.OutcomeNew:
 		c.run.New++
-	case store.OutcomeChanged:
+	case harvest.OutcomeChanged:
 		c.run.Changed++
-	case store.OutcomeUnchanged:
+	case harvest.OutcomeUnchanged:
 		c.run.Unchanged++
-	case store.OutcomeDuplicate:
+	case harvest.OutcomeDuplicate:
 		c.run.Duplicates++
 	}
 	for _, n := range f.Noise {
@@ -142,47 +142,23 @@ func (c *catalogueSink) goneURLs() []string {
 	return slices.Clone(c.gone)
 }
 
-func (c *catalogueSink) Recall(ctx context.Context, url string) (crawler.Remembered, bool, error) {
+func (c *catalogueSink) Recall(ctx context.Context, url string) (harvest.PageMemory, bool, error) {
 	defer c.timed(time.Now())
-	m, ok, err := c.db.Page(ctx, c.source, url)
-	if err != nil || !ok {
-		return crawler.Remembered{}, false, err
-	}
-	return crawler.Remembered{ETag: m.ETag, LastModified: m.LastModified, Fetched: m.Fetched, Links: m.Links}, true, nil
+	return c.db.Page(ctx, c.source, url)
 }
 
-func (c *catalogueSink) Remember(ctx context.Context, url string, m crawler.Remembered) error {
+func (c *catalogueSink) Remember(ctx context.Context, url string, m harvest.PageMemory) error {
 	defer c.timed(time.Now())
-	return c.db.RememberPage(ctx, c.source, store.PageMemory{
-		URL: url, ETag: m.ETag, LastModified: m.LastModified, Fetched: m.Fetched, Links: m.Links,
-	})
+	m.URL = url
+	return c.db.RememberPage(ctx, c.source, m)
 }
 
-func (c *catalogueSink) Write(ctx context.Context, ops []crawler.JournalOp) error {
+func (c *catalogueSink) Write(ctx context.Context, ops []harvest.FrontierOp) error {
 	if err := c.flushTouches(ctx); err != nil {
 		return err
 	}
 	defer c.timed(time.Now())
-	out := make([]store.FrontierOp, len(ops))
-	for i, op := range ops {
-		e := op.Entry
-		out[i] = store.FrontierOp{Op: op.Op, Entry: store.FrontierEntry{
-			Key: e.Key, URL: e.URL, Depth: e.Depth, Sitemap: e.Sitemap, Optional: e.Optional, Lastmod: e.Lastmod,
-		}}
-	}
-	return c.db.ApplyFrontier(ctx, c.source, c.owner, out)
-}
-
-// resumeEntries converts a saved frontier for the crawler.
-func resumeEntries(entries []store.FrontierEntry) []crawler.Entry {
-	out := make([]crawler.Entry, len(entries))
-	for i, e := range entries {
-		out[i] = crawler.Entry{
-			Key: e.Key, URL: e.URL, Depth: e.Depth, Sitemap: e.Sitemap, Optional: e.Optional,
-			Lastmod: e.Lastmod, Done: e.State == "done",
-		}
-	}
-	return out
+	return c.db.ApplyFrontier(ctx, c.source, c.owner, ops)
 }
 
 // seenIDs lists the records this run found.

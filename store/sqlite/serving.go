@@ -1,30 +1,21 @@
-package store
+package sqlite
 
 import (
 	"context"
 	"database/sql"
 	"fmt"
+	"harvest"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 )
 
-// Version identifies the state of the catalogue: N grows by one or more
-// with every write to its records or runs (a save, a change, a removal, a
-// record seen again, a run started or finished), and Changed is when the
-// last such write was made. Two reads that see the same N see the same
-// catalogue, so N makes an HTTP validator and a cache key.
-type Version struct {
-	N       int64
-	Changed time.Time
-}
-
 // Version returns the catalogue's current version.
-func (db *DB) Version(ctx context.Context) (Version, error) {
+func (db *DB) Version(ctx context.Context) (harvest.Version, error) {
 	v, err := readVersion(ctx, db.read)
 	if err != nil {
-		return Version{}, fmt.Errorf("catalogue version: %w", err)
+		return harvest.Version{}, fmt.Errorf("catalogue version: %w", err)
 	}
 	return v, nil
 }
@@ -33,8 +24,8 @@ type queryRower interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-func readVersion(ctx context.Context, q queryRower) (Version, error) {
-	var v Version
+func readVersion(ctx context.Context, q queryRower) (harvest.Version, error) {
+	var v harvest.Version
 	var changed string
 	if err := q.QueryRowContext(ctx,
 		`SELECT version, changed_at FROM catalogue_state WHERE id = 1`).Scan(&v.N, &changed); err != nil {
@@ -141,7 +132,7 @@ func (db *DB) readTx(ctx context.Context) (*sql.Tx, error) {
 // countFiltered counts the records conds select, at version v, in tx: from
 // the facet counts or the term index where the filter allows, else by
 // counting the selection once per catalogue version.
-func (db *DB) countFiltered(ctx context.Context, tx *sql.Tx, v int64, key string, f Filter, match string, extra []string, extraArgs []any) (int, error) {
+func (db *DB) countFiltered(ctx context.Context, tx *sql.Tx, v int64, key string, f harvest.Filter, match string, extra []string, extraArgs []any) (int, error) {
 	if n, ok := db.counts.get(v, key); ok {
 		return n, nil
 	}
@@ -158,7 +149,7 @@ func (db *DB) countFiltered(ctx context.Context, tx *sql.Tx, v int64, key string
 	case match != "" && simple && len(f.Sources) == 0 && f.Tag == "" && f.Category == "":
 		n, err = countMatches(ctx, tx, match, f.Status)
 	case match != "":
-		conds, args := f.conds()
+		conds, args := filterConds(f)
 		conds = append(append(conds, extra...), "p.id IN (SELECT docid FROM publication_search WHERE publication_search MATCH ?)")
 		args = append(append(args, extraArgs...), match)
 		err = tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM publications p"+whereClause(conds), args...).Scan(&n)
@@ -189,7 +180,7 @@ func (db *DB) countFiltered(ctx context.Context, tx *sql.Tx, v int64, key string
 		}
 		err = tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM publication_terms"+whereClause(conds), args...).Scan(&n)
 	default:
-		conds, args := f.conds()
+		conds, args := filterConds(f)
 		conds = append(conds, extra...)
 		args = append(args, extraArgs...)
 		from := " FROM publications p"
@@ -212,7 +203,7 @@ func (db *DB) countFiltered(ctx context.Context, tx *sql.Tx, v int64, key string
 // given status ("" for all). The counts are kept as the catalogue
 // changes (migration 0007), so reading them costs the number of values,
 // not of records.
-func (db *DB) Facets(ctx context.Context, status string) (Facets, error) {
+func (db *DB) Facets(ctx context.Context, status string) (harvest.Facets, error) {
 	q := `SELECT kind, value, SUM(n) FROM facet_counts`
 	var args []any
 	if status != "" {
@@ -222,15 +213,15 @@ func (db *DB) Facets(ctx context.Context, status string) (Facets, error) {
 	q += ` GROUP BY kind, value HAVING SUM(n) > 0`
 	rows, err := db.read.QueryContext(ctx, q, args...)
 	if err != nil {
-		return Facets{}, fmt.Errorf("facets: %w", err)
+		return harvest.Facets{}, fmt.Errorf("facets: %w", err)
 	}
 	defer rows.Close()
-	var f Facets
+	var f harvest.Facets
 	for rows.Next() {
 		var kind string
-		var t TermCount
+		var t harvest.TermCount
 		if err := rows.Scan(&kind, &t.Value, &t.Count); err != nil {
-			return Facets{}, fmt.Errorf("facets: %w", err)
+			return harvest.Facets{}, fmt.Errorf("facets: %w", err)
 		}
 		switch kind {
 		case "source":
@@ -242,10 +233,10 @@ func (db *DB) Facets(ctx context.Context, status string) (Facets, error) {
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return Facets{}, fmt.Errorf("facets: %w", err)
+		return harvest.Facets{}, fmt.Errorf("facets: %w", err)
 	}
-	for _, list := range []([]TermCount){f.Sources, f.Categories, f.Tags} {
-		slices.SortFunc(list, func(a, b TermCount) int {
+	for _, list := range []([]harvest.TermCount){f.Sources, f.Categories, f.Tags} {
+		slices.SortFunc(list, func(a, b harvest.TermCount) int {
 			if a.Count != b.Count {
 				return b.Count - a.Count
 			}
@@ -259,7 +250,7 @@ func (db *DB) Facets(ctx context.Context, status string) (Facets, error) {
 // newest first, after the run with id after (0: from the newest). It
 // reads only the runs it returns (and one more, to tell whether more
 // follow). An after that names no run of the selection is ErrBadCursor.
-func (db *DB) RunsPage(ctx context.Context, source string, after int64, limit int) (runs []Run, more bool, err error) {
+func (db *DB) RunsPage(ctx context.Context, source string, after int64, limit int) (runs []harvest.Run, more bool, err error) {
 	conds, args := []string{}, []any{}
 	if source != "" {
 		conds = append(conds, "source = ?")
@@ -277,7 +268,7 @@ func (db *DB) RunsPage(ctx context.Context, source string, after int64, limit in
 			return nil, false, fmt.Errorf("list runs: %w", err)
 		}
 		if n == 0 {
-			return nil, false, fmt.Errorf("list runs: run %d: %w", after, ErrBadCursor)
+			return nil, false, fmt.Errorf("list runs: run %d: %w", after, harvest.ErrBadCursor)
 		}
 		conds = append(conds, "(started, id) < (SELECT started, id FROM runs WHERE id = ?)")
 		args = append(args, after)
@@ -310,7 +301,7 @@ func countMatches(ctx context.Context, tx *sql.Tx, match, status string) (int, e
 	switch status {
 	case "":
 		return len(ids), nil
-	case "active":
+	case harvest.StatusActive:
 		// The other statuses, from the facet counts, so that the status
 		// index finds their records (a range "not active" would scan).
 		others, err := queryIDs(ctx, tx, `SELECT id FROM publications WHERE status IN

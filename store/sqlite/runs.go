@@ -1,41 +1,16 @@
-package store
+package sqlite
 
 import (
 	"context"
 	"database/sql"
 	"fmt"
+	"harvest"
 	"time"
 )
 
-// Run statuses.
-const (
-	RunRunning   = "running"
-	RunOK        = "ok"
-	RunPartial   = "partial" // ended early: errors, page cap
-	RunCancelled = "cancelled"
-	RunFailed    = "failed"
-)
-
-// Run is one crawl of one source.
-type Run struct {
-	ID                                  int64
-	Source                              string
-	Started, Finished                   time.Time // Finished is zero while running
-	Pages, Errors                       int
-	New, Changed, Unchanged, Duplicates int
-	// NotModified counts publication pages answered 304; SkippedLastmod
-	// those not requested because their sitemap lastmod was not newer
-	// than their last fetch; Removed the records this run marked removed.
-	NotModified, SkippedLastmod, Removed int
-	// ResumedFrom is the run whose frontier this run continued (0: none).
-	ResumedFrom int64
-	Status      string // one of the Run* constants
-	Note        string
-}
-
 func validRunStatus(s string) bool {
 	switch s {
-	case RunRunning, RunOK, RunPartial, RunCancelled, RunFailed:
+	case harvest.RunRunning, harvest.RunOK, harvest.RunPartial, harvest.RunCancelled, harvest.RunFailed:
 		return true
 	}
 	return false
@@ -48,7 +23,7 @@ func (db *DB) StartRun(ctx context.Context, source string, started time.Time) (i
 	}
 	res, err := db.write.ExecContext(ctx,
 		`INSERT INTO runs (source, started, status) VALUES (?, ?, ?)`,
-		source, formatTime(started), RunRunning)
+		source, formatTime(started), harvest.RunRunning)
 	if err != nil {
 		return 0, fmt.Errorf("start run of %s: %w", source, err)
 	}
@@ -62,7 +37,7 @@ func (db *DB) StartRun(ctx context.Context, source string, started time.Time) (i
 // FinishRun records r's end, counts, status and note under r.ID (r.Source
 // and r.Started are not changed). It may also be called with status
 // "running" to record progress.
-func (db *DB) FinishRun(ctx context.Context, r Run) error {
+func (db *DB) FinishRun(ctx context.Context, r harvest.Run) error {
 	if !validRunStatus(r.Status) {
 		return fmt.Errorf("finish run %d: unknown status %q", r.ID, r.Status)
 	}
@@ -90,7 +65,7 @@ func (db *DB) FinishRun(ctx context.Context, r Run) error {
 		return fmt.Errorf("finish run %d: %w", r.ID, err)
 	}
 	if n == 0 {
-		return fmt.Errorf("finish run %d: %w", r.ID, ErrNotFound)
+		return fmt.Errorf("finish run %d: %w", r.ID, harvest.ErrNotFound)
 	}
 	return nil
 }
@@ -101,7 +76,7 @@ const selectRuns = `SELECT id, source, started, finished, status, pages, errors,
 		not_modified, skipped_lastmod, removed, COALESCE(resumed_from, 0) FROM runs`
 
 // Runs returns the runs of source ("" for every source), newest first.
-func (db *DB) Runs(ctx context.Context, source string) ([]Run, error) {
+func (db *DB) Runs(ctx context.Context, source string) ([]harvest.Run, error) {
 	q := selectRuns
 	var args []any
 	if source != "" {
@@ -117,11 +92,11 @@ func (db *DB) Runs(ctx context.Context, source string) ([]Run, error) {
 }
 
 // scanRuns reads the rows of selectRuns and closes them.
-func scanRuns(rows *sql.Rows) ([]Run, error) {
+func scanRuns(rows *sql.Rows) ([]harvest.Run, error) {
 	defer rows.Close()
-	var runs []Run
+	var runs []harvest.Run
 	for rows.Next() {
-		var r Run
+		var r harvest.Run
 		var started string
 		var finished sql.NullString
 		if err := rows.Scan(&r.ID, &r.Source, &started, &finished, &r.Status,

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"errors"
@@ -29,13 +29,13 @@ func TestEach(t *testing.T) {
 	}
 	tests := []struct {
 		name   string
-		filter Filter
+		filter harvest.Filter
 		want   []int64
 	}{
-		{"all", Filter{}, all},
-		{"one source", Filter{Sources: []string{"b"}}, bySource["b"]},
-		{"two sources", Filter{Sources: []string{"c", "a"}}, sortedIDs(bySource["a"], bySource["c"])},
-		{"unknown source", Filter{Sources: []string{"zzz"}}, nil},
+		{"all", harvest.Filter{}, all},
+		{"one source", harvest.Filter{Sources: []string{"b"}}, bySource["b"]},
+		{"two sources", harvest.Filter{Sources: []string{"c", "a"}}, sortedIDs(bySource["a"], bySource["c"])},
+		{"unknown source", harvest.Filter{Sources: []string{"zzz"}}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -93,7 +93,7 @@ func TestEachStopsAtError(t *testing.T) {
 	}
 	errStop := errors.New("stop")
 	calls := 0
-	err := db.Each(ctx, Filter{}, func(harvest.Publication) error {
+	err := db.Each(ctx, harvest.Filter{}, func(harvest.Publication) error {
 		calls++
 		return errStop
 	})
@@ -139,10 +139,10 @@ func TestReadWhileWriting(t *testing.T) {
 	// read streams everything while the writers run.
 	read := func() error {
 		for range 5 {
-			if err := db.Each(ctx, Filter{}, func(harvest.Publication) error { return nil }); err != nil {
+			if err := db.Each(ctx, harvest.Filter{}, func(harvest.Publication) error { return nil }); err != nil {
 				return err
 			}
-			if _, err := db.Count(ctx, Filter{Sources: []string{"w"}}); err != nil {
+			if _, err := db.Count(ctx, harvest.Filter{Sources: []string{"w"}}); err != nil {
 				return err
 			}
 		}
@@ -150,7 +150,7 @@ func TestReadWhileWriting(t *testing.T) {
 	}
 
 	seen := 0
-	err := db.Each(ctx, Filter{Sources: []string{"s"}}, func(p harvest.Publication) error {
+	err := db.Each(ctx, harvest.Filter{Sources: []string{"s"}}, func(p harvest.Publication) error {
 		if seen == 0 {
 			// With this stream open, run the writers and more readers
 			// to completion.
@@ -182,7 +182,7 @@ func TestReadWhileWriting(t *testing.T) {
 	if got, want := seen, initial; got != want {
 		t.Errorf("stream saw %d records, want %d", got, want)
 	}
-	n, err := db.Count(ctx, Filter{})
+	n, err := db.Count(ctx, harvest.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"fmt"
@@ -39,14 +39,14 @@ func TestSaveLifecycle(t *testing.T) {
 		name        string
 		p           harvest.Publication
 		seen        time.Time
-		outcome     Outcome
+		outcome     harvest.Outcome
 		want        harvest.Publication // the record after the step
 		lastChanged time.Time
 	}{
-		{"new", p, seen0, OutcomeNew, p, seen0},
-		{"unchanged", p, seen1, OutcomeUnchanged, p, seen0},
-		{"changed", edited, seen2, OutcomeChanged, edited, seen2},
-		{"unchanged after change", edited, seen2.Add(time.Hour), OutcomeUnchanged, edited, seen2},
+		{"new", p, seen0, harvest.OutcomeNew, p, seen0},
+		{"unchanged", p, seen1, harvest.OutcomeUnchanged, p, seen0},
+		{"changed", edited, seen2, harvest.OutcomeChanged, edited, seen2},
+		{"unchanged after change", edited, seen2.Add(time.Hour), harvest.OutcomeUnchanged, edited, seen2},
 	}
 	var id int64
 	for _, st := range steps {
@@ -55,7 +55,7 @@ func TestSaveLifecycle(t *testing.T) {
 			t.Fatalf("%s: %v", st.name, err)
 		}
 		if got, want := res.Outcome, st.outcome; got != want {
-			t.Errorf("%s: Outcome = %q, want %q", st.name, got, want)
+			t.Errorf("%s: harvest.Outcome = %q, want %q", st.name, got, want)
 		}
 		if id == 0 {
 			id = res.ID
@@ -126,7 +126,7 @@ func TestSaveRejects(t *testing.T) {
 // go to.
 type saveStep struct {
 	p       harvest.Publication
-	outcome Outcome
+	outcome harvest.Outcome
 	record  int // index of the step whose record this must be
 }
 
@@ -155,9 +155,9 @@ func TestSaveIdentity(t *testing.T) {
 		{
 			name: "tracking parameters and trailing slash are the same URL",
 			saves: []saveStep{
-				{pub("s", a+"/", "A", pdf1), OutcomeNew, 0},
-				{withCanonical(pub("s", a+"?utm_source=news&fbclid=x", "A", pdf1), a+"/"), OutcomeUnchanged, 0},
-				{withCanonical(pub("s", "HTTPS://EX.ORG:443/pub/a#top", "A", pdf1), a+"/?utm_medium=mail"), OutcomeUnchanged, 0},
+				{pub("s", a+"/", "A", pdf1), harvest.OutcomeNew, 0},
+				{withCanonical(pub("s", a+"?utm_source=news&fbclid=x", "A", pdf1), a+"/"), harvest.OutcomeUnchanged, 0},
+				{withCanonical(pub("s", "HTTPS://EX.ORG:443/pub/a#top", "A", pdf1), a+"/?utm_medium=mail"), harvest.OutcomeUnchanged, 0},
 			},
 			dups:  map[int][]string{0: {}},
 			count: 1,
@@ -165,12 +165,12 @@ func TestSaveIdentity(t *testing.T) {
 		{
 			name: "second slug with the same title and PDF is a duplicate",
 			saves: []saveStep{
-				{pub("s", a, "Guide to Rights", pdf1), OutcomeNew, 0},
-				{pub("s", a+"-2/", "  guide to   RIGHTS ", pdf1), OutcomeDuplicate, 0},
+				{pub("s", a, "Guide to Rights", pdf1), harvest.OutcomeNew, 0},
+				{pub("s", a+"-2/", "  guide to   RIGHTS ", pdf1), harvest.OutcomeDuplicate, 0},
 				// Found again under the duplicate URL, with other content:
 				// still a duplicate, and the record keeps its own content.
-				{withSummary(pub("s", a+"-2", "Guide to Rights", pdf1), "other"), OutcomeDuplicate, 0},
-				{pub("s", a, "Guide to Rights", pdf1), OutcomeUnchanged, 0},
+				{withSummary(pub("s", a+"-2", "Guide to Rights", pdf1), "other"), harvest.OutcomeDuplicate, 0},
+				{pub("s", a, "Guide to Rights", pdf1), harvest.OutcomeUnchanged, 0},
 			},
 			dups:  map[int][]string{0: {a + "-2/"}},
 			count: 1,
@@ -178,8 +178,8 @@ func TestSaveIdentity(t *testing.T) {
 		{
 			name: "different title with the identical download set is merged",
 			saves: []saveStep{
-				{pub("s", a, "Annual Report 2021", pdf1, pdf2), OutcomeNew, 0},
-				{pub("s", "https://ex.org/pub/report", "Report", "HTTPS://EX.ORG/wp-content/uploads/two.pdf", pdf1), OutcomeDuplicate, 0},
+				{pub("s", a, "Annual Report 2021", pdf1, pdf2), harvest.OutcomeNew, 0},
+				{pub("s", "https://ex.org/pub/report", "Report", "HTTPS://EX.ORG/wp-content/uploads/two.pdf", pdf1), harvest.OutcomeDuplicate, 0},
 			},
 			dups:  map[int][]string{0: {"https://ex.org/pub/report"}},
 			count: 1,
@@ -187,8 +187,8 @@ func TestSaveIdentity(t *testing.T) {
 		{
 			name: "different title sharing one of two PDFs is not merged",
 			saves: []saveStep{
-				{pub("s", a, "Annual Report 2021", pdf1, pdf2), OutcomeNew, 0},
-				{pub("s", "https://ex.org/pub/b", "Summary of the Report", pdf1), OutcomeNew, 1},
+				{pub("s", a, "Annual Report 2021", pdf1, pdf2), harvest.OutcomeNew, 0},
+				{pub("s", "https://ex.org/pub/b", "Summary of the Report", pdf1), harvest.OutcomeNew, 1},
 			},
 			dups:  map[int][]string{0: {}, 1: {}},
 			count: 2,
@@ -196,9 +196,9 @@ func TestSaveIdentity(t *testing.T) {
 		{
 			name: "same title without a shared download is not merged",
 			saves: []saveStep{
-				{pub("s", a, "Newsletter", pdf1), OutcomeNew, 0},
-				{pub("s", "https://ex.org/pub/b", "Newsletter", pdf2), OutcomeNew, 1},
-				{pub("s", "https://ex.org/pub/c", "Newsletter"), OutcomeNew, 2},
+				{pub("s", a, "Newsletter", pdf1), harvest.OutcomeNew, 0},
+				{pub("s", "https://ex.org/pub/b", "Newsletter", pdf2), harvest.OutcomeNew, 1},
+				{pub("s", "https://ex.org/pub/c", "Newsletter"), harvest.OutcomeNew, 2},
 			},
 			dups:  map[int][]string{0: {}, 1: {}, 2: {}},
 			count: 3,
@@ -206,9 +206,9 @@ func TestSaveIdentity(t *testing.T) {
 		{
 			name: "two sources never merge",
 			saves: []saveStep{
-				{pub("one", a, "Guide", pdf1), OutcomeNew, 0},
-				{pub("two", a, "Guide", pdf1), OutcomeNew, 1},
-				{pub("two", a+"-2", "Guide", pdf1), OutcomeDuplicate, 1},
+				{pub("one", a, "Guide", pdf1), harvest.OutcomeNew, 0},
+				{pub("two", a, "Guide", pdf1), harvest.OutcomeNew, 1},
+				{pub("two", a+"-2", "Guide", pdf1), harvest.OutcomeDuplicate, 1},
 			},
 			dups:  map[int][]string{0: {}, 1: {a + "-2"}},
 			count: 2,
@@ -216,9 +216,9 @@ func TestSaveIdentity(t *testing.T) {
 		{
 			name: "a URL whose canonical is a record's is that record",
 			saves: []saveStep{
-				{withCanonical(pub("s", "https://ex.org/?p=12", "Guide", pdf1), a), OutcomeNew, 0},
-				{pub("s", a+"/", "Guide", pdf1), OutcomeUnchanged, 0},
-				{withCanonical(pub("s", a+"/print", "Guide", pdf1), a), OutcomeUnchanged, 0},
+				{withCanonical(pub("s", "https://ex.org/?p=12", "Guide", pdf1), a), harvest.OutcomeNew, 0},
+				{pub("s", a+"/", "Guide", pdf1), harvest.OutcomeUnchanged, 0},
+				{withCanonical(pub("s", a+"/print", "Guide", pdf1), a), harvest.OutcomeUnchanged, 0},
 			},
 			dups:  map[int][]string{0: {a + "/print"}},
 			count: 1,
@@ -226,9 +226,9 @@ func TestSaveIdentity(t *testing.T) {
 		{
 			name: "a duplicate's own canonical URL is recorded too",
 			saves: []saveStep{
-				{pub("s", a, "Guide", pdf1), OutcomeNew, 0},
-				{withCanonical(pub("s", "https://ex.org/?p=99", "Guide", pdf1), a+"-2"), OutcomeDuplicate, 0},
-				{pub("s", a+"-2", "Guide", pdf1), OutcomeDuplicate, 0},
+				{pub("s", a, "Guide", pdf1), harvest.OutcomeNew, 0},
+				{withCanonical(pub("s", "https://ex.org/?p=99", "Guide", pdf1), a+"-2"), harvest.OutcomeDuplicate, 0},
+				{pub("s", a+"-2", "Guide", pdf1), harvest.OutcomeDuplicate, 0},
 			},
 			dups:  map[int][]string{0: {"https://ex.org/?p=99", a + "-2"}},
 			count: 1,
@@ -247,16 +247,16 @@ func TestSaveIdentity(t *testing.T) {
 				}
 				ids[i] = res.ID
 				if got, want := res.Outcome, s.outcome; got != want {
-					t.Errorf("save %d (%s): Outcome = %q, want %q", i, s.p.URL, got, want)
+					t.Errorf("save %d (%s): harvest.Outcome = %q, want %q", i, s.p.URL, got, want)
 				}
 				if got, want := res.ID, ids[s.record]; got != want {
 					t.Errorf("save %d (%s): ID = %d, want %d (that of save %d)", i, s.p.URL, got, want, s.record)
 				}
-				if res.Outcome == OutcomeNew {
+				if res.Outcome == harvest.OutcomeNew {
 					first[res.ID] = s.p
 				}
 			}
-			n, err := db.Count(ctx, Filter{})
+			n, err := db.Count(ctx, harvest.Filter{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -298,19 +298,19 @@ func TestSaveChangedDownloadsReindexed(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		p       harvest.Publication
-		outcome Outcome
+		outcome harvest.Outcome
 	}{
-		{pub("s", "https://ex.org/b", "Guide", old), OutcomeNew},
-		{pub("s", "https://ex.org/c", "Guide", cur), OutcomeDuplicate},
+		{pub("s", "https://ex.org/b", "Guide", old), harvest.OutcomeNew},
+		{pub("s", "https://ex.org/c", "Guide", cur), harvest.OutcomeDuplicate},
 	} {
 		res, err := db.Save(ctx, tc.p, t0.Add(2*time.Hour))
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got, want := res.Outcome, tc.outcome; got != want {
-			t.Errorf("%s: Outcome = %q, want %q", tc.p.URL, got, want)
+			t.Errorf("%s: harvest.Outcome = %q, want %q", tc.p.URL, got, want)
 		}
-		if tc.outcome == OutcomeDuplicate && res.ID != first.ID {
+		if tc.outcome == harvest.OutcomeDuplicate && res.ID != first.ID {
 			t.Errorf("%s: ID = %d, want %d", tc.p.URL, res.ID, first.ID)
 		}
 	}
@@ -425,7 +425,7 @@ func TestSaveMoreFields(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Outcome != OutcomeChanged {
+		if res.Outcome != harvest.OutcomeChanged {
 			t.Errorf("after edit: outcome = %s, want changed", res.Outcome)
 		}
 	}

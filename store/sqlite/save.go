@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -14,28 +14,6 @@ import (
 	"harvest/urlnorm"
 )
 
-// Outcome says what Save did with a publication.
-type Outcome string
-
-const (
-	// OutcomeNew: no record knew it; one was created.
-	OutcomeNew Outcome = "new"
-	// OutcomeChanged: found under its record's own URL with different
-	// content; the record's fields were rewritten.
-	OutcomeChanged Outcome = "changed"
-	// OutcomeUnchanged: found under its record's own URL, same content.
-	OutcomeUnchanged Outcome = "unchanged"
-	// OutcomeDuplicate: the same publication found under another URL; the
-	// URL was added to the record's duplicates and its content ignored.
-	OutcomeDuplicate Outcome = "duplicate"
-)
-
-// SaveResult is the record a saved publication went to and what happened.
-type SaveResult struct {
-	ID      int64
-	Outcome Outcome
-}
-
 // Save records one publication found at p.URL, with p.CanonicalURL and
 // p.Source set by the caller, seen at the given crawl time, in one
 // transaction.
@@ -46,7 +24,7 @@ type SaveResult struct {
 // download files. Found under the record's own URL or canonical URL, the
 // record is updated (fields only when the content hash differs); found
 // any other way, only last_seen and the record's URL list change.
-func (db *DB) Save(ctx context.Context, p harvest.Publication, seen time.Time) (SaveResult, error) {
+func (db *DB) Save(ctx context.Context, p harvest.Publication, seen time.Time) (harvest.SaveResult, error) {
 	return db.SavePage(ctx, p, seen, nil)
 }
 
@@ -55,18 +33,18 @@ func (db *DB) Save(ctx context.Context, p harvest.Publication, seen time.Time) (
 // nil; its PublicationID is set to the record's. Calls made at the same
 // time are committed together (see saver); each returns once its own
 // save is committed, or with its own error.
-func (db *DB) SavePage(ctx context.Context, p harvest.Publication, seen time.Time, page *PageMemory) (SaveResult, error) {
+func (db *DB) SavePage(ctx context.Context, p harvest.Publication, seen time.Time, page *harvest.PageMemory) (harvest.SaveResult, error) {
 	in, err := prepare(p, seen)
 	if err != nil {
-		return SaveResult{}, fmt.Errorf("save %s: %w", p.URL, err)
+		return harvest.SaveResult{}, fmt.Errorf("save %s: %w", p.URL, err)
 	}
 	req := saveRequest{ctx: ctx, in: in, page: page, done: make(chan saveReply, 1)}
 	select {
 	case db.saves <- req:
 	case <-db.quit:
-		return SaveResult{}, fmt.Errorf("save %s: catalogue %s is closed", p.URL, db.path)
+		return harvest.SaveResult{}, fmt.Errorf("save %s: catalogue %s is closed", p.URL, db.path)
 	case <-ctx.Done():
-		return SaveResult{}, fmt.Errorf("save %s: %w", p.URL, ctx.Err())
+		return harvest.SaveResult{}, fmt.Errorf("save %s: %w", p.URL, ctx.Err())
 	}
 	// Once handed over, the save is waited for whatever ctx says: it is
 	// written, or not, as one piece, and the caller learns which.
@@ -78,12 +56,12 @@ func (db *DB) SavePage(ctx context.Context, p harvest.Publication, seen time.Tim
 type saveRequest struct {
 	ctx  context.Context
 	in   *input
-	page *PageMemory
+	page *harvest.PageMemory
 	done chan saveReply
 }
 
 type saveReply struct {
-	res SaveResult
+	res harvest.SaveResult
 	err error
 }
 
@@ -166,16 +144,16 @@ func (db *DB) saveGroup(group []saveRequest) {
 
 // saveOne writes one save of a group inside a savepoint, so that its
 // failure undoes it alone.
-func saveOne(ctx context.Context, tx *sql.Tx, r saveRequest) (SaveResult, error) {
-	fail := func(err error) (SaveResult, error) {
+func saveOne(ctx context.Context, tx *sql.Tx, r saveRequest) (harvest.SaveResult, error) {
+	fail := func(err error) (harvest.SaveResult, error) {
 		if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO save_one`); rerr != nil {
 			err = errors.Join(err, rerr)
 		}
 		_, _ = tx.ExecContext(ctx, `RELEASE save_one`)
-		return SaveResult{}, err
+		return harvest.SaveResult{}, err
 	}
 	if _, err := tx.ExecContext(ctx, `SAVEPOINT save_one`); err != nil {
-		return SaveResult{}, fmt.Errorf("save %s: %w", r.in.p.URL, err)
+		return harvest.SaveResult{}, fmt.Errorf("save %s: %w", r.in.p.URL, err)
 	}
 	res, err := save(ctx, tx, r.in)
 	if err != nil {
@@ -267,43 +245,43 @@ func jsonText(v any) (string, error) {
 	return string(b), nil
 }
 
-func save(ctx context.Context, tx *sql.Tx, in *input) (SaveResult, error) {
+func save(ctx context.Context, tx *sql.Tx, in *input) (harvest.SaveResult, error) {
 	m, err := findByURL(ctx, tx, in)
 	if err != nil {
-		return SaveResult{}, err
+		return harvest.SaveResult{}, err
 	}
 	if m == nil {
 		if m, err = findByDownloads(ctx, tx, in); err != nil {
-			return SaveResult{}, err
+			return harvest.SaveResult{}, err
 		}
 	}
 	if m == nil {
 		id, err := insert(ctx, tx, in)
 		if err != nil {
-			return SaveResult{}, err
+			return harvest.SaveResult{}, err
 		}
-		return SaveResult{ID: id, Outcome: OutcomeNew}, nil
+		return harvest.SaveResult{ID: id, Outcome: harvest.OutcomeNew}, nil
 	}
 
-	var outcome Outcome
+	var outcome harvest.Outcome
 	switch {
 	case !m.primary:
-		outcome = OutcomeDuplicate
+		outcome = harvest.OutcomeDuplicate
 		err = touch(ctx, tx, m.id, in.seen)
 	case m.hash == in.hash:
-		outcome = OutcomeUnchanged
+		outcome = harvest.OutcomeUnchanged
 		err = touch(ctx, tx, m.id, in.seen)
 	default:
-		outcome = OutcomeChanged
+		outcome = harvest.OutcomeChanged
 		err = rewrite(ctx, tx, m.id, in)
 	}
 	if err != nil {
-		return SaveResult{}, err
+		return harvest.SaveResult{}, err
 	}
 	if err := addURLs(ctx, tx, m.id, in); err != nil {
-		return SaveResult{}, err
+		return harvest.SaveResult{}, err
 	}
-	return SaveResult{ID: m.id, Outcome: outcome}, nil
+	return harvest.SaveResult{ID: m.id, Outcome: outcome}, nil
 }
 
 func insert(ctx context.Context, tx *sql.Tx, in *input) (int64, error) {
@@ -424,17 +402,11 @@ func placeholders(n int) string {
 	return strings.Repeat("?, ", n-1) + "?"
 }
 
-// Seen is a publication found at a crawl time, for SaveBatch.
-type Seen struct {
-	Publication harvest.Publication
-	At          time.Time
-}
-
 // SaveBatch saves each publication as Save does (the same identity rules,
 // the same outcomes), all in one transaction: for a bulk writer (harvest
 // bench catalogue) that would otherwise pay one commit per record. On an
 // error nothing of the batch is saved.
-func (db *DB) SaveBatch(ctx context.Context, batch []Seen) ([]SaveResult, error) {
+func (db *DB) SaveBatch(ctx context.Context, batch []harvest.Seen) ([]harvest.SaveResult, error) {
 	ins := make([]*input, len(batch))
 	for i, s := range batch {
 		in, err := prepare(s.Publication, s.At)
@@ -460,7 +432,7 @@ func (db *DB) SaveBatch(ctx context.Context, batch []Seen) ([]SaveResult, error)
 		return nil, fmt.Errorf("save batch: %w", err)
 	}
 	defer tx.Rollback()
-	out := make([]SaveResult, len(ins))
+	out := make([]harvest.SaveResult, len(ins))
 	for i, in := range ins {
 		if out[i], err = save(ctx, tx, in); err != nil {
 			return nil, fmt.Errorf("save %s: %w", in.p.URL, err)

@@ -1,7 +1,8 @@
-package store
+package sqlite
 
 import (
 	"errors"
+	"harvest"
 	"reflect"
 	"testing"
 	"time"
@@ -23,26 +24,26 @@ func TestRuns(t *testing.T) {
 	idB := start("b", t0.Add(time.Minute))
 	idA2 := start("a", t0.Add(time.Hour))
 
-	finished := Run{
+	finished := harvest.Run{
 		ID: idA1, Source: "a", Started: t0, Finished: t0.Add(10*time.Minute + 500*time.Millisecond),
 		Pages: 40, Errors: 2, New: 30, Changed: 1, Unchanged: 5, Duplicates: 1,
-		Status: RunPartial, Note: "page cap reached",
+		Status: harvest.RunPartial, Note: "page cap reached",
 	}
 	if err := db.FinishRun(ctx, finished); err != nil {
 		t.Fatal(err)
 	}
 	finished.Finished = finished.Finished.Truncate(time.Second)
 
-	running := func(id int64, source string, started time.Time) Run {
-		return Run{ID: id, Source: source, Started: started, Status: RunRunning}
+	running := func(id int64, source string, started time.Time) harvest.Run {
+		return harvest.Run{ID: id, Source: source, Started: started, Status: harvest.RunRunning}
 	}
 	tests := []struct {
 		source string
-		want   []Run
+		want   []harvest.Run
 	}{
-		{"", []Run{running(idA2, "a", t0.Add(time.Hour)), running(idB, "b", t0.Add(time.Minute)), finished}},
-		{"a", []Run{running(idA2, "a", t0.Add(time.Hour)), finished}},
-		{"b", []Run{running(idB, "b", t0.Add(time.Minute))}},
+		{"", []harvest.Run{running(idA2, "a", t0.Add(time.Hour)), running(idB, "b", t0.Add(time.Minute)), finished}},
+		{"a", []harvest.Run{running(idA2, "a", t0.Add(time.Hour)), finished}},
+		{"b", []harvest.Run{running(idB, "b", t0.Add(time.Minute))}},
 		{"none", nil},
 	}
 	for _, tc := range tests {
@@ -55,10 +56,10 @@ func TestRuns(t *testing.T) {
 		}
 	}
 
-	if err := db.FinishRun(ctx, Run{ID: 999, Status: RunOK, Finished: t0}); !errors.Is(err, ErrNotFound) {
+	if err := db.FinishRun(ctx, harvest.Run{ID: 999, Status: harvest.RunOK, Finished: t0}); !errors.Is(err, harvest.ErrNotFound) {
 		t.Errorf("FinishRun of unknown run: error = %v, want ErrNotFound", err)
 	}
-	if err := db.FinishRun(ctx, Run{ID: idB, Status: "great", Finished: t0}); err == nil {
+	if err := db.FinishRun(ctx, harvest.Run{ID: idB, Status: "great", Finished: t0}); err == nil {
 		t.Error("FinishRun with an unknown status succeeded")
 	}
 	if _, err := db.StartRun(ctx, "", t0); err == nil {

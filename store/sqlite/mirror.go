@@ -1,56 +1,42 @@
-package store
+package sqlite
 
 import (
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
-	"time"
+	"harvest"
 
 	"harvest/urlnorm"
 )
 
-// MirroredFile is what the catalogue remembers of the latest file fetched
-// for a download URL: its hash, where its local copy is, and the
-// validators for the next conditional GET.
-type MirroredFile struct {
-	URL          string
-	SHA256       string
-	Size         int64
-	MediaType    string
-	Path         string
-	ETag         string
-	LastModified string
-	Fetched      time.Time // stored to the second
-}
-
 // LookupFile returns the file remembered for rawURL (any spelling with the
 // same URL key), and false when none is.
-func (db *DB) LookupFile(ctx context.Context, rawURL string) (MirroredFile, bool, error) {
+func (db *DB) LookupFile(ctx context.Context, rawURL string) (harvest.MirroredFile, bool, error) {
 	key, err := urlnorm.Key(rawURL)
 	if err != nil {
-		return MirroredFile{}, false, fmt.Errorf("look up file %s: %w", rawURL, err)
+		return harvest.MirroredFile{}, false, fmt.Errorf("look up file %s: %w", rawURL, err)
 	}
-	var f MirroredFile
+	var f harvest.MirroredFile
 	var fetched string
 	err = db.read.QueryRowContext(ctx, `SELECT url, sha256, size, media_type, path,
 		etag, last_modified, fetched_at FROM files WHERE url_key = ?`, key).
 		Scan(&f.URL, &f.SHA256, &f.Size, &f.MediaType, &f.Path, &f.ETag, &f.LastModified, &fetched)
 	if errors.Is(err, sql.ErrNoRows) {
-		return MirroredFile{}, false, nil
+		return harvest.MirroredFile{}, false, nil
 	}
 	if err != nil {
-		return MirroredFile{}, false, fmt.Errorf("look up file %s: %w", rawURL, err)
+		return harvest.MirroredFile{}, false, fmt.Errorf("look up file %s: %w", rawURL, err)
 	}
 	if f.Fetched, err = parseTime(fetched); err != nil {
-		return MirroredFile{}, false, fmt.Errorf("look up file %s: %w", rawURL, err)
+		return harvest.MirroredFile{}, false, fmt.Errorf("look up file %s: %w", rawURL, err)
 	}
 	return f, true, nil
 }
 
 // RememberFile records f as the latest file fetched for rawURL, replacing
 // what was remembered under its URL key.
-func (db *DB) RememberFile(ctx context.Context, rawURL string, f MirroredFile) error {
+func (db *DB) RememberFile(ctx context.Context, rawURL string, f harvest.MirroredFile) error {
 	key, err := urlnorm.Key(rawURL)
 	if err != nil {
 		return fmt.Errorf("remember file %s: %w", rawURL, err)

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -6,31 +6,17 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"harvest"
 )
 
-// SourceSummary is what the catalogue holds of one source.
-type SourceSummary struct {
-	Name string
-	// Publications counts its records by status (active, removed).
-	Publications map[string]int
-	// Runs counts its runs by run status (ok, partial, ...).
-	Runs map[string]int
-	// Pages and Errors are summed over all its runs.
-	Pages, Errors int
-	// LastRun is its latest run (by start); nil if it was never crawled.
-	LastRun *Run
-}
-
 // Sources summarises every source that has records or runs, by name.
-func (db *DB) Sources(ctx context.Context) ([]SourceSummary, error) {
-	by := map[string]*SourceSummary{}
-	get := func(name string) *SourceSummary {
+func (db *DB) Sources(ctx context.Context) ([]harvest.SourceSummary, error) {
+	by := map[string]*harvest.SourceSummary{}
+	get := func(name string) *harvest.SourceSummary {
 		s, ok := by[name]
 		if !ok {
-			s = &SourceSummary{Name: name, Publications: map[string]int{}, Runs: map[string]int{}}
+			s = &harvest.SourceSummary{Name: name, Publications: map[string]int{}, Runs: map[string]int{}}
 			by[name] = s
 		}
 		return s
@@ -88,44 +74,18 @@ func (db *DB) Sources(ctx context.Context) ([]SourceSummary, error) {
 			s.LastRun = &runs[0]
 		}
 	}
-	out := make([]SourceSummary, 0, len(by))
+	out := make([]harvest.SourceSummary, 0, len(by))
 	for _, s := range by {
 		out = append(out, *s)
 	}
-	slices.SortFunc(out, func(a, b SourceSummary) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(out, func(a, b harvest.SourceSummary) int { return strings.Compare(a.Name, b.Name) })
 	return out, nil
-}
-
-// TermCount is a value of a facet (a source, category or tag) and how
-// many records have it.
-type TermCount struct {
-	Value string
-	Count int
-}
-
-// Facets are the values the records can be filtered by, most common
-// first.
-type Facets struct {
-	Sources, Categories, Tags []TermCount
-}
-
-// Revision is an earlier version of a record's content.
-type Revision struct {
-	ID int64
-	// Replaced is when this version stopped being current.
-	Replaced time.Time
-	// Publication holds the version's content fields (title, summary,
-	// categories, tags, downloads, publisher, published, language,
-	// authors, image, site name, type, posted, modified, external links;
-	// versions replaced before migration 0006 have none of the last
-	// three); its other fields are zero.
-	Publication harvest.Publication
 }
 
 // Revisions returns the earlier versions of record id, newest first. ok
 // is false when the catalogue keeps no revisions (its schema has no
 // revisions table), so that a caller can leave the history out.
-func (db *DB) Revisions(ctx context.Context, id int64) (revs []Revision, ok bool, err error) {
+func (db *DB) Revisions(ctx context.Context, id int64) (revs []harvest.Revision, ok bool, err error) {
 	var n int
 	if err := db.read.QueryRowContext(ctx,
 		`SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'revisions'`).Scan(&n); err != nil {
@@ -144,7 +104,7 @@ func (db *DB) Revisions(ctx context.Context, id int64) (revs []Revision, ok bool
 	defer rows.Close()
 	for rows.Next() {
 		var (
-			r                               Revision
+			r                               harvest.Revision
 			p                               = &r.Publication
 			replaced                        string
 			cats, tags, dls, authors, links string

@@ -1,10 +1,11 @@
-package store
+package sqlite
 
 import (
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"harvest"
 	"strings"
 	"time"
 
@@ -16,26 +17,14 @@ type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
-// PageMemory is what an earlier run learned about a publication page.
-type PageMemory struct {
-	URL           string
-	PublicationID int64
-	ETag          string
-	LastModified  string
-	Fetched       time.Time
-	// Links are the page's in-scope links, so that a page answered 304
-	// still feeds discovery.
-	Links []string
-}
-
 // Page returns what the catalogue remembers of a source's page.
-func (db *DB) Page(ctx context.Context, source, url string) (PageMemory, bool, error) {
+func (db *DB) Page(ctx context.Context, source, url string) (harvest.PageMemory, bool, error) {
 	key, err := urlnorm.Key(url)
 	if err != nil {
-		return PageMemory{}, false, fmt.Errorf("page %s: %w", url, err)
+		return harvest.PageMemory{}, false, fmt.Errorf("page %s: %w", url, err)
 	}
 	var (
-		m              PageMemory
+		m              harvest.PageMemory
 		pubID          sql.NullInt64
 		fetched, links string
 	)
@@ -45,14 +34,14 @@ func (db *DB) Page(ctx context.Context, source, url string) (PageMemory, bool, e
 		WHERE p.source = ? AND p.url_key = ?`, source, key).
 		Scan(&m.URL, &pubID, &m.ETag, &m.LastModified, &fetched, &links)
 	if errors.Is(err, sql.ErrNoRows) {
-		return PageMemory{}, false, nil
+		return harvest.PageMemory{}, false, nil
 	}
 	if err != nil {
-		return PageMemory{}, false, fmt.Errorf("page %s: %w", url, err)
+		return harvest.PageMemory{}, false, fmt.Errorf("page %s: %w", url, err)
 	}
 	m.PublicationID = pubID.Int64
 	if m.Fetched, err = parseTime(fetched); err != nil {
-		return PageMemory{}, false, fmt.Errorf("page %s: %w", url, err)
+		return harvest.PageMemory{}, false, fmt.Errorf("page %s: %w", url, err)
 	}
 	m.Links = []string{}
 	if links != "" {
@@ -68,11 +57,11 @@ func (db *DB) Page(ctx context.Context, source, url string) (PageMemory, bool, e
 }
 
 // RememberPage records what a fetch of a publication page learned.
-func (db *DB) RememberPage(ctx context.Context, source string, m PageMemory) error {
+func (db *DB) RememberPage(ctx context.Context, source string, m harvest.PageMemory) error {
 	return rememberPage(ctx, db.write, source, m)
 }
 
-func rememberPage(ctx context.Context, ex execer, source string, m PageMemory) error {
+func rememberPage(ctx context.Context, ex execer, source string, m harvest.PageMemory) error {
 	key, err := urlnorm.Key(m.URL)
 	if err != nil {
 		return fmt.Errorf("remember page %s: %w", m.URL, err)
@@ -225,47 +214,17 @@ func (db *DB) MarkGone(ctx context.Context, source, url string, at time.Time) (b
 // also passes when that crawl began (since), and every record last seen
 // after it counts as seen too (the interrupted process's list is gone).
 func (db *DB) SweepMissed(ctx context.Context, source string, seen []int64, since time.Time, threshold int, at time.Time) (int, error) {
-	res, err := db.Remove(ctx, source, RemovalPlan{Sweep: true, Seen: seen, Since: since, Threshold: threshold, At: at})
+	res, err := db.Remove(ctx, source, harvest.RemovalPlan{Sweep: true, Seen: seen, Since: since, Threshold: threshold, At: at})
 	return res.Removed, err
-}
-
-// RemovalPlan is what one run asks the catalogue to mark removed when it
-// ends.
-type RemovalPlan struct {
-	// Gone are the URLs that answered 404 or 410 during the run: the
-	// records whose own (or canonical) URL they are go.
-	Gone []string
-	// Sweep is set for a run that covered the whole site: every active
-	// record it did not see (Seen, or, for a run that resumed an
-	// interrupted one, last seen at or after Since) has missed one more
-	// run, and those that have missed Threshold runs in a row go.
-	Sweep     bool
-	Seen      []int64
-	Since     time.Time
-	Threshold int
-	// Limit, when set, is the most records the run may remove, given how
-	// many of the source's publications are active. Past it the run
-	// removes nothing (the misses are still counted).
-	Limit func(active int) int
-	At    time.Time
-}
-
-// RemovalResult says what Remove did.
-type RemovalResult struct {
-	Removed int
-	// Held is how many records the run would have removed when that was
-	// over its Limit (then Removed is 0); Active and Limit are the
-	// figures it was held by.
-	Held, Active, Limit int
 }
 
 // Remove carries out a run's removals in one transaction: all of them, or
 // none when they are more than the plan's limit. Records are never
 // deleted: a removed record seen again is active again.
-func (db *DB) Remove(ctx context.Context, source string, plan RemovalPlan) (RemovalResult, error) {
-	var res RemovalResult
-	fail := func(err error) (RemovalResult, error) {
-		return RemovalResult{}, fmt.Errorf("remove publications of %s: %w", source, err)
+func (db *DB) Remove(ctx context.Context, source string, plan harvest.RemovalPlan) (harvest.RemovalResult, error) {
+	var res harvest.RemovalResult
+	fail := func(err error) (harvest.RemovalResult, error) {
+		return harvest.RemovalResult{}, fmt.Errorf("remove publications of %s: %w", source, err)
 	}
 	threshold := max(plan.Threshold, 1)
 	seen := plan.Seen

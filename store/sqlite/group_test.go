@@ -1,8 +1,9 @@
-package store
+package sqlite
 
 import (
 	"context"
 	"fmt"
+	"harvest"
 	"strings"
 	"sync"
 	"testing"
@@ -25,7 +26,7 @@ func TestSavePageGroups(t *testing.T) {
 	}
 	const n = 96
 	type result struct {
-		res SaveResult
+		res harvest.SaveResult
 		err error
 	}
 	results := make([]result, n+3)
@@ -33,7 +34,7 @@ func TestSavePageGroups(t *testing.T) {
 	for i := range n {
 		wg.Go(func() {
 			p := pub("lib", fmt.Sprintf("https://ex.org/r/%d/", i), fmt.Sprintf("Report %d", i), fmt.Sprintf("https://ex.org/f/%d.pdf", i))
-			res, err := db.SavePage(ctx, p, t0, &PageMemory{URL: p.URL, Fetched: t0, Links: []string{"https://ex.org/"}})
+			res, err := db.SavePage(ctx, p, t0, &harvest.PageMemory{URL: p.URL, Fetched: t0, Links: []string{"https://ex.org/"}})
 			results[i] = result{res, err}
 		})
 	}
@@ -53,20 +54,20 @@ func TestSavePageGroups(t *testing.T) {
 	ids := map[int64]bool{}
 	for i := range n {
 		r := results[i]
-		if r.err != nil || r.res.Outcome != OutcomeNew || r.res.ID == 0 || ids[r.res.ID] {
+		if r.err != nil || r.res.Outcome != harvest.OutcomeNew || r.res.ID == 0 || ids[r.res.ID] {
 			t.Errorf("save %d = %+v, %v; want a new record of its own", i, r.res, r.err)
 		}
 		ids[r.res.ID] = true
 	}
 	a, b := results[n], results[n+1]
 	if a.err != nil || b.err != nil || a.res.ID != b.res.ID ||
-		!((a.res.Outcome == OutcomeNew && b.res.Outcome == OutcomeDuplicate) || (a.res.Outcome == OutcomeDuplicate && b.res.Outcome == OutcomeNew)) {
+		!((a.res.Outcome == harvest.OutcomeNew && b.res.Outcome == harvest.OutcomeDuplicate) || (a.res.Outcome == harvest.OutcomeDuplicate && b.res.Outcome == harvest.OutcomeNew)) {
 		t.Errorf("twins = %+v %v, %+v %v; want one record, new then duplicate", a.res, a.err, b.res, b.err)
 	}
 	if r := results[n+2]; r.err == nil || !strings.Contains(r.err.Error(), "boom refused") {
 		t.Errorf("the failing save = %+v, %v; want its error", r.res, r.err)
 	}
-	total, err := db.Count(ctx, Filter{})
+	total, err := db.Count(ctx, harvest.Filter{})
 	if err != nil || total != n+1 {
 		t.Errorf("Count = %d, %v; want %d (every save once, the twins one record, boom none)", total, err, n+1)
 	}
@@ -88,7 +89,7 @@ func TestSavePageCancelledAndClosed(t *testing.T) {
 	if _, err := db.SavePage(ctx, pub("lib", "https://ex.org/r/x/", "X"), t0, nil); err == nil {
 		t.Error("a save with a cancelled context succeeded")
 	}
-	if n, _ := db.Count(t.Context(), Filter{}); n != 0 {
+	if n, _ := db.Count(t.Context(), harvest.Filter{}); n != 0 {
 		t.Errorf("Count = %d after a cancelled save, want 0", n)
 	}
 	if err := db.Close(); err != nil {

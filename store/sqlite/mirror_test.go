@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"path/filepath"
@@ -19,7 +19,7 @@ func TestMirroredFiles(t *testing.T) {
 	if _, ok, err := db.LookupFile(ctx, u); err != nil || ok {
 		t.Fatalf("LookupFile(unknown) = %v, %v; want false, nil", ok, err)
 	}
-	f := MirroredFile{
+	f := harvest.MirroredFile{
 		URL: u, SHA256: "ab12", Size: 42, MediaType: "application/pdf", Path: "/m/sha256/ab/ab12.pdf",
 		ETag: `"v1"`, LastModified: "Thu, 02 Jan 2025 03:04:05 GMT", Fetched: t0.Add(999 * time.Millisecond),
 	}
@@ -38,7 +38,7 @@ func TestMirroredFiles(t *testing.T) {
 	}
 
 	// Remembering again replaces.
-	f2 := MirroredFile{URL: "https://ex.org/files/report.pdf", SHA256: "cd34", Size: 7, Path: "/m/sha256/cd/cd34", Fetched: t0.Add(time.Hour)}
+	f2 := harvest.MirroredFile{URL: "https://ex.org/files/report.pdf", SHA256: "cd34", Size: 7, Path: "/m/sha256/cd/cd34", Fetched: t0.Add(time.Hour)}
 	if err := db.RememberFile(ctx, f2.URL, f2); err != nil {
 		t.Fatal(err)
 	}
@@ -64,17 +64,17 @@ func TestMirroredFiles(t *testing.T) {
 func TestRememberFileRejects(t *testing.T) {
 	ctx := t.Context()
 	db := openTest(t)
-	ok := MirroredFile{SHA256: "ab", Path: "/m/ab", Fetched: t0}
+	ok := harvest.MirroredFile{SHA256: "ab", Path: "/m/ab", Fetched: t0}
 	tests := []struct {
 		name string
 		url  string
-		f    MirroredFile
+		f    harvest.MirroredFile
 	}{
 		{"not http", "ftp://ex.org/a.pdf", ok},
 		{"relative", "/a.pdf", ok},
-		{"no sha256", "https://ex.org/a.pdf", MirroredFile{Path: "/m/ab", Fetched: t0}},
-		{"no path", "https://ex.org/a.pdf", MirroredFile{SHA256: "ab", Fetched: t0}},
-		{"no time", "https://ex.org/a.pdf", MirroredFile{SHA256: "ab", Path: "/m/ab"}},
+		{"no sha256", "https://ex.org/a.pdf", harvest.MirroredFile{Path: "/m/ab", Fetched: t0}},
+		{"no path", "https://ex.org/a.pdf", harvest.MirroredFile{SHA256: "ab", Fetched: t0}},
+		{"no time", "https://ex.org/a.pdf", harvest.MirroredFile{SHA256: "ab", Path: "/m/ab"}},
 	}
 	for _, tt := range tests {
 		if err := db.RememberFile(ctx, tt.url, tt.f); err == nil {
@@ -126,13 +126,13 @@ func TestSaveChangedFile(t *testing.T) {
 	steps := []struct {
 		name    string
 		p       harvest.Publication
-		outcome Outcome
+		outcome harvest.Outcome
 	}{
-		{"not mirrored", pub("lib", "https://ex.org/r/1", "Report", "https://ex.org/files/r.pdf"), OutcomeNew},
-		{"mirrored", file("aaaa"), OutcomeChanged},
-		{"same file", file("aaaa"), OutcomeUnchanged},
-		{"changed file", file("bbbbbb"), OutcomeChanged},
-		{"same again", file("bbbbbb"), OutcomeUnchanged},
+		{"not mirrored", pub("lib", "https://ex.org/r/1", "Report", "https://ex.org/files/r.pdf"), harvest.OutcomeNew},
+		{"mirrored", file("aaaa"), harvest.OutcomeChanged},
+		{"same file", file("aaaa"), harvest.OutcomeUnchanged},
+		{"changed file", file("bbbbbb"), harvest.OutcomeChanged},
+		{"same again", file("bbbbbb"), harvest.OutcomeUnchanged},
 	}
 	var id int64
 	for i, st := range steps {
@@ -141,7 +141,7 @@ func TestSaveChangedFile(t *testing.T) {
 			t.Fatalf("%s: %v", st.name, err)
 		}
 		if got, want := res.Outcome, st.outcome; got != want {
-			t.Errorf("%s: Outcome = %q, want %q", st.name, got, want)
+			t.Errorf("%s: harvest.Outcome = %q, want %q", st.name, got, want)
 		}
 		if id == 0 {
 			id = res.ID

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"errors"
@@ -68,7 +68,7 @@ func TestOpenTwice(t *testing.T) {
 		t.Fatalf("second Open: %v", err)
 	}
 	defer db.Close()
-	n, err := db.Count(ctx, Filter{})
+	n, err := db.Count(ctx, harvest.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +131,7 @@ func TestOpenRejectsMemory(t *testing.T) {
 func TestGetNotFound(t *testing.T) {
 	db := openTest(t)
 	_, err := db.Get(t.Context(), 42)
-	if !errors.Is(err, ErrNotFound) {
+	if !errors.Is(err, harvest.ErrNotFound) {
 		t.Errorf("Get(42) error = %v, want ErrNotFound", err)
 	}
 }

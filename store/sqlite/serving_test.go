@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"fmt"
@@ -17,8 +17,8 @@ func TestListingOrdersUseIndexes(t *testing.T) {
 	db := openTest(t)
 	ctx := t.Context()
 	after := &cursor{ID: 10, FirstSeen: "2024-01-01T00:00:00Z"}
-	for _, order := range []Order{OrderID, OrderNewest} {
-		for _, f := range []Filter{
+	for _, order := range []harvest.Order{harvest.OrderID, harvest.OrderNewest} {
+		for _, f := range []harvest.Filter{
 			{},
 			{Status: "active"},
 			{Status: "removed"},
@@ -31,7 +31,7 @@ func TestListingOrdersUseIndexes(t *testing.T) {
 			for _, c := range []*cursor{nil, after} {
 				query, args := orderedQuery(order, f, nil, nil, 20, c)
 				plan := explain(t, db, query, args)
-				if c != nil && order == OrderNewest && !strings.Contains(plan, "first_seen<") {
+				if c != nil && order == harvest.OrderNewest && !strings.Contains(plan, "first_seen<") {
 					t.Errorf("order %s, filter %+v: the cursor does not bound the index range:\n%s", order, f, plan)
 				}
 				if strings.Contains(plan, "TEMP B-TREE") {
@@ -45,8 +45,8 @@ func TestListingOrdersUseIndexes(t *testing.T) {
 	}
 	// Changes since a time are read through the index of last_changed:
 	// their cost is the changes', not the catalogue's.
-	for _, order := range []Order{OrderID, OrderNewest} {
-		f := Filter{Status: "active", Since: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
+	for _, order := range []harvest.Order{harvest.OrderID, harvest.OrderNewest} {
+		f := harvest.Filter{Status: "active", Since: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
 		query, args := orderedQuery(order, f, nil, nil, 20, nil)
 		if plan := explain(t, db, query, args); !strings.Contains(plan, "publications_last_changed (last_changed>?)") {
 			t.Errorf("order %s since a time: %s", order, plan)
@@ -79,17 +79,17 @@ func explain(t *testing.T, db *DB, query string, args []any) string {
 
 // directFacets counts the facets over every record, as they were counted
 // before migration 0007: the answer the kept counts must give.
-func directFacets(t *testing.T, db *DB, status string) Facets {
+func directFacets(t *testing.T, db *DB, status string) harvest.Facets {
 	t.Helper()
 	cond, args := "", []any{}
 	if status != "" {
 		cond = " WHERE p.status = ?"
 		args = append(args, status)
 	}
-	var f Facets
+	var f harvest.Facets
 	for _, q := range []struct {
 		sql string
-		out *[]TermCount
+		out *[]harvest.TermCount
 	}{
 		{`SELECT p.source, COUNT(*) FROM publications p` + cond + ` GROUP BY 1`, &f.Sources},
 		{`SELECT j.value, COUNT(DISTINCT p.id) FROM publications p, json_each(p.categories) j` + cond + ` GROUP BY 1`, &f.Categories},
@@ -100,14 +100,14 @@ func directFacets(t *testing.T, db *DB, status string) Facets {
 			t.Fatal(err)
 		}
 		for rows.Next() {
-			var tc TermCount
+			var tc harvest.TermCount
 			if err := rows.Scan(&tc.Value, &tc.Count); err != nil {
 				t.Fatal(err)
 			}
 			*q.out = append(*q.out, tc)
 		}
 		rows.Close()
-		slices.SortFunc(*q.out, func(a, b TermCount) int {
+		slices.SortFunc(*q.out, func(a, b harvest.TermCount) int {
 			if a.Count != b.Count {
 				return b.Count - a.Count
 			}
@@ -127,7 +127,7 @@ func checkFacets(t *testing.T, db *DB, when string) {
 		want := directFacets(t, db, status)
 		for _, c := range []struct {
 			name      string
-			got, want []TermCount
+			got, want []harvest.TermCount
 		}{{"sources", got.Sources, want.Sources}, {"categories", got.Categories, want.Categories}, {"tags", got.Tags, want.Tags}} {
 			if !slices.Equal(c.got, c.want) {
 				t.Errorf("%s: status %q: %s = %v, counted directly %v", when, status, c.name, c.got, c.want)
@@ -162,7 +162,7 @@ func TestFacetCountsFollowChanges(t *testing.T) {
 
 	// A change of tags and categories.
 	p := mk("lib", "https://ex.org/r/0/", []string{"Guides"}, []string{"labour", "Ports"})
-	if res, err := db.Save(ctx, p, t0.Add(time.Hour)); err != nil || res.Outcome != OutcomeChanged {
+	if res, err := db.Save(ctx, p, t0.Add(time.Hour)); err != nil || res.Outcome != harvest.OutcomeChanged {
 		t.Fatalf("change: %+v, %v", res, err)
 	}
 	checkFacets(t, db, "after a change")
@@ -199,7 +199,7 @@ func TestFacetCountsFollowChanges(t *testing.T) {
 	// Totals of searches, per status, agree with a direct count.
 	for _, status := range []string{"", "active", "removed"} {
 		for _, text := range []string{"title", "title -r", "ex"} {
-			res, err := db.Search(ctx, Query{Text: text, Filter: Filter{Status: status}})
+			res, err := db.Search(ctx, harvest.Query{Text: text, Filter: harvest.Filter{Status: status}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -226,8 +226,8 @@ func TestFacetCountsFollowChanges(t *testing.T) {
 
 	// Counts by tag and category, as a listing's total reads them, agree
 	// with a direct count (case ignored).
-	for _, f := range []Filter{{Tag: "ports", Status: "active"}, {Tag: "FISHERIES"}, {Category: "guides", Status: "removed"}, {Sources: []string{"lib", "third"}, Status: "active"}} {
-		res, err := db.Search(ctx, Query{Filter: f})
+	for _, f := range []harvest.Filter{{Tag: "ports", Status: "active"}, {Tag: "FISHERIES"}, {Category: "guides", Status: "removed"}, {Sources: []string{"lib", "third"}, Status: "active"}} {
+		res, err := db.Search(ctx, harvest.Query{Filter: f})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -261,15 +261,15 @@ func TestKeysetWalkWhileAdding(t *testing.T) {
 		}
 	}
 	added := 0
-	for _, q := range []Query{
-		{Order: OrderID},
-		{Order: OrderNewest},
-		{Order: OrderNewest, Filter: Filter{Tag: "Fisheries", Status: "active"}},
-		{Order: OrderID, Filter: Filter{Tag: "fisheries"}},
-		{Order: OrderNewest, Text: "fisheries"},
+	for _, q := range []harvest.Query{
+		{Order: harvest.OrderID},
+		{Order: harvest.OrderNewest},
+		{Order: harvest.OrderNewest, Filter: harvest.Filter{Tag: "Fisheries", Status: "active"}},
+		{Order: harvest.OrderID, Filter: harvest.Filter{Tag: "fisheries"}},
+		{Order: harvest.OrderNewest, Text: "fisheries"},
 	} {
 		existing := map[int64]bool{}
-		if err := db.Each(ctx, Filter{}, func(p harvest.Publication) error { existing[p.ID] = true; return nil }); err != nil {
+		if err := db.Each(ctx, harvest.Filter{}, func(p harvest.Publication) error { existing[p.ID] = true; return nil }); err != nil {
 			t.Fatal(err)
 		}
 		seen := map[int64]int{}
@@ -332,7 +332,7 @@ func TestRankWindow(t *testing.T) {
 	}
 	defer func(w int) { rankWindow = w }(rankWindow)
 	rankWindow = 5
-	res, err := db.Search(ctx, Query{Text: "ports", Limit: 12})
+	res, err := db.Search(ctx, harvest.Query{Text: "ports", Limit: 12})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -360,7 +360,7 @@ func TestRankWindow(t *testing.T) {
 	// it, the same order.
 	for _, limit := range []int{1, 2, 3, 5, 6} {
 		var paged []int64
-		q := Query{Text: "ports", Limit: limit}
+		q := harvest.Query{Text: "ports", Limit: limit}
 		for {
 			r, err := db.Search(ctx, q)
 			if err != nil {
@@ -396,7 +396,7 @@ func TestVersionMoves(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Search(ctx, Query{}); err != nil {
+	if _, err := db.Search(ctx, harvest.Query{}); err != nil {
 		t.Fatal(err)
 	}
 	if v, _ := db.Version(ctx); v.N != v0.N {
@@ -491,7 +491,7 @@ func TestSearchTotalLag(t *testing.T) {
 	}
 	total := func() int {
 		t.Helper()
-		res, err := db.Search(ctx, Query{Text: "fisheries"})
+		res, err := db.Search(ctx, harvest.Query{Text: "fisheries"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -515,7 +515,7 @@ func TestSearchTotalLag(t *testing.T) {
 	if got := total(); got != 3 {
 		t.Errorf("with a lag of an hour: total = %d right after a save, want the recent 3", got)
 	}
-	if res, _ := db.Search(ctx, Query{Text: "fisheries", Limit: 10}); len(res.Publications) != 4 {
+	if res, _ := db.Search(ctx, harvest.Query{Text: "fisheries", Limit: 10}); len(res.Publications) != 4 {
 		t.Errorf("the records themselves never lag: %d, want 4", len(res.Publications))
 	}
 	db.SetTotalLag(time.Nanosecond)
@@ -526,7 +526,7 @@ func TestSearchTotalLag(t *testing.T) {
 	// Other totals never lag.
 	db.SetTotalLag(time.Hour)
 	save("https://ex.org/r/5/")
-	if n, err := db.Count(ctx, Filter{}); err != nil || n != 5 {
+	if n, err := db.Count(ctx, harvest.Filter{}); err != nil || n != 5 {
 		t.Errorf("Count = %d, %v; want 5 (only a search's total may lag)", n, err)
 	}
 }

@@ -1,47 +1,17 @@
-package store
+package sqlite
 
 import (
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"harvest"
 	"time"
 )
-
-// FrontierEntry is one URL of a source's current run.
-type FrontierEntry struct {
-	Key, URL string
-	Depth    int
-	Sitemap  bool
-	Optional bool
-	// Lastmod is the lastmod of the sitemap entry that listed the URL.
-	Lastmod string
-	// State is "queued", "leased" or "done".
-	State string
-}
-
-// Frontier operations, applied in order.
-const (
-	FrontierPush  = "push"  // queue a URL (a URL already present is left alone)
-	FrontierLease = "lease" // a worker took it
-	FrontierDone  = "done"  // fetched and handled
-)
-
-// FrontierOp is one change to a frontier.
-type FrontierOp struct {
-	Op    string
-	Entry FrontierEntry
-}
 
 // leaseTime is how long a claim lasts before another worker may take the
 // URL over.
 const leaseTime = 10 * time.Minute
-
-// FrontierRun is the run a saved frontier belongs to.
-type FrontierRun struct {
-	RunID   int64
-	Started time.Time
-}
 
 // BeginFrontier starts a new frontier for source, belonging to run id,
 // and drops whatever an earlier run left.
@@ -87,8 +57,8 @@ func (db *DB) ClearFrontier(ctx context.Context, source string) error {
 // LoadFrontier returns the frontier an unfinished run of source left, if
 // any. Leases held by a process that is gone are released: leased URLs
 // come back queued, to be fetched again.
-func (db *DB) LoadFrontier(ctx context.Context, source string) (FrontierRun, []FrontierEntry, bool, error) {
-	var fr FrontierRun
+func (db *DB) LoadFrontier(ctx context.Context, source string) (harvest.FrontierRun, []harvest.FrontierEntry, bool, error) {
+	var fr harvest.FrontierRun
 	var started string
 	err := db.read.QueryRowContext(ctx, `SELECT run_id, started FROM frontier_runs WHERE source = ?`, source).
 		Scan(&fr.RunID, &started)
@@ -107,16 +77,16 @@ func (db *DB) LoadFrontier(ctx context.Context, source string) (FrontierRun, []F
 		return fr, nil, false, fmt.Errorf("load frontier of %s: %w", source, err)
 	}
 	defer rows.Close()
-	var entries []FrontierEntry
+	var entries []harvest.FrontierEntry
 	for rows.Next() {
-		var e FrontierEntry
+		var e harvest.FrontierEntry
 		var kind string
 		if err := rows.Scan(&e.Key, &e.URL, &e.Depth, &kind, &e.Optional, &e.Lastmod, &e.State); err != nil {
 			return fr, nil, false, fmt.Errorf("load frontier of %s: %w", source, err)
 		}
 		e.Sitemap = kind == "sitemap"
-		if e.State == "leased" {
-			e.State = "queued"
+		if e.State == harvest.EntryLeased {
+			e.State = harvest.EntryQueued
 		}
 		entries = append(entries, e)
 	}
@@ -132,7 +102,7 @@ func (db *DB) LoadFrontier(ctx context.Context, source string) (FrontierRun, []F
 // the changes of one URL are folded into its final state first (a URL
 // queued, leased and done in the same batch is one row written once):
 // the transaction makes only the final state visible anyway.
-func (db *DB) ApplyFrontier(ctx context.Context, source, owner string, ops []FrontierOp) error {
+func (db *DB) ApplyFrontier(ctx context.Context, source, owner string, ops []harvest.FrontierOp) error {
 	if len(ops) == 0 {
 		return nil
 	}
@@ -184,18 +154,18 @@ func (db *DB) ApplyFrontier(ctx context.Context, source, owner string, ops []Fro
 			if e.Sitemap {
 				kind = "sitemap"
 			}
-			state, leaseOwner, leaseExpires := "queued", any(nil), any(nil)
+			state, leaseOwner, leaseExpires := harvest.EntryQueued, any(nil), any(nil)
 			switch c.state {
-			case "leased":
-				state, leaseOwner, leaseExpires = "leased", owner, expires
-			case "done":
-				state = "done"
+			case harvest.EntryLeased:
+				state, leaseOwner, leaseExpires = harvest.EntryLeased, owner, expires
+			case harvest.EntryDone:
+				state = harvest.EntryDone
 			}
 			seq++
 			_, err = push.ExecContext(ctx, source, e.Key, e.URL, e.Depth, kind, e.Optional, e.Lastmod, state, seq, leaseOwner, leaseExpires)
-		case c.state == "leased":
+		case c.state == harvest.EntryLeased:
 			_, err = lease.ExecContext(ctx, owner, expires, source, e.Key)
-		case c.state == "done":
+		case c.state == harvest.EntryDone:
 			_, err = done.ExecContext(ctx, source, e.Key)
 		}
 		if err != nil {
@@ -218,19 +188,19 @@ const (
 
 // frontierChange is what one batch does to one URL.
 type frontierChange struct {
-	entry  FrontierEntry
+	entry  harvest.FrontierEntry
 	pushed bool   // queued by this batch (inserted unless already there)
 	state  string // "", "leased" or "done": the last lease or done
 	rank   int    // of the last operation: push 1, lease 2, done 3
 }
 
-var frontierRank = map[string]int{FrontierPush: 1, FrontierLease: 2, FrontierDone: 3}
+var frontierRank = map[string]int{harvest.FrontierPush: 1, harvest.FrontierLease: 2, harvest.FrontierDone: 3}
 
 // foldFrontier folds a batch's changes into one per URL, in the order of
 // their first change. It reports false when a URL's changes are not in a
 // run's order (queued, leased, done, each at most once), or an operation
 // is unknown: then only the batch written change by change is exact.
-func foldFrontier(ops []FrontierOp) ([]*frontierChange, bool) {
+func foldFrontier(ops []harvest.FrontierOp) ([]*frontierChange, bool) {
 	changes := make(map[string]*frontierChange, len(ops))
 	var order []*frontierChange
 	for _, op := range ops {
@@ -246,12 +216,12 @@ func foldFrontier(ops []FrontierOp) ([]*frontierChange, bool) {
 		}
 		c.rank = r
 		switch op.Op {
-		case FrontierPush:
+		case harvest.FrontierPush:
 			c.pushed, c.entry = true, op.Entry
-		case FrontierLease:
-			c.state = "leased"
-		case FrontierDone:
-			c.state = "done"
+		case harvest.FrontierLease:
+			c.state = harvest.EntryLeased
+		case harvest.FrontierDone:
+			c.state = harvest.EntryDone
 		}
 	}
 	return order, true
@@ -259,7 +229,7 @@ func foldFrontier(ops []FrontierOp) ([]*frontierChange, bool) {
 
 // applyFrontierInOrder writes a batch one change at a time, in order (for
 // a batch whose changes of one URL are not in a run's order).
-func (db *DB) applyFrontierInOrder(ctx context.Context, source, owner string, ops []FrontierOp) error {
+func (db *DB) applyFrontierInOrder(ctx context.Context, source, owner string, ops []harvest.FrontierOp) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("write frontier of %s: %w", source, err)
@@ -273,7 +243,7 @@ func (db *DB) applyFrontierInOrder(ctx context.Context, source, owner string, op
 	for _, op := range ops {
 		e := op.Entry
 		switch op.Op {
-		case FrontierPush:
+		case harvest.FrontierPush:
 			kind := "page"
 			if e.Sitemap {
 				kind = "sitemap"
@@ -283,9 +253,9 @@ func (db *DB) applyFrontierInOrder(ctx context.Context, source, owner string, op
 				(source, url_key, url, depth, kind, optional, lastmod, state, seq)
 				VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?)
 				ON CONFLICT (source, url_key) DO NOTHING`, source, e.Key, e.URL, e.Depth, kind, e.Optional, e.Lastmod, seq)
-		case FrontierLease:
+		case harvest.FrontierLease:
 			_, err = tx.ExecContext(ctx, leaseSQL, owner, expires, source, e.Key)
-		case FrontierDone:
+		case harvest.FrontierDone:
 			_, err = tx.ExecContext(ctx, doneSQL, source, e.Key)
 		default:
 			err = fmt.Errorf("unknown frontier operation %q", op.Op)
