@@ -1,0 +1,2 @@
+-- 0001: the catalogue (publications, URLs, downloads, runs, page memory,
+-- mirrored files, frontier journal, serving tables).

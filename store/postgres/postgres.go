@@ -1,0 +1,82 @@
+// Package postgres is the PostgreSQL catalogue: the same records, runs,
+// page memory, search and removal rules as store/sqlite, for many
+// harvest processes on many machines at once, and the shared frontier
+// their workers crawl from. It knows no HTML.
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// DB is a catalogue in a PostgreSQL database.
+type DB struct {
+	pool *pgxpool.Pool
+	name string // the DSN without its password, for messages
+
+	mu       sync.Mutex
+	totalLag time.Duration
+}
+
+// IsDSN reports whether target names a PostgreSQL database
+// (postgres:// or postgresql://) rather than a SQLite file.
+func IsDSN(target string) bool {
+	return strings.HasPrefix(target, "postgres://") || strings.HasPrefix(target, "postgresql://")
+}
+
+// Open connects to the database at dsn and brings its schema up to date
+// (under an advisory lock: processes starting together migrate once).
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	name := Redact(dsn)
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open catalogue %s: %w", name, err)
+	}
+	if cfg.MaxConns < 8 {
+		cfg.MaxConns = 8
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open catalogue %s: %w", name, err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open catalogue %s: %w", name, err)
+	}
+	db := &DB{pool: pool, name: name}
+	if err := db.migrate(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open catalogue %s: %w", name, err)
+	}
+	return db, nil
+}
+
+// Redact returns dsn without its password.
+func Redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "postgres://…"
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+// String names the catalogue: its DSN without the password.
+func (db *DB) String() string { return db.name }
+
+// Pool is the connection pool, for the shared frontier and tests.
+func (db *DB) Pool() *pgxpool.Pool { return db.pool }
+
+// Close closes the pool.
+func (db *DB) Close() error {
+	db.pool.Close()
+	return nil
+}
