@@ -89,6 +89,9 @@ type Options struct {
 	// is the frontier an interrupted run left, to continue from.
 	Journal Journal
 	Resume  []harvest.FrontierEntry
+	// Shared, when set, makes this process one of many crawling one run
+	// (see Shared).
+	Shared *Shared
 }
 
 // Found is a publication page as the crawler hands it to the sink.
@@ -206,7 +209,11 @@ type run struct {
 	client   *http.Client
 	robots   *robots
 	scope    *scope
-	frontier *frontier
+	frontier queue
+	// local is the in-memory frontier of a run crawled by one process;
+	// shared the shared frontier's queue (one of them is set).
+	local  *frontier
+	shared *sharedQueue
 	polite   *politeness
 	variants queryVariants
 	links    linkSet
@@ -276,7 +283,6 @@ func newRun(ctx context.Context, opts Options, sink Sink) (*run, error) {
 		sink:     sink,
 		log:      opts.Logger.With("source", opts.Source),
 		scope:    newScope(hosts, opts.Include, opts.Exclude),
-		frontier: newFrontier(opts.MaxPages),
 		starts:   startKeys,
 		offsite:  map[string]int{},
 		pages:    paginations{max: opts.MaxPagination},
@@ -299,13 +305,23 @@ func newRun(ctx context.Context, opts Options, sink Sink) (*run, error) {
 		ResponseHeaderTimeout: opts.Timeout,
 		ForceAttemptHTTP2:     true,
 	}
-	r.frontier.journal = opts.Journal != nil
+	if opts.Shared != nil {
+		r.shared = newSharedQueue(opts.Shared.Frontier, opts.Concurrency, opts.Shared.Poll, r.fail)
+		r.frontier = r.shared
+		opts.Journal, opts.Resume = nil, nil
+	} else {
+		r.local = newFrontier(opts.MaxPages)
+		r.frontier = r.local
+	}
+	if r.local != nil {
+		r.local.journal = opts.Journal != nil
+	}
 	for _, e := range opts.Resume {
 		kind := taskPage
 		if e.Sitemap {
 			kind = taskSitemap
 		}
-		r.frontier.restore(task{key: e.Key, url: e.URL, depth: e.Depth, kind: kind, optional: e.Optional, lastmod: e.Lastmod}, e.State == harvest.EntryDone)
+		r.local.restore(task{key: e.Key, url: e.URL, depth: e.Depth, kind: kind, optional: e.Optional, lastmod: e.Lastmod}, e.State == harvest.EntryDone)
 		if e.State == harvest.EntryDone && !e.Sitemap && startKeys[e.Key] {
 			r.startsOK++ // the interrupted run reached it
 		}
@@ -324,6 +340,10 @@ func newRun(ctx context.Context, opts Options, sink Sink) (*run, error) {
 	r.robots = newRobots(r.client, opts.UserAgent, r.log)
 	r.robots.retries, r.robots.retryBase = opts.Retries, opts.RetryBase
 	r.polite = newPoliteness(opts.Delay, opts.Concurrency, r.robots.delay)
+	if opts.Shared != nil {
+		r.robots.cache, r.robots.since = opts.Shared.Robots, opts.Shared.Since
+		r.polite.gate = opts.Shared.Hosts
+	}
 	r.opts = opts
 	r.c = r.collector(ctx, transport)
 	return r, nil
@@ -422,6 +442,15 @@ func (r *run) run(ctx context.Context) (Stats, error) {
 		close(journalDone)
 	}
 
+	stopBeat := make(chan struct{})
+	if r.shared != nil {
+		every := r.opts.Shared.Heartbeat
+		if every <= 0 {
+			every = 5 * time.Second
+		}
+		go r.shared.heartbeat(ctx, every, stopBeat)
+	}
+
 	var wg sync.WaitGroup
 	for range r.opts.Concurrency {
 		wg.Add(1)
@@ -448,6 +477,12 @@ func (r *run) run(ctx context.Context) (Stats, error) {
 	wg.Wait()
 	close(stopJournal)
 	<-journalDone
+	close(stopBeat)
+	if r.shared != nil {
+		if err := r.shared.giveBack(); err != nil {
+			r.fail(err)
+		}
+	}
 
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -56,7 +56,7 @@ func (r *run) flushJournal(ctx context.Context, stop <-chan struct{}) {
 }
 
 func (r *run) writeJournal(ctx context.Context) {
-	ops := r.frontier.takeOps()
+	ops := r.local.takeOps()
 	if len(ops) == 0 {
 		return
 	}

@@ -2,6 +2,7 @@ package crawler
 
 import (
 	"context"
+	"harvest"
 	"net/url"
 	"sync"
 	"time"
@@ -21,6 +22,10 @@ type politeness struct {
 	// crawlDelay is the host's robots.txt Crawl-delay (fetched on first
 	// use of the host).
 	crawlDelay func(ctx context.Context, u *url.URL) time.Duration
+
+	// gate, when set, holds the hosts' pace across every process of a
+	// shared run: the local slot still bounds this process's requests.
+	gate harvest.HostGate
 
 	mu    sync.Mutex
 	hosts map[string]*hostSlot
@@ -78,6 +83,17 @@ func (p *politeness) acquire(ctx context.Context, u *url.URL) (release func(), e
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+	if p.gate != nil {
+		done, err := p.gate.Acquire(ctx, u.Host, s.delay)
+		if err != nil {
+			<-s.sem
+			return nil, err
+		}
+		return func() {
+			done()
+			<-s.sem
+		}, nil
+	}
 	for {
 		s.mu.Lock()
 		at := s.next
@@ -106,6 +122,11 @@ func (p *politeness) acquire(ctx context.Context, u *url.URL) (release func(), e
 
 // pause holds every request to u's host until the given time.
 func (p *politeness) pause(ctx context.Context, u *url.URL, until time.Time) {
+	if p.gate != nil {
+		// A pause the database did not take still holds this process
+		// back (below); the others learn of it from their own 429s.
+		_ = p.gate.Pause(ctx, u.Host, until)
+	}
 	s := p.slot(ctx, u)
 	s.mu.Lock()
 	if until.After(s.until) {

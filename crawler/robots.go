@@ -3,10 +3,12 @@ package crawler
 import (
 	"context"
 	"fmt"
+	"harvest"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -29,6 +31,11 @@ type robots struct {
 	// with backoff, before the host counts as unavailable.
 	retries   int
 	retryBase time.Duration
+
+	// cache, when set, shares robots.txt with the other processes of a
+	// shared run: an answer fetched since the run began is reused.
+	cache harvest.RobotsCache
+	since time.Time
 
 	mu    sync.Mutex
 	hosts map[string]*robotsEntry
@@ -93,8 +100,27 @@ func (r *robots) entry(ctx context.Context, u *url.URL) *robotsEntry {
 // fetchRetrying fetches robots.txt, trying again what may pass (a 5xx,
 // a broken or refused connection) with the run's retry policy.
 func (r *robots) fetchRetrying(ctx context.Context, robotsURL string) (*robotstxt.RobotsData, int, error) {
+	origin := strings.TrimSuffix(robotsURL, "/robots.txt")
+	if r.cache != nil {
+		status, body, ok, err := r.cache.Robots(ctx, origin, r.since)
+		if err != nil {
+			r.log.Warn("robots_cache_failed", "url", robotsURL, "err", err)
+		}
+		if ok {
+			if data, err := robotstxt.FromStatusAndBytes(status, body); err == nil {
+				return data, status, nil
+			}
+		}
+	}
 	for attempt := 0; ; attempt++ {
-		data, status, err := r.fetch(ctx, robotsURL)
+		data, body, status, err := r.fetch(ctx, robotsURL)
+		if err == nil && status < 500 && r.cache != nil {
+			// Only a definitive answer is shared: a failure is tried
+			// again by whoever needs the host next.
+			if err := r.cache.PutRobots(ctx, origin, status, body); err != nil {
+				r.log.Warn("robots_cache_failed", "url", robotsURL, "err", err)
+			}
+		}
 		if (err == nil && status < 500) || attempt >= r.retries || ctx.Err() != nil || !retryable(status, err) {
 			return data, status, err
 		}
@@ -104,26 +130,26 @@ func (r *robots) fetchRetrying(ctx context.Context, robotsURL string) (*robotstx
 	}
 }
 
-func (r *robots) fetch(ctx context.Context, robotsURL string) (*robotstxt.RobotsData, int, error) {
+func (r *robots) fetch(ctx context.Context, robotsURL string) (*robotstxt.RobotsData, []byte, int, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, robotsURL, nil)
 	if err != nil {
-		return nil, 0, fmt.Errorf("robots request %s: %w", robotsURL, err)
+		return nil, nil, 0, fmt.Errorf("robots request %s: %w", robotsURL, err)
 	}
 	req.Header.Set("User-Agent", r.userAgent)
 	resp, err := r.client.Do(req)
 	if err != nil {
-		return nil, 0, fmt.Errorf("fetch %s: %w", robotsURL, err)
+		return nil, nil, 0, fmt.Errorf("fetch %s: %w", robotsURL, err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxRobotsSize))
 	if err != nil {
-		return nil, resp.StatusCode, fmt.Errorf("read %s: %w", robotsURL, err)
+		return nil, nil, resp.StatusCode, fmt.Errorf("read %s: %w", robotsURL, err)
 	}
 	data, err := robotstxt.FromStatusAndBytes(resp.StatusCode, body)
 	if err != nil {
-		return nil, resp.StatusCode, fmt.Errorf("parse %s: %w", robotsURL, err)
+		return nil, nil, resp.StatusCode, fmt.Errorf("parse %s: %w", robotsURL, err)
 	}
-	return data, resp.StatusCode, nil
+	return data, body, resp.StatusCode, nil
 }
 
 // allowed reports whether robots.txt lets harvest fetch u.

@@ -40,6 +40,12 @@ type Harvester struct {
 	WaitLock bool
 	// Files maps a source that mirrors its download files to its mirror.
 	Files map[string]crawler.Files
+	// Worker is this process's part in shared runs, on a catalogue that
+	// has them (harvest.SharedRuns): there every crawl is a shared run,
+	// which other workers may join. Zero values are filled in.
+	Worker Worker
+	// specs are the sources' configurations, for shared runs.
+	specs map[string][]byte
 }
 
 // Progress shows one run's progress.
@@ -53,7 +59,13 @@ type Progress interface {
 func (h *Harvester) Configure(ctx context.Context, sources []config.Source) error {
 	h.RemovedAfterRuns, h.Files = map[string]int{}, map[string]crawler.Files{}
 	h.MaxRemovals = map[string]config.RemovalLimit{}
+	h.specs = map[string][]byte{}
 	for _, s := range sources {
+		spec, err := Spec(s)
+		if err != nil {
+			return err
+		}
+		h.specs[s.Name] = spec
 		h.RemovedAfterRuns[s.Name] = s.RemovedAfter
 		h.MaxRemovals[s.Name] = s.MaxRemovals
 		m, err := NewMirror(ctx, s, h.DB, h.Log)
@@ -101,7 +113,15 @@ func (h *Harvester) Crawl(ctx context.Context, sources []crawler.Options) ([]Rep
 	var reports []Report
 	var errs []error
 	for _, opts := range sources {
-		rep, err := h.CrawlOne(ctx, opts)
+		var (
+			rep Report
+			err error
+		)
+		if runs, ok := h.DB.(harvest.SharedRuns); ok {
+			rep, err = h.crawlOpen(ctx, runs, opts)
+		} else {
+			rep, err = h.CrawlOne(ctx, opts)
+		}
 		reports = append(reports, rep)
 		if err != nil {
 			errs = append(errs, err)
@@ -118,9 +138,14 @@ func (h *Harvester) Crawl(ctx context.Context, sources []crawler.Options) ([]Rep
 type CancelledError struct {
 	source string
 	runID  int64
+	// shared: a worker left a shared run, which goes on without it.
+	shared bool
 }
 
 func (e *CancelledError) Error() string {
+	if e.shared {
+		return fmt.Sprintf("%s: left run %d; it goes on with the other workers, or the next harvest crawl or worker that joins it", e.source, e.runID)
+	}
 	return fmt.Sprintf("%s: run %d cancelled; the next crawl of %s resumes it", e.source, e.runID, e.source)
 }
 

@@ -20,6 +20,11 @@ type catalogueSink struct {
 	db     harvest.Catalogue
 	source string
 	owner  string // who holds the frontier's leases
+	// shared, when set, is the run's shared record (a run crawled by
+	// many workers): what each worker sees and finds gone is written
+	// there at once, so that the run's end is right whoever ends it.
+	shared harvest.SharedRuns
+	runID  int64
 
 	mu    sync.Mutex
 	run   *harvest.Run
@@ -60,6 +65,11 @@ func (c *catalogueSink) Publication(ctx context.Context, f crawler.Found) error 
 	if err != nil {
 		return err
 	}
+	if c.shared != nil {
+		if err := c.shared.Seen(ctx, c.runID, []int64{res.ID}); err != nil {
+			return err
+		}
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.seen[res.ID] = struct{}{}
@@ -88,7 +98,9 @@ const touchBatch = 256
 func (c *catalogueSink) Unchanged(ctx context.Context, url string) error {
 	c.mu.Lock()
 	c.touches = append(c.touches, url)
-	full := len(c.touches) >= touchBatch
+	// A shared run's page is marked done as soon as it is handled: its
+	// touch cannot wait for a journal write.
+	full := len(c.touches) >= touchBatch || c.shared != nil
 	c.mu.Unlock()
 	if full {
 		return c.flushTouches(ctx)
@@ -112,6 +124,17 @@ func (c *catalogueSink) flushTouches(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if c.shared != nil {
+		var found []int64
+		for _, id := range ids {
+			if id != 0 {
+				found = append(found, id)
+			}
+		}
+		if err := c.shared.Seen(ctx, c.runID, found); err != nil {
+			return err
+		}
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, id := range ids {
@@ -128,7 +151,12 @@ func (c *catalogueSink) flushTouches(ctx context.Context) error {
 // the same guard (see harvester.endRun), not at once: a site that answers
 // 404 everywhere (broken permalinks, a misconfigured server) must not
 // empty the catalogue page by page.
-func (c *catalogueSink) Gone(_ context.Context, url string, _ int) error {
+func (c *catalogueSink) Gone(ctx context.Context, url string, _ int) error {
+	if c.shared != nil {
+		if err := c.shared.Gone(ctx, c.runID, url); err != nil {
+			return err
+		}
+	}
 	c.mu.Lock()
 	c.gone = append(c.gone, url)
 	c.mu.Unlock()

@@ -109,7 +109,7 @@ func newChangesCmd(a *app) *cobra.Command {
 	fl.StringVar(&since, "since", "7d", "since when: RFC 3339, a date, or an age (36h, 7d)")
 	fl.StringArrayVar(&sources, "source", nil, "only this source (repeatable)")
 	fl.StringVar(&format, "format", "text", "text or jsonl")
-	fl.StringVar(&db, "db", "", "SQLite catalogue (default: the config's db, else ./harvest.db)")
+	fl.StringVar(&db, "db", "", "catalogue: a SQLite file or postgres://… (default: the config's db, else ./harvest.db)")
 	fl.StringVar(&configPath, "config", "config.yaml", "configuration file (for its db)")
 	return cmd
 }

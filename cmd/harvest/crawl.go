@@ -36,6 +36,9 @@ type crawlFlags struct {
 	allowDomains    []string
 	confirmRemovals bool
 	wait            bool
+	// lease is how long a shared run's URLs stay leased to this process
+	// if it dies (PostgreSQL catalogues).
+	lease time.Duration
 }
 
 func newCrawlCmd(a *app) *cobra.Command {
@@ -64,7 +67,7 @@ sitemaps and uses the generic extractor.`,
 			}
 			defer db.Close()
 			h := &harvester.Harvester{DB: db, Log: a.log, Progress: progressFor(progressModeFor(f.quiet, a.errOut), a.errOut, a.log),
-				ConfirmRemovals: f.confirmRemovals, WaitLock: f.wait}
+				ConfirmRemovals: f.confirmRemovals, WaitLock: f.wait, Worker: harvester.Worker{Lease: f.lease}}
 			if err := h.Configure(cmd.Context(), sources); err != nil {
 				return err
 			}
@@ -83,6 +86,7 @@ sitemaps and uses the generic extractor.`,
 	fl.StringArrayVar(&f.allowDomains, "allow-domain", nil, "also crawl this host (repeatable; adds to the sources' allowed_domains)")
 	fl.IntVar(&f.maxPagination, "max-pagination", 0, "pages followed in one listing's pagination at most (default 2000)")
 	fl.BoolVar(&f.confirmRemovals, "confirm-removals", false, "let this run mark more publications removed than max_removals allows")
+	fl.DurationVar(&f.lease, "lease", harvester.DefaultLease, "on PostgreSQL: how long this process's URLs stay leased if it dies (renewed every third of it while alive)")
 	fl.BoolVar(&f.wait, "wait", false, "wait for a run of the same source (another crawl, a schedule) to end instead of exiting")
 	f.addCommon(cmd)
 	return cmd
@@ -91,7 +95,7 @@ sitemaps and uses the generic extractor.`,
 // addCommon registers the flags that crawl and demo share.
 func (f *crawlFlags) addCommon(cmd *cobra.Command) {
 	fl := cmd.Flags()
-	fl.StringVar(&f.db, "db", "", "SQLite catalogue (default: the config's db, else ./harvest.db)")
+	fl.StringVar(&f.db, "db", "", "catalogue: a SQLite file or postgres://… (default: the config's db, else ./harvest.db)")
 	fl.DurationVar(&f.delay, "delay", config.DefaultDelay, "pause between two requests to one host (0 allowed)")
 	fl.IntVar(&f.concurrency, "concurrency", config.DefaultConcurrency, "requests in flight at once")
 	fl.IntVar(&f.maxPages, "max-pages", config.DefaultMaxPages, "pages fetched per source at most (0: no limit)")
@@ -162,7 +166,7 @@ func (f *crawlFlags) runOptions(cmd *cobra.Command, cfg *config.Config, a *app) 
 	for i := range sources {
 		f.override(cmd, &sources[i].Crawl)
 		sources[i].AllowedDomains = append(sources[i].AllowedDomains, f.allowDomains...)
-		opts = append(opts, sourceOptions(sources[i], a))
+		opts = append(opts, harvester.SourceOptions(sources[i], a.log))
 	}
 	return sources, opts, nil
 }
@@ -179,6 +183,8 @@ func (f *crawlFlags) check() error {
 		return usageError("--max-depth %d: must not be negative", f.maxDepth)
 	case strings.TrimSpace(f.userAgent) == "":
 		return usageError("--user-agent must not be empty")
+	case f.lease < 3*time.Second:
+		return usageError("--lease %v: want at least 3s", f.lease)
 	case f.maxPagination < 0:
 		return usageError("--max-pagination %d: must not be negative", f.maxPagination)
 	}
@@ -252,17 +258,6 @@ func adhocName(host string) string {
 		return "site"
 	}
 	return n
-}
-
-func sourceOptions(s config.Source, a *app) crawler.Options {
-	return crawler.Options{
-		Source: s.Name, StartURLs: s.StartURLs, AllowedDomains: s.AllowedDomains,
-		Include: s.Include, Exclude: s.Exclude, Sitemaps: s.Sitemaps,
-		Rules: rulesFor(s),
-		Delay: s.Delay, Concurrency: s.Concurrency, MaxPages: s.MaxPages, MaxDepth: s.MaxDepth, MaxPagination: s.MaxPagination,
-		Timeout: s.Timeout, MaxBodySize: s.MaxBodySize, UserAgent: s.UserAgent,
-		Retries: s.Retries, AllowPrivateNetworks: s.AllowPrivateNetworks, Logger: a.log,
-	}
 }
 
 // catalogueFlag finds the catalogue a reading command (export, changes,

@@ -73,14 +73,21 @@ temporary catalogue (or --db), and print a summary. No network is needed.`,
 				return err
 			}
 			defer catalogue.Close()
-			opts := crawler.Options{
-				Source: "demo", StartURLs: []string{base + "/"}, Sitemaps: true,
-				Delay: delay, Concurrency: concurrency, MaxPages: config.DefaultMaxPages,
-				MaxDepth: config.DefaultMaxDepth, Timeout: config.DefaultTimeout,
-				MaxBodySize: config.DefaultMaxBodySize, UserAgent: config.DefaultUserAgent,
-				Retries: crawler.DefaultRetries, Logger: a.log,
+			src := config.Source{
+				Name: "demo", StartURLs: []string{base + "/"}, Sitemaps: true,
+				RemovedAfter: config.DefaultRemovedAfter, MaxRemovals: config.DefaultRemovalLimit,
+				Crawl: config.Crawl{
+					Delay: delay, Concurrency: concurrency, MaxPages: config.DefaultMaxPages,
+					MaxDepth: config.DefaultMaxDepth, Timeout: config.DefaultTimeout,
+					MaxBodySize: config.DefaultMaxBodySize, UserAgent: config.DefaultUserAgent,
+					Retries: crawler.DefaultRetries,
+				},
 			}
+			opts := harvester.SourceOptions(src, a.log)
 			h := &harvester.Harvester{DB: catalogue, Log: a.log, Progress: progressFor(progressModeFor(quiet, a.errOut), a.errOut, a.log)}
+			if err := h.Configure(ctx, []config.Source{src}); err != nil {
+				return err
+			}
 			reports, err := h.Crawl(ctx, []crawler.Options{opts})
 			if err != nil {
 				return err
@@ -90,7 +97,7 @@ temporary catalogue (or --db), and print a summary. No network is needed.`,
 	}
 	a.addVerbose(cmd)
 	fl := cmd.Flags()
-	fl.StringVar(&db, "db", "", "SQLite catalogue (default: a new one in a temporary directory)")
+	fl.StringVar(&db, "db", "", "catalogue: a SQLite file or postgres://… (default: a new SQLite file in a temporary directory)")
 	fl.BoolVar(&quiet, "quiet", false, "no progress bar")
 	fl.DurationVar(&delay, "delay", 0, "pause between two requests (the demo site is local, so none by default)")
 	fl.IntVar(&concurrency, "concurrency", 4, "requests in flight at once")

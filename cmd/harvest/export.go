@@ -112,7 +112,7 @@ bidirectional overrides) as \u escapes, which decode to the same text.`,
 	fl.BoolVar(&includeRemoved, "include-removed", false, `also export records the sites no longer have (status "removed")`)
 	fl.BoolVar(&schema, "schema", false, "print the JSON Schema of an exported record and exit")
 	fl.StringVarP(&output, "output", "o", "", "write to FILE instead of standard output")
-	fl.StringVar(&db, "db", "", "SQLite catalogue (default: the config's db, else ./harvest.db)")
+	fl.StringVar(&db, "db", "", "catalogue: a SQLite file or postgres://… (default: the config's db, else ./harvest.db)")
 	fl.StringVar(&configPath, "config", "config.yaml", "configuration file (for its db)")
 	return cmd
 }

@@ -15,6 +15,7 @@ import (
 	"harvest"
 	"harvest/config"
 	"harvest/extract"
+	"harvest/harvester"
 	"harvest/internal/golden"
 	"harvest/internal/termsafe"
 	"harvest/urlnorm"
@@ -72,7 +73,7 @@ per-field accuracy report.`,
 				if err != nil {
 					return err
 				}
-				rules = rulesFor(s)
+				rules = harvester.RulesFor(s)
 			}
 			// Each line is written through termsafe.JSON: the same JSON,
 			// with no character that steers or reorders a terminal raw.
@@ -242,16 +243,4 @@ func runGolden(a *app, dir string, misses bool) error {
 	}
 	_, err = io.WriteString(a.out, termsafe.Lines(report.String()))
 	return err
-}
-
-// rulesFor turns a configured source's item_url and selectors into the
-// extractor's rules.
-func rulesFor(s config.Source) extract.Rules {
-	sel := s.Selectors
-	return extract.Rules{
-		ItemURL: s.ItemURL, Item: sel.Item, Content: sel.Content, Title: sel.Title,
-		Summary: sel.Summary, Categories: sel.Categories, Tags: sel.Tags,
-		Downloads: sel.Downloads, Publisher: sel.Publisher, Published: sel.Published,
-		Remove: sel.Remove,
-	}
 }

@@ -15,6 +15,7 @@ import (
 	"syscall"
 
 	"harvest/config"
+	"harvest/store/postgres"
 	"harvest/store/sqlite"
 )
 
@@ -23,7 +24,17 @@ import (
 // others need the file to exist. Both say plainly what is wrong with the
 // path before SQLite does: a missing folder (never created silently), a
 // folder the user cannot write in, a folder given for a file.
-func openCatalogue(ctx context.Context, path string, create bool) (*sqlite.DB, error) {
+//
+// A postgres:// (or postgresql://) URL opens a PostgreSQL catalogue
+// instead, whose schema is made or brought up to date on the way.
+func openCatalogue(ctx context.Context, path string, create bool) (harvest.Catalogue, error) {
+	if postgres.IsDSN(path) {
+		db, err := postgres.Open(ctx, path)
+		if err != nil {
+			return nil, err
+		}
+		return db, nil
+	}
 	if err := checkCataloguePath(path, create); err != nil {
 		return nil, err
 	}

@@ -70,7 +70,7 @@ Start with "harvest demo".`,
 	root.PersistentFlags().StringVar(&a.logFormat, "log-format", "text", "log format on standard error: text or json")
 	root.Version = versionString()
 	root.SetVersionTemplate("{{.Version}}\n")
-	root.AddCommand(newVersionCmd(a), newInitCmd(a), newCrawlCmd(a), newExportCmd(a), newDemoCmd(a), newScheduleCmd(a), newRunsCmd(a), newChangesCmd(a), newServeCmd(a), newExtractCmd(a),
+	root.AddCommand(newVersionCmd(a), newInitCmd(a), newCrawlCmd(a), newExportCmd(a), newDemoCmd(a), newScheduleCmd(a), newWorkerCmd(a), newRunsCmd(a), newChangesCmd(a), newServeCmd(a), newExtractCmd(a),
 		newBenchCmd(a), newBenchSiteCmd(), newBenchCollyCmd(), newBenchCheckCmd())
 	return root
 }

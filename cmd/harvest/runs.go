@@ -68,7 +68,7 @@ or running) with a note.`,
 	fl := cmd.Flags()
 	fl.StringArrayVar(&sources, "source", nil, "only the runs of this source (repeatable)")
 	fl.IntVar(&limit, "limit", 20, "the newest N runs at most (0: all)")
-	fl.StringVar(&db, "db", "", "SQLite catalogue (default: the config's db, else ./harvest.db)")
+	fl.StringVar(&db, "db", "", "catalogue: a SQLite file or postgres://… (default: the config's db, else ./harvest.db)")
 	fl.StringVar(&configPath, "config", "config.yaml", "configuration file (for its db)")
 	return cmd
 }

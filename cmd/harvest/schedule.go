@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"harvest"
 	"io/fs"
 	"log/slog"
 	"math/rand/v2"
@@ -20,6 +21,7 @@ import (
 	"harvest/crawler"
 	"harvest/harvester"
 	"harvest/lockfile"
+	"harvest/store/postgres"
 	"harvest/web"
 )
 
@@ -32,6 +34,7 @@ func newScheduleCmd(a *app) *cobra.Command {
 	var (
 		configPath, db, serveAddr string
 		once, confirmRemovals     bool
+		crawlToo                  bool
 	)
 	cmd := &cobra.Command{
 		Use:   "schedule [--config FILE] [--db PATH] [--once] [--serve ADDR]",
@@ -46,7 +49,13 @@ One harvest schedule runs per catalogue: a lock next to it (<db>.lock) names
 the process that holds it. With --once, every source that has a schedule is
 crawled once, one after the other (no jitter), and the command exits: non-zero
 when a run failed. Use it, or harvest crawl, from the system's cron instead of
-the daemon.`,
+the daemon.
+
+On a PostgreSQL catalogue (--db postgres://…) any number of schedulers may
+run: one acts (the leader, by an advisory lock in the database) and the others
+wait as standbys, taking over when it stops. The leader starts each due run
+and leaves the crawling to harvest worker processes, unless --crawl is given:
+then it crawls its runs too (other workers may join them).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -77,26 +86,50 @@ the daemon.`,
 			if path == "" {
 				path = config.DefaultDB
 			}
-			lock, err := lockCatalogue(path)
-			if err != nil {
-				return err
+			if crawlToo && !postgres.IsDSN(path) {
+				return usageError("--crawl goes with a PostgreSQL catalogue (--db postgres://…): on SQLite the scheduler always crawls")
 			}
-			defer func() {
-				if err := lock.Release(); err != nil {
-					a.log.Error("lock_release_failed", "error", err)
+			lockName := path + ".lock"
+			if !postgres.IsDSN(path) {
+				lock, err := lockCatalogue(path)
+				if err != nil {
+					return err
 				}
-			}()
+				defer func() {
+					if err := lock.Release(); err != nil {
+						a.log.Error("lock_release_failed", "error", err)
+					}
+				}()
+				lockName = lock.Path()
+			}
 			catalogue, err := openCatalogue(ctx, path, true)
 			if err != nil {
 				return err
 			}
 			defer catalogue.Close()
+			runs, shared := catalogue.(harvest.SharedRuns)
+			if shared {
+				lockName = "advisory lock harvest-leader:schedule"
+				a.log.Info("scheduler_standby", "db", catalogue.String(), "pid", os.Getpid())
+				unlock, err := runs.LeaderLock(ctx, "schedule")
+				if err != nil {
+					if ctx.Err() != nil {
+						return nil
+					}
+					return err
+				}
+				defer unlock()
+				a.log.Info("scheduler_leader", "db", catalogue.String(), "pid", os.Getpid())
+			}
 			h := &harvester.Harvester{DB: catalogue, Log: a.log, ConfirmRemovals: confirmRemovals, Progress: progressFor(progressLog, a.errOut, a.log)}
 			if err := h.Configure(ctx, cfg.Sources); err != nil {
 				return err
 			}
 			s := &scheduler{log: a.log, stopTimeout: stopTimeout}
 			s.run = func(ctx context.Context, opts crawler.Options) error {
+				if shared && !crawlToo {
+					return startRun(ctx, a, h, runs, opts)
+				}
 				reports, err := h.Crawl(ctx, []crawler.Options{opts})
 				if once {
 					for _, r := range reports {
@@ -108,7 +141,7 @@ the daemon.`,
 			if once {
 				return s.once(ctx, entries)
 			}
-			a.log.Info("scheduler_starting", "db", path, "lock", lock.Path(), "pid", os.Getpid())
+			a.log.Info("scheduler_starting", "db", catalogue.String(), "lock", lockName, "pid", os.Getpid())
 			if serveAddr == "" {
 				return s.serve(ctx, entries)
 			}
@@ -129,11 +162,31 @@ the daemon.`,
 	a.addVerbose(cmd)
 	fl := cmd.Flags()
 	fl.StringVar(&configPath, "config", "config.yaml", "configuration file")
-	fl.StringVar(&db, "db", "", "SQLite catalogue (default: the config's db, else ./harvest.db)")
+	fl.StringVar(&db, "db", "", "catalogue: a SQLite file or postgres://… (default: the config's db, else ./harvest.db)")
+	fl.BoolVar(&crawlToo, "crawl", false, "on PostgreSQL: crawl the runs this scheduler starts too (default: leave them to harvest worker)")
 	fl.BoolVar(&once, "once", false, "crawl every scheduled source once, one after the other, and exit")
 	fl.BoolVar(&confirmRemovals, "confirm-removals", false, "with --once: let these runs mark more publications removed than max_removals allows")
 	fl.StringVar(&serveAddr, "serve", "", "also serve the catalogue (API, feed, page) on this address, e.g. 127.0.0.1:8080")
 	return cmd
+}
+
+// startRun starts a source's shared run for the workers to crawl, or
+// finds the one in progress.
+func startRun(ctx context.Context, a *app, h *harvester.Harvester, runs harvest.SharedRuns, opts crawler.Options) error {
+	spec, err := h.Spec(opts.Source)
+	if err != nil {
+		return err
+	}
+	run, started, err := runs.OpenRun(ctx, opts.Source, spec, opts.MaxPages)
+	if err != nil {
+		return err
+	}
+	if !started {
+		a.log.Info("run_skipped", "source", opts.Source, "reason", "run in progress", "run", run.ID)
+		return nil
+	}
+	a.log.Info("run_started", "source", opts.Source, "run", run.ID, "for", "workers")
+	return nil
 }
 
 // lockCatalogue takes the lock that keeps one daemon per catalogue.
@@ -171,7 +224,7 @@ func scheduledSources(cfg *config.Config, a *app) ([]entry, error) {
 			return nil, fmt.Errorf("%s: source %s: %w", cfg.Path, s.Name, err)
 		}
 		entries = append(entries, entry{
-			opts: sourceOptions(s, a), spec: s.Schedule, timezone: s.Timezone,
+			opts: harvester.SourceOptions(s, a.log), spec: s.Schedule, timezone: s.Timezone,
 			schedule: sched, jitter: s.Jitter,
 		})
 	}
