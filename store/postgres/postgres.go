@@ -9,8 +9,6 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -20,8 +18,8 @@ type DB struct {
 	pool *pgxpool.Pool
 	name string // the DSN without its password, for messages
 
-	mu       sync.Mutex
-	totalLag time.Duration
+	// counts caches query totals for the current catalogue version.
+	counts countCache
 }
 
 // IsDSN reports whether target names a PostgreSQL database
