@@ -1,9 +1,11 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -192,67 +194,55 @@ func (f *frontier) Lease(ctx context.Context, n int) ([]harvest.FrontierEntry, e
 				return err
 			}
 		}
-		pages := n
+		pick := func(sitemap bool, limit int) error {
+			if limit <= 0 {
+				return nil
+			}
+			rows, err := tx.Query(ctx, `UPDATE shared_frontier f SET state = 'leased', lease_owner = $4, lease_expires = now() + $5
+				WHERE f.run_id = $1 AND f.url_key IN (
+					SELECT url_key FROM shared_frontier WHERE run_id = $1 AND state = 'queued' AND sitemap = $2
+					ORDER BY seq LIMIT $3 FOR UPDATE SKIP LOCKED)
+				RETURNING f.url_key, f.url, f.depth, f.sitemap, f.optional, f.lastmod, f.seq`,
+				f.run, sitemap, limit, f.owner, f.lease)
+			if err != nil {
+				return err
+			}
+			type leased struct {
+				e   harvest.FrontierEntry
+				seq int64
+			}
+			var got []leased
+			for rows.Next() {
+				var l leased
+				if err := rows.Scan(&l.e.Key, &l.e.URL, &l.e.Depth, &l.e.Sitemap, &l.e.Optional, &l.e.Lastmod, &l.seq); err != nil {
+					return err
+				}
+				l.e.State = harvest.EntryLeased
+				got = append(got, l)
+			}
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			// In the order found (UPDATE … RETURNING keeps none).
+			slices.SortFunc(got, func(a, b leased) int { return cmp.Compare(a.seq, b.seq) })
+			for _, l := range got {
+				out = append(out, l.e)
+			}
+			return nil
+		}
+		// Sitemaps first: they list the detail pages directly.
+		if err := pick(true, n); err != nil {
+			return err
+		}
+		pages := n - len(out)
 		if budget != nil && *budget < pages {
 			pages = *budget
 		}
-		rows, err := tx.Query(ctx, `WITH picked AS (
-				(SELECT url_key FROM shared_frontier WHERE run_id = $1 AND state = 'queued' AND sitemap
-					ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED)
-				UNION ALL
-				(SELECT url_key FROM shared_frontier WHERE run_id = $1 AND state = 'queued' AND NOT sitemap
-					ORDER BY seq LIMIT $3 FOR UPDATE SKIP LOCKED)
-			)
-			UPDATE shared_frontier f SET state = 'leased', lease_owner = $4, lease_expires = now() + $5
-			FROM picked WHERE f.run_id = $1 AND f.url_key = picked.url_key
-			RETURNING f.url_key, f.url, f.depth, f.sitemap, f.optional, f.lastmod, f.seq`, f.run, n, pages, f.owner, f.lease)
-		if err != nil {
+		before := len(out)
+		if err := pick(false, pages); err != nil {
 			return err
 		}
-		type leased struct {
-			e   harvest.FrontierEntry
-			seq int64
-		}
-		var got []leased
-		for rows.Next() {
-			var l leased
-			if err := rows.Scan(&l.e.Key, &l.e.URL, &l.e.Depth, &l.e.Sitemap, &l.e.Optional, &l.e.Lastmod, &l.seq); err != nil {
-				return err
-			}
-			l.e.State = harvest.EntryLeased
-			got = append(got, l)
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		// Sitemaps first, then pages in the order found; at most n.
-		sortLeased := func(a, b leased) bool {
-			if a.e.Sitemap != b.e.Sitemap {
-				return a.e.Sitemap
-			}
-			return a.seq < b.seq
-		}
-		for i := 1; i < len(got); i++ {
-			for j := i; j > 0 && sortLeased(got[j], got[j-1]); j-- {
-				got[j], got[j-1] = got[j-1], got[j]
-			}
-		}
-		taken := 0
-		for _, l := range got {
-			if len(out) == n {
-				// More than n came back (sitemaps and pages): the rest go
-				// back to the queue.
-				if _, err := tx.Exec(ctx, `UPDATE shared_frontier SET state = 'queued', lease_owner = NULL, lease_expires = NULL
-					WHERE run_id = $1 AND url_key = $2`, f.run, l.e.Key); err != nil {
-					return err
-				}
-				continue
-			}
-			out = append(out, l.e)
-			if !l.e.Sitemap {
-				taken++
-			}
-		}
+		taken := len(out) - before
 		if budget != nil && taken > 0 {
 			if _, err := tx.Exec(ctx, `UPDATE shared_runs SET pages_left = pages_left - $2 WHERE id = $1`, f.run, taken); err != nil {
 				return err
