@@ -212,8 +212,8 @@ type run struct {
 	frontier queue
 	// local is the in-memory frontier of a run crawled by one process;
 	// shared the shared frontier's queue (one of them is set).
-	local  *frontier
-	shared *sharedQueue
+	local    *frontier
+	shared   *sharedQueue
 	polite   *politeness
 	variants queryVariants
 	links    linkSet
@@ -279,13 +279,13 @@ func newRun(ctx context.Context, opts Options, sink Sink) (*run, error) {
 	}
 	opts.StartURLs = starts
 	r := &run{
-		opts:     opts,
-		sink:     sink,
-		log:      opts.Logger.With("source", opts.Source),
-		scope:    newScope(hosts, opts.Include, opts.Exclude),
-		starts:   startKeys,
-		offsite:  map[string]int{},
-		pages:    paginations{max: opts.MaxPagination},
+		opts:    opts,
+		sink:    sink,
+		log:     opts.Logger.With("source", opts.Source),
+		scope:   newScope(hosts, opts.Include, opts.Exclude),
+		starts:  startKeys,
+		offsite: map[string]int{},
+		pages:   paginations{max: opts.MaxPagination},
 	}
 	dialer := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
 	if !opts.AllowPrivateNetworks {

@@ -46,10 +46,10 @@ type queue interface {
 // process that dies never loses a URL: either the page is fetched again
 // or what it found is in the database.
 type sharedQueue struct {
-	f       harvest.SharedFrontier
-	batch   int
-	poll    time.Duration
-	fail    func(error)
+	f     harvest.SharedFrontier
+	batch int
+	poll  time.Duration
+	fail  func(error)
 
 	mu      sync.Mutex
 	pending []harvest.FrontierEntry
