@@ -157,6 +157,8 @@ func (h *Harvester) CrawlShared(ctx context.Context, w Worker, run harvest.Share
 	}
 	leaveErr := w.Runs.Leave(end, run.ID, w.Owner)
 	rep.Duration = time.Since(started)
+	h.Log.Info("run_left", "source", opts.Source, "run", run.ID, "worker", w.Owner, "stopped", stats.Stopped,
+		"pages", stats.Pages, "publications", stats.Publications, "errors", stats.Errors)
 	rep.Run = rec
 	switch {
 	case stats.Stopped == harvest.StopCancelled:

@@ -12,7 +12,6 @@ import (
 	"harvest"
 	"harvest/internal/bench"
 	"harvest/internal/sitegen"
-	"harvest/store/sqlite"
 )
 
 // TestCrashSafety kills crawls of a 2,000-page site with SIGKILL at ten
@@ -83,7 +82,7 @@ func checkIntegrity(t *testing.T, db string) {
 // on a URL that belongs to two records.
 func recordsByURL(t *testing.T, db string) map[string]int64 {
 	t.Helper()
-	catalogue, err := sqlite.Open(t.Context(), db)
+	catalogue, err := openCatalogue(t.Context(), db, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -88,6 +89,11 @@ func openShared(ctx context.Context, db, command string) (harvest.Catalogue, har
 // none is left).
 func work(ctx context.Context, a *app, cat harvest.Catalogue, w harvester.Worker, concurrency int, exitIdle bool) error {
 	h := &harvester.Harvester{DB: cat, Log: a.log, Worker: w}
+	// Workers started together would all pick the same run first: a
+	// short random pause spreads them over the runs in progress.
+	if err := sleepCtx(ctx, time.Duration(rand.Int64N(int64(500*time.Millisecond)))); err != nil {
+		return nil
+	}
 	for {
 		active, err := w.Runs.ActiveRuns(ctx)
 		if err != nil {

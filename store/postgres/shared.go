@@ -294,7 +294,7 @@ func (f *frontier) State(ctx context.Context) (queued, leased int, capped bool, 
 			count(*) FILTER (WHERE state = 'queued' OR lease_expires < now()),
 			count(*) FILTER (WHERE state = 'leased' AND lease_expires >= now()),
 			count(*) FILTER (WHERE (state = 'queued' OR lease_expires < now()) AND NOT sitemap),
-			(SELECT pages_left FROM shared_runs WHERE id = $1) = 0
+			COALESCE((SELECT pages_left FROM shared_runs WHERE id = $1), -1) = 0
 		FROM shared_frontier WHERE run_id = $1 AND state <> 'done'`, f.run).Scan(&queued, &leased, &queuedPages, &capped)
 	if err != nil {
 		return 0, 0, false, fmt.Errorf("frontier of run %d: state: %w", f.run, err)
@@ -508,7 +508,7 @@ func (g *hostGate) Acquire(ctx context.Context, host string, delay time.Duration
 		}
 		// A request in flight elsewhere ends at an unknown time: ask again
 		// soon, but not in a busy loop.
-		wait = min(max(wait, 20*time.Millisecond), time.Second)
+		wait = min(max(wait, 5*time.Millisecond), time.Second)
 		select {
 		case <-ctx.Done():
 			return nil, ctx.Err()
