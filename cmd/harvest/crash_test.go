@@ -12,6 +12,7 @@ import (
 	"harvest"
 	"harvest/internal/bench"
 	"harvest/internal/sitegen"
+	"harvest/store/postgres/pgtest"
 )
 
 // TestCrashSafety kills crawls of a 2,000-page site with SIGKILL at ten
@@ -22,13 +23,31 @@ func TestCrashSafety(t *testing.T) {
 	if testing.Short() {
 		t.Skip("kills ten crawls of a 2,000-page site")
 	}
+	db := filepath.Join(t.TempDir(), "crash.db")
+	crashSafety(t, db, func() { checkIntegrity(t, db) })
+}
+
+// TestCrashSafetyPostgres is TestCrashSafety on a PostgreSQL catalogue
+// (done-when (d) of the scale-out): each crawl after a kill joins the run
+// in progress and takes over the killed process's URLs once their leases
+// lapse (--lease 3s).
+func TestCrashSafetyPostgres(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kills ten crawls of a 2,000-page site")
+	}
+	crashSafety(t, pgtest.DSN(t), func() {}, "--lease", "3s")
+}
+
+// crashSafety kills ten crawls into db at random moments, checking after
+// each kill that no record held before is lost or moved, then lets one
+// crawl end and checks the catalogue against the site's truth.
+func crashSafety(t *testing.T, db string, integrity func(), extra ...string) {
 	bin := buildHarvest(t)
 	site := sitegen.New(sitegen.Options{Pages: 2000, Seed: 7, Gzip: true})
 	srv := httptest.NewServer(site.Handler())
 	t.Cleanup(srv.Close)
-	db := filepath.Join(t.TempDir(), "crash.db")
-	args := []string{"crawl", "--url", srv.URL + "/", "--delay", "0", "--concurrency", "8",
-		"--max-pages", "0", "--max-depth", "0", "--db", db, "--quiet"}
+	args := append([]string{"crawl", "--url", srv.URL + "/", "--delay", "0", "--concurrency", "8",
+		"--max-pages", "0", "--max-depth", "0", "--db", db, "--quiet"}, extra...)
 	rng := rand.New(rand.NewPCG(7, 7))
 
 	held := map[string]int64{} // publication URL -> record id, as recorded so far
@@ -41,7 +60,7 @@ func TestCrashSafety(t *testing.T) {
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
 
-		checkIntegrity(t, db)
+		integrity()
 		now := recordsByURL(t, db)
 		for u, id := range held {
 			if now[u] != id {
@@ -57,7 +76,7 @@ func TestCrashSafety(t *testing.T) {
 	if _, stderr, err := runCLI(t, args...); err != nil {
 		t.Fatalf("the run after the kills: %v\n%s", err, stderr)
 	}
-	checkIntegrity(t, db)
+	integrity()
 	records := exportJSONL(t, db)
 	acc := bench.Check(srv.URL, site.Truth(), records)
 	if acc.Found != 2000 || acc.Extra != 0 || acc.Exact != 2000 {
