@@ -463,9 +463,16 @@ func (r *run) run(ctx context.Context) (Stats, error) {
 				}
 				out := r.handle(ctx, t)
 				r.sampleGoroutines()
-				if out == outcomeDone && ctx.Err() == nil {
+				switch {
+				case out == outcomeDone && ctx.Err() == nil:
 					r.frontier.done(t)
-				} else {
+				case out == outcomeFailed && r.shared != nil && ctx.Err() == nil:
+					// In a shared run a failed URL is done for this run
+					// (counted as an error, which keeps the run from
+					// sweeping): released, it would be leased again at
+					// once, by this worker or another, without end.
+					r.frontier.done(t)
+				default:
 					// A task that failed or was cut short by cancellation
 					// is not done: a resumed run fetches it again.
 					r.frontier.release(t)

@@ -170,7 +170,7 @@ func (h *Harvester) CrawlShared(ctx context.Context, w Worker, run harvest.Share
 	}
 	done, err := h.finishShared(end, w, run, &rep, opts)
 	if err != nil || done {
-		return rep, errors.Join(err, leaveErr)
+		return rep, errors.Join(err, leaveErr, runFailed(rep.Run))
 	}
 	// Another worker is ending the run: wait for its record.
 	for {
@@ -188,7 +188,16 @@ func (h *Harvester) CrawlShared(ctx context.Context, w Worker, run harvest.Share
 	if r, ok, err := h.runRecord(end, run.Source, run.ID); err == nil && ok {
 		rep.Run = r
 	}
-	return rep, leaveErr
+	return rep, errors.Join(leaveErr, runFailed(rep.Run))
+}
+
+// runFailed is the error of a shared run that ended failed: as for a run
+// crawled alone, the command that crawled it fails.
+func runFailed(r harvest.Run) error {
+	if r.Status != harvest.RunFailed {
+		return nil
+	}
+	return fmt.Errorf("%s: run %d failed: %s: %w", r.Source, r.ID, r.Note, crawler.ErrUnreachable)
 }
 
 // runRecord reads one run's record.

@@ -328,3 +328,43 @@ func TestSharedTwoSources(t *testing.T) {
 	t.Logf("two sources, delay 20ms: one worker %v, two workers %v: ratio %.2f", one.Round(time.Millisecond),
 		two.Round(time.Millisecond), two.Seconds()/one.Seconds())
 }
+
+// TestSharedSiteDown: the outage rules hold for a shared run. A catalogue
+// crawled from a site is crawled again three times while the site is down:
+// each run fails, nothing is removed.
+func TestSharedSiteDown(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	srv := httptest.NewServer(sitegen.New(sitegen.Options{Pages: 40, Seed: 5}).Handler())
+	base := srv.URL
+	// No retries: a site that is down fails at once.
+	cfg := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(cfg, []byte("defaults:\n  retries: 0\n  delay: 0s\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"crawl", "--url", base + "/", "--config", cfg, "--db", dsn, "--quiet"}
+	if _, stderr, err := runCLI(t, args...); err != nil {
+		t.Fatalf("first crawl: %v\n%s", err, stderr)
+	}
+	before := exportJSONL(t, dsn)
+	if len(before) != 40 {
+		t.Fatalf("first crawl recorded %d publications, want 40", len(before))
+	}
+	srv.Close()
+	for i := range 3 {
+		_, stderr, err := runCLI(t, args...)
+		if err == nil {
+			t.Errorf("crawl %d of a site that is down succeeded:\n%s", i+1, stderr)
+		}
+	}
+	after := exportJSONL(t, dsn)
+	if len(after) != 40 {
+		t.Errorf("after three crawls of a site that is down: %d active publications, want 40", len(after))
+	}
+	out, _, err := runCLI(t, "runs", "--db", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(out, " failed "); n != 3 {
+		t.Errorf("runs: %d failed, want 3:\n%s", n, out)
+	}
+}
