@@ -368,3 +368,53 @@ func TestSharedSiteDown(t *testing.T) {
 		t.Errorf("runs: %d failed, want 3:\n%s", n, out)
 	}
 }
+
+// TestSchedulerLeader: two schedulers on one PostgreSQL catalogue. One
+// leads and starts the due run (for the workers); the other waits as a
+// standby, and takes over when the leader is killed.
+func TestSchedulerLeader(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	bin := buildHarvest(t)
+	srv := httptest.NewServer(sitegen.New(sitegen.Options{Pages: 10, Seed: 3}).Handler())
+	t.Cleanup(srv.Close)
+	cfg := filepath.Join(t.TempDir(), "config.yaml")
+	conf := fmt.Sprintf("sources:\n  - name: s\n    start_urls: [%q]\n    schedule: \"@every 1s\"\n", srv.URL+"/")
+	if err := os.WriteFile(cfg, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a, aOut := startProcess(t, bin, "schedule", "--config", cfg, "--db", dsn)
+	waitLog(t, aOut, "scheduler_leader")
+	b, bOut := startProcess(t, bin, "schedule", "--config", cfg, "--db", dsn)
+	waitLog(t, bOut, "scheduler_standby")
+	waitLog(t, aOut, "run_started")
+	time.Sleep(1500 * time.Millisecond)
+	if strings.Contains(bOut.String(), "scheduler_leader") {
+		t.Fatalf("two leaders at once:\n%s\n---\n%s", aOut.String(), bOut.String())
+	}
+	if !strings.Contains(aOut.String(), "run_skipped") {
+		t.Errorf("the leader started a second run of a source whose run is in progress:\n%s", aOut.String())
+	}
+	_ = a.Process.Kill()
+	_ = a.Wait()
+	waitLog(t, bOut, "scheduler_leader")
+	_ = b.Process.Kill()
+	_ = b.Wait()
+	out, _, err := runCLI(t, "runs", "--db", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 2 {
+		t.Errorf("runs: want the one run started, for the workers:\n%s", out)
+	}
+}
+
+// waitLog waits for a process's output to show a log message.
+func waitLog(t *testing.T, out *syncBuffer, msg string) {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if strings.Contains(out.String(), "msg="+msg) || strings.Contains(out.String(), `"msg":"`+msg+`"`) {
+			return
+		}
+	}
+	t.Fatalf("no %s within 20s:\n%s", msg, out.String())
+}
