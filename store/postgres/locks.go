@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"harvest"
 )
@@ -11,34 +12,45 @@ import (
 // sourceLockKey is the session advisory lock key of a source's run lock.
 const sourceLockKey = `hashtextextended('harvest-source:' || $1, 0)`
 
+// lockPoll is how often a waiting LockSource tries the lock again.
+const lockPoll = 250 * time.Millisecond
+
 // LockSource takes the source's run lock: a session advisory lock held on
 // a connection taken from the pool for as long as the lock is held, so
 // that it is released when unlocked, or when the process holding it dies
 // and its connection closes. With wait set it waits for the lock (until
-// ctx is done); without, a lock held elsewhere is ErrSourceBusy.
+// ctx is done), trying it every lockPoll; without, a lock held elsewhere
+// is ErrSourceBusy.
 func (db *DB) LockSource(ctx context.Context, source string, wait bool) (func() error, error) {
 	source = pgText(source)
 	conn, err := db.pool.Acquire(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("lock source %s: %w", source, err)
 	}
-	if wait {
-		if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock(`+sourceLockKey+`)`, source); err != nil {
-			// The wait was cut (ctx) or failed: the connection is closed
-			// rather than returned, so that no lock it might have been
-			// granted meanwhile outlives this call.
-			conn.Hijack().Close(context.Background())
-			return nil, fmt.Errorf("lock source %s: %w", source, err)
-		}
-	} else {
+	for {
 		var ok bool
 		if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock(`+sourceLockKey+`)`, source).Scan(&ok); err != nil {
+			// Closed rather than returned to the pool, so that no lock
+			// it might hold outlives this call.
 			conn.Hijack().Close(context.Background())
 			return nil, fmt.Errorf("lock source %s: %w", source, err)
 		}
-		if !ok {
+		if ok {
+			break
+		}
+		if !wait {
 			conn.Release()
 			return nil, fmt.Errorf("lock source %s: %w", source, harvest.ErrSourceBusy)
+		}
+		// Waiting polls rather than blocking in pg_advisory_lock: a
+		// blocked wait cut by ctx would leave a server process waiting
+		// until it notices its connection closed, and taking the lock
+		// meanwhile.
+		select {
+		case <-ctx.Done():
+			conn.Release()
+			return nil, fmt.Errorf("lock source %s: %w", source, ctx.Err())
+		case <-time.After(lockPoll):
 		}
 	}
 	var once sync.Once

@@ -91,7 +91,13 @@ func (db *DB) Search(ctx context.Context, q harvest.Query) (harvest.Results, err
 	if order == harvest.OrderRank {
 		ids, res.Next, err = db.rankedIDs(ctx, tx, text.Match, q.Filter, extra, extraArgs, limit, after, fp)
 	} else {
-		ids, res.Next, err = db.orderedIDs(ctx, tx, order, q.Filter, extra, extraArgs, limit, after, fp)
+		// In id or newest order the text still selects: its matches only.
+		oextra, oargs := extra, extraArgs
+		if text.Match != "" {
+			oextra = append(slices.Clone(extra), "p.id IN (SELECT docid FROM publication_search WHERE publication_search MATCH ?)")
+			oargs = append(slices.Clone(extraArgs), text.Match)
+		}
+		ids, res.Next, err = db.orderedIDs(ctx, tx, order, q.Filter, oextra, oargs, limit, after, fp)
 	}
 	if err != nil {
 		return harvest.Results{}, fmt.Errorf("search: %w", err)
