@@ -2,9 +2,12 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,9 +20,11 @@ import (
 
 	"harvest"
 	"harvest/internal/bench"
+	"harvest/internal/demosite"
 	"harvest/internal/sitegen"
 	"harvest/store/postgres"
 	"harvest/store/postgres/pgtest"
+	"harvest/web"
 )
 
 // The shared-run tests run harvest processes against a real PostgreSQL
@@ -417,4 +422,57 @@ func waitLog(t *testing.T, out *syncBuffer, msg string) {
 		}
 	}
 	t.Fatalf("no %s within 20s:\n%s", msg, out.String())
+}
+
+// TestServePostgres: a PostgreSQL catalogue serves the API as a SQLite one
+// does: the API lists every record the export holds, and a search finds
+// them by their words.
+func TestServePostgres(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	srv := httptest.NewServer(demosite.Handler())
+	t.Cleanup(srv.Close)
+	if _, stderr, err := runCLI(t, "crawl", "--url", srv.URL+"/", "--db", dsn, "--delay", "0", "--quiet"); err != nil {
+		t.Fatalf("crawl: %v\n%s", err, stderr)
+	}
+	records := exportJSONL(t, dsn)
+	cat, err := openCatalogue(t.Context(), dsn, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cat.Close()
+	api := httptest.NewServer(web.New(cat, slog.New(slog.DiscardHandler)))
+	t.Cleanup(api.Close)
+	var page struct {
+		Publications []harvest.Publication `json:"publications"`
+		Total        int                   `json:"total"`
+	}
+	getJSON(t, api.URL+"/api/publications?limit=500", &page)
+	if page.Total != len(records) || len(page.Publications) != len(records) {
+		t.Errorf("API lists %d of total %d, export has %d", len(page.Publications), page.Total, len(records))
+	}
+	getJSON(t, api.URL+"/api/publications?q="+url.QueryEscape(`"forced labour"`), &page)
+	if page.Total == 0 {
+		t.Error(`search "forced labour" found nothing`)
+	}
+	for _, p := range page.Publications {
+		text := strings.ToLower(p.Title + " " + p.Summary + " " + strings.Join(p.Tags, " ") + " " + strings.Join(p.Categories, " "))
+		if !strings.Contains(text, "forced labour") {
+			t.Errorf("search \"forced labour\" found %q", p.Title)
+		}
+	}
+}
+
+func getJSON(t *testing.T, u string, v any) {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET %s: %s", u, resp.Status)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		t.Fatalf("GET %s: %v", u, err)
+	}
 }
