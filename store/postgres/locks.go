@@ -6,6 +6,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"harvest"
 )
 
@@ -53,10 +55,23 @@ func (db *DB) LockSource(ctx context.Context, source string, wait bool) (func() 
 		case <-time.After(lockPoll):
 		}
 	}
+	db.mu.Lock()
+	if db.held == nil {
+		db.held = map[*pgxpool.Conn]bool{}
+	}
+	db.held[conn] = true
+	db.mu.Unlock()
 	var once sync.Once
 	var unlockErr error
 	return func() error {
 		once.Do(func() {
+			db.mu.Lock()
+			held := db.held[conn]
+			delete(db.held, conn)
+			db.mu.Unlock()
+			if !held {
+				return // closed by Close: the lock went with its session
+			}
 			var released bool
 			err := conn.QueryRow(context.Background(), `SELECT pg_advisory_unlock(`+sourceLockKey+`)`, source).Scan(&released)
 			if err != nil || !released {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -20,6 +21,11 @@ type DB struct {
 
 	// counts caches query totals for the current catalogue version.
 	counts countCache
+
+	// held are the connections holding source locks (LockSource), closed
+	// by Close: the pool's Close waits for every connection taken from it.
+	mu   sync.Mutex
+	held map[*pgxpool.Conn]bool
 }
 
 // IsDSN reports whether target names a PostgreSQL database
@@ -73,8 +79,14 @@ func (db *DB) String() string { return db.name }
 // Pool is the connection pool, for the shared frontier and tests.
 func (db *DB) Pool() *pgxpool.Pool { return db.pool }
 
-// Close closes the pool.
+// Close closes the pool, releasing the source locks still held.
 func (db *DB) Close() error {
+	db.mu.Lock()
+	for conn := range db.held {
+		conn.Hijack().Close(context.Background())
+	}
+	db.held = nil
+	db.mu.Unlock()
 	db.pool.Close()
 	return nil
 }

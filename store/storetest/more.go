@@ -740,7 +740,10 @@ func testVersionMoves(t *testing.T, open Opener) {
 		}},
 		{"touched", func() error { _, err := db.TouchPage(ctx, "lib", q.URL, t0.Add(3*time.Hour)); return err }},
 		{"removed", func() error { _, err := db.MarkGone(ctx, "lib", p.URL, t0.Add(2*time.Hour)); return err }},
-		{"swept", func() error { _, err := db.SweepMissed(ctx, "lib", nil, time.Time{}, 1, t0.Add(4*time.Hour)); return err }},
+		{"swept", func() error {
+			_, err := db.SweepMissed(ctx, "lib", nil, time.Time{}, 1, t0.Add(4*time.Hour))
+			return err
+		}},
 		{"run started", func() error { var err error; runID, err = db.StartRun(ctx, "lib", t0); return err }},
 		{"run finished", func() error { return db.FinishRun(ctx, harvest.Run{ID: runID, Status: harvest.RunOK, Finished: t0}) }},
 	}
