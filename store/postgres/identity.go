@@ -1,9 +1,6 @@
 package postgres
 
 import (
-	"crypto/sha256"
-	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"harvest"
+	"harvest/store/identity"
 	"harvest/urlnorm"
 )
 
@@ -21,76 +19,6 @@ import (
 // here rather than shared so that neither backend imports the other:
 // contentHash must give the same hash, byte for byte (checked against
 // the same stored values in identity_test.go).
-
-// titleKey is the title as compared for identity: lower case, white space
-// collapsed.
-func titleKey(title string) string {
-	return strings.Join(strings.Fields(strings.ToLower(title)), " ")
-}
-
-// contentHash is the SHA-256 of the content fields in a fixed,
-// length-prefixed serialisation (see store/sqlite).
-func contentHash(p *harvest.Publication) string {
-	buf := make([]byte, 0, 512)
-	str := func(s string) {
-		buf = binary.AppendUvarint(buf, uint64(len(s)))
-		buf = append(buf, s...)
-	}
-	count := func(n int) { buf = binary.AppendUvarint(buf, uint64(n)) }
-	str("harvest content v1")
-	str(p.Title)
-	str(p.Summary)
-	count(len(p.Categories))
-	for _, c := range p.Categories {
-		str(c)
-	}
-	count(len(p.Tags))
-	for _, t := range p.Tags {
-		str(t)
-	}
-	count(len(p.Downloads))
-	for _, d := range p.Downloads {
-		str(d.URL)
-		str(d.Label)
-		str(d.MediaType)
-		if d.SHA256 != "" {
-			str("sha256")
-			str(d.SHA256)
-		}
-	}
-	str(p.Publisher)
-	str(p.Published)
-	str(p.Language)
-	if len(p.Authors) > 0 {
-		str("authors")
-		count(len(p.Authors))
-		for _, a := range p.Authors {
-			str(a)
-		}
-	}
-	for _, f := range []struct{ name, value string }{{"image", p.Image}, {"site_name", p.SiteName}, {"type", p.Type}} {
-		if f.value != "" {
-			str(f.name)
-			str(f.value)
-		}
-	}
-	for _, f := range []struct{ name, value string }{{"posted", p.Posted}, {"modified", p.Modified}} {
-		if f.value != "" {
-			str(f.name)
-			str(f.value)
-		}
-	}
-	if len(p.ExternalLinks) > 0 {
-		str("external_links")
-		count(len(p.ExternalLinks))
-		for _, l := range p.ExternalLinks {
-			str(l.URL)
-			str(l.Label)
-		}
-	}
-	sum := sha256.Sum256(buf)
-	return hex.EncodeToString(sum[:])
-}
 
 // input is a publication ready to be written: keys computed, lists
 // encoded, content hashed.
@@ -165,7 +93,7 @@ func prepare(p harvest.Publication, seen time.Time) (*input, error) {
 	}
 	sanitize(&p)
 	p.Normalize()
-	in := &input{p: p, seen: stamp(seen), titleKey: titleKey(p.Title), hash: contentHash(&p)}
+	in := &input{p: p, seen: stamp(seen), titleKey: identity.TitleKey(p.Title), hash: identity.ContentHash(&p)}
 	var err error
 	if in.urlKey, err = urlnorm.Key(p.URL); err != nil {
 		return nil, err

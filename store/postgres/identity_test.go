@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"harvest/store/identity"
 	"slices"
 	"strings"
 	"testing"
@@ -16,12 +17,12 @@ func TestContentHashMatchesSQLite(t *testing.T) {
 	p := harvest.Publication{Title: "A report", Summary: "S", Categories: []string{"c"}, Tags: []string{"t"},
 		Downloads: []harvest.Download{{URL: "https://ex.org/a.pdf", Label: "PDF", MediaType: "application/pdf"}},
 		Publisher: "P", Published: "2024", Language: "en"}
-	if got, want := contentHash(&p), "011d62298d23e2d8122659e26059af43d9b541a1ac76b7218b98e22f800095ff"; got != want {
+	if got, want := identity.ContentHash(&p), "011d62298d23e2d8122659e26059af43d9b541a1ac76b7218b98e22f800095ff"; got != want {
 		t.Errorf("hash = %s, want %s", got, want)
 	}
 	p.Authors, p.Image, p.SiteName, p.Type = []string{"Ann Author"}, "https://ex.org/c.png", "Ex", "report"
 	p.ExternalLinks = []harvest.Link{}
-	if got, want := contentHash(&p), "f9496a02f05f2b1b9a1bf6fa23d2d1df8450d695e675a1b46ea7525f411b6b74"; got != want {
+	if got, want := identity.ContentHash(&p), "f9496a02f05f2b1b9a1bf6fa23d2d1df8450d695e675a1b46ea7525f411b6b74"; got != want {
 		t.Errorf("hash = %s, want %s", got, want)
 	}
 }

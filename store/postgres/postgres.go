@@ -7,6 +7,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"harvest/store/internal/counts"
 	"net/url"
 	"strings"
 	"sync"
@@ -20,7 +21,7 @@ type DB struct {
 	name string // the DSN without its password, for messages
 
 	// counts caches query totals for the current catalogue version.
-	counts countCache
+	counts counts.Cache
 
 	// held are the connections holding source locks (LockSource), closed
 	// by Close: the pool's Close waits for every connection taken from it.

@@ -4,11 +4,10 @@ import (
 	"cmp"
 	"context"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"math"
+	"harvest/store/internal/paging"
 	"slices"
 	"strconv"
 	"strings"
@@ -237,9 +236,9 @@ func (db *DB) Search(ctx context.Context, q harvest.Query) (harvest.Results, err
 		return harvest.Results{}, fmt.Errorf("search: limit %d out of 1..%d: %w", limit, harvest.MaxLimit, harvest.ErrBadQuery)
 	}
 	fp := fingerprint(q.Filter, text, order)
-	var after *cursor
+	var after *paging.Cursor
 	if q.Cursor != "" {
-		c, err := decodeCursor(q.Cursor)
+		c, err := paging.Decode(q.Cursor)
 		if err != nil {
 			return harvest.Results{}, fmt.Errorf("search: %w", err)
 		}
@@ -281,7 +280,7 @@ func (db *DB) Search(ctx context.Context, q harvest.Query) (harvest.Results, err
 
 // orderedIDs returns the ids of one page of the selection by id or by
 // first_seen (newest first), after the cursor, by keyset.
-func orderedIDs(ctx context.Context, tx pgx.Tx, order harvest.Order, f harvest.Filter, text Text, limit int, after *cursor, fp string) ([]int64, string, error) {
+func orderedIDs(ctx context.Context, tx pgx.Tx, order harvest.Order, f harvest.Filter, text Text, limit int, after *paging.Cursor, fp string) ([]int64, string, error) {
 	var a params
 	conds := append(filterConds(f, &a), text.conds(&a)...)
 	orderBy := " ORDER BY p.id"
@@ -290,7 +289,7 @@ func orderedIDs(ctx context.Context, tx pgx.Tx, order harvest.Order, f harvest.F
 	}
 	if after != nil {
 		if order == harvest.OrderNewest {
-			fs, _ := time.Parse(timeLayout, after.FirstSeen) // checked by decodeCursor
+			fs, _ := time.Parse(paging.TimeLayout, after.FirstSeen) // checked by decodeCursor
 			conds = append(conds, "(p.first_seen, p.id) < ("+a.add(fs)+"::timestamptz, "+a.add(after.ID)+"::bigint)")
 		} else {
 			conds = append(conds, "p.id > "+a.add(after.ID))
@@ -318,7 +317,7 @@ func orderedIDs(ctx context.Context, tx pgx.Tx, order harvest.Order, f harvest.F
 	var next string
 	if len(ids) > limit {
 		ids = ids[:limit]
-		next = cursor{Query: fp, Order: order, ID: ids[limit-1], FirstSeen: firstSeen[limit-1].UTC().Format(timeLayout)}.encode()
+		next = paging.Cursor{Query: fp, Order: order, ID: ids[limit-1], FirstSeen: firstSeen[limit-1].UTC().Format(paging.TimeLayout)}.Encode()
 	}
 	return ids, next, nil
 }
@@ -337,7 +336,7 @@ type scored struct {
 // rankWindow matches (from the floor the cursors carry) scored by
 // ts_rank with the field weights, best first, ties by ascending id; then
 // the older matches, newest first.
-func rankedIDs(ctx context.Context, tx pgx.Tx, text Text, f harvest.Filter, limit int, after *cursor, fp string) ([]int64, string, error) {
+func rankedIDs(ctx context.Context, tx pgx.Tx, text Text, f harvest.Filter, limit int, after *paging.Cursor, fp string) ([]int64, string, error) {
 	var a params
 	match := a.add(text.Match)
 	conds := append([]string{"p.search @@ " + match + "::tsquery"}, filterConds(f, &a)...)
@@ -389,7 +388,7 @@ func rankedIDs(ctx context.Context, tx pgx.Tx, text Text, f harvest.Filter, limi
 			return cmp.Compare(a.id, b.id)
 		})
 		if after != nil {
-			i, _ := slices.BinarySearchFunc(hits, *after, func(h scored, c cursor) int {
+			i, _ := slices.BinarySearchFunc(hits, *after, func(h scored, c paging.Cursor) int {
 				if h.score != c.Score {
 					return cmp.Compare(c.Score, h.score)
 				}
@@ -401,8 +400,8 @@ func rankedIDs(ctx context.Context, tx pgx.Tx, text Text, f harvest.Filter, limi
 			ids = append(ids, h.id)
 		}
 		if len(ids) > limit {
-			last := cursor{Query: fp, Order: harvest.OrderRank, ID: hits[limit-1].id, Score: hits[limit-1].score, Floor: floor}
-			return ids[:limit], last.encode(), nil
+			last := paging.Cursor{Query: fp, Order: harvest.OrderRank, ID: hits[limit-1].id, Score: hits[limit-1].score, Floor: floor}
+			return ids[:limit], last.Encode(), nil
 		}
 	}
 	if floor <= 0 {
@@ -431,51 +430,10 @@ func rankedIDs(ctx context.Context, tx pgx.Tx, text Text, f harvest.Filter, limi
 		if len(older) > 0 {
 			pos = older[len(older)-1]
 		}
-		last := cursor{Query: fp, Order: harvest.OrderRank, ID: pos, Floor: floor, Tier: 1}
-		return ids, last.encode(), nil
+		last := paging.Cursor{Query: fp, Order: harvest.OrderRank, ID: pos, Floor: floor, Tier: 1}
+		return ids, last.Encode(), nil
 	}
 	return append(ids, older...), "", nil
-}
-
-// timeLayout is how a cursor carries a time: UTC, to the second.
-const timeLayout = "2006-01-02T15:04:05Z"
-
-// cursor is the position after which the next page starts (the same
-// shape as store/sqlite's). Query is the fingerprint of the query it
-// belongs to.
-type cursor struct {
-	Version   int           `json:"v"`
-	Query     string        `json:"q"`
-	Order     harvest.Order `json:"o"`
-	ID        int64         `json:"id"`
-	FirstSeen string        `json:"f,omitempty"`
-	Score     float64       `json:"s,omitempty"`
-	Floor     int64         `json:"w,omitempty"`
-	Tier      int           `json:"t,omitempty"`
-}
-
-func (c cursor) encode() string {
-	c.Version = 1
-	b, err := json.Marshal(c)
-	if err != nil { // a struct of strings and numbers: cannot happen
-		panic(err)
-	}
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-func decodeCursor(s string) (cursor, error) {
-	var c cursor
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || json.Unmarshal(b, &c) != nil || c.Version != 1 || c.ID <= 0 ||
-		math.IsNaN(c.Score) || math.IsInf(c.Score, 0) || c.Floor < 0 || (c.Tier != 0 && c.Tier != 1) {
-		return c, harvest.ErrBadCursor
-	}
-	if c.Order == harvest.OrderNewest {
-		if _, err := time.Parse(timeLayout, c.FirstSeen); err != nil {
-			return c, harvest.ErrBadCursor
-		}
-	}
-	return c, nil
 }
 
 // fingerprint identifies a query (everything but its limit and cursor),
@@ -486,7 +444,7 @@ func fingerprint(f harvest.Filter, t Text, o harvest.Order) string {
 	slices.Sort(srcs)
 	var since string
 	if !f.Since.IsZero() {
-		since = stamp(f.Since).Format(timeLayout)
+		since = stamp(f.Since).Format(paging.TimeLayout)
 	}
 	b, _ := json.Marshal([]any{"pg", srcs, f.Status, asciiLower(f.Tag), asciiLower(f.Category), since, t.Match, t.Exclude, o})
 	sum := sha256.Sum256(b)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -35,90 +34,24 @@ func readVersion(ctx context.Context, q querier) (harvest.Version, error) {
 	return v, nil
 }
 
-// countCache keeps the totals of the queries asked for at one catalogue
-// version (as store/sqlite's).
-type countCache struct {
-	mu      sync.Mutex
-	version int64
-	counts  map[string]int
-	lag     time.Duration
-	recent  map[string]recentCount
-}
-
-type recentCount struct {
-	n  int
-	at time.Time
-}
-
-// maxCachedCounts bounds the cache: past it, the cache starts afresh.
-const maxCachedCounts = 4096
-
-func (c *countCache) recentTotal(key string, now time.Time) (int, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	r, ok := c.recent[key]
-	if !ok || c.lag <= 0 || now.Sub(r.at) >= c.lag {
-		return 0, false
-	}
-	return r.n, true
-}
-
-func (c *countCache) putRecent(key string, n int, now time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.lag <= 0 {
-		return
-	}
-	if c.recent == nil || len(c.recent) >= maxCachedCounts {
-		c.recent = map[string]recentCount{}
-	}
-	c.recent[key] = recentCount{n, now}
-}
-
-func (c *countCache) get(version int64, key string) (int, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.version != version {
-		return 0, false
-	}
-	n, ok := c.counts[key]
-	return n, ok
-}
-
-func (c *countCache) put(version int64, key string, n int) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.version < version || c.counts == nil || len(c.counts) >= maxCachedCounts {
-		if c.version > version && c.counts != nil {
-			return // a newer version's cache: keep it
-		}
-		c.version, c.counts = version, map[string]int{}
-	}
-	if c.version == version {
-		c.counts[key] = n
-	}
-}
-
 // SetTotalLag lets the total of a listing that has to be counted (a text
 // search, a tag or category, other filters) be up to lag old while the
 // catalogue is being written; the totals read from the kept per-source
 // counts are always exact, and so is every total with 0, the default.
 func (db *DB) SetTotalLag(lag time.Duration) {
-	db.counts.mu.Lock()
-	defer db.counts.mu.Unlock()
-	db.counts.lag = lag
+	db.counts.SetLag(lag)
 }
 
 // countFiltered counts the records f and text select, at version v, in
 // tx: from the facet counts where the filter allows (sources and status
 // only), else by counting the selection, once per catalogue version.
 func (db *DB) countFiltered(ctx context.Context, tx pgx.Tx, v int64, key string, f harvest.Filter, text Text) (int, error) {
-	if n, ok := db.counts.get(v, key); ok {
+	if n, ok := db.counts.Get(v, key); ok {
 		return n, nil
 	}
 	fromFacets := text.Match == "" && text.Exclude == "" && f.Since.IsZero() && f.Tag == "" && f.Category == ""
 	if !fromFacets {
-		if n, ok := db.counts.recentTotal(key, time.Now()); ok {
+		if n, ok := db.counts.RecentTotal(key, time.Now()); ok {
 			return n, nil
 		}
 	}
@@ -141,9 +74,9 @@ func (db *DB) countFiltered(ctx context.Context, tx pgx.Tx, v int64, key string,
 	if err != nil {
 		return 0, fmt.Errorf("count: %w", err)
 	}
-	db.counts.put(v, key, n)
+	db.counts.Put(v, key, n)
 	if !fromFacets {
-		db.counts.putRecent(key, n, time.Now())
+		db.counts.PutRecent(key, n, time.Now())
 	}
 	return n, nil
 }

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"harvest/store/identity"
 	"path/filepath"
 	"testing"
 	"time"
@@ -94,14 +95,14 @@ func TestContentHashDownloadSHA(t *testing.T) {
 		Publisher: "P", Published: "2024", Language: "en"}
 	// Computed before downloads had a sha256.
 	const before = "011d62298d23e2d8122659e26059af43d9b541a1ac76b7218b98e22f800095ff"
-	if got := contentHash(&p); got != before {
+	if got := identity.ContentHash(&p); got != before {
 		t.Errorf("hash without sha256 = %s, want the earlier %s", got, before)
 	}
 	withSHA := func(sum string, size int64, local string) string {
 		q := p
 		q.Downloads = []harvest.Download{p.Downloads[0]}
 		q.Downloads[0].SHA256, q.Downloads[0].Size, q.Downloads[0].LocalPath = sum, size, local
-		return contentHash(&q)
+		return identity.ContentHash(&q)
 	}
 	a, b := withSHA("aaaa", 1, "/m/a"), withSHA("bbbb", 1, "/m/a")
 	if a == before || a == b {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"harvest"
+	"harvest/store/identity"
 	"harvest/urlnorm"
 )
 
@@ -24,7 +25,7 @@ func hashSample() harvest.Publication {
 		Authors: []string{"Ann Author"}, Image: "https://ex.org/c.png", SiteName: "Ex", Type: "report"}
 }
 
-// hashBefore0006 is contentHash(hashSample()) as computed by the code
+// hashBefore0006 is identity.ContentHash(hashSample()) as computed by the code
 // before migration 0006 (commit 676acf8), and so the content_hash such a
 // record has in every catalogue written before it.
 const hashBefore0006 = "f9496a02f05f2b1b9a1bf6fa23d2d1df8450d695e675a1b46ea7525f411b6b74"
@@ -34,12 +35,12 @@ const hashBefore0006 = "f9496a02f05f2b1b9a1bf6fa23d2d1df8450d695e675a1b46ea7525f
 // and no two values hash alike.
 func TestContentHashPageDatesAndLinks(t *testing.T) {
 	base := hashSample()
-	if got := contentHash(&base); got != hashBefore0006 {
+	if got := identity.ContentHash(&base); got != hashBefore0006 {
 		t.Fatalf("hash without posted/modified/external_links = %s, want the stored %s", got, hashBefore0006)
 	}
 	empty := hashSample()
 	empty.ExternalLinks = []harvest.Link{} // what Normalize and a read give
-	if got := contentHash(&empty); got != hashBefore0006 {
+	if got := identity.ContentHash(&empty); got != hashBefore0006 {
 		t.Errorf("hash with external_links [] = %s, want %s", got, hashBefore0006)
 	}
 	link := func(u, label string) []harvest.Link { return []harvest.Link{{URL: u, Label: label}} }
@@ -66,7 +67,7 @@ func TestContentHashPageDatesAndLinks(t *testing.T) {
 	for _, tt := range tests {
 		p := hashSample()
 		tt.edit(&p)
-		h := contentHash(&p)
+		h := identity.ContentHash(&p)
 		if other, ok := seen[h]; ok {
 			t.Errorf("%s: hash %s, the same as %s", tt.name, h, other)
 		}
@@ -218,7 +219,7 @@ func saveAt0005(ctx context.Context, t *testing.T, raw *sql.DB, p harvest.Public
 		first_seen, last_seen, last_changed)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)`,
 		p.Source, p.URL, key, p.URL, key,
-		p.Title, titleKey(p.Title), p.Summary, text(p.Categories), text(p.Tags), text(p.Downloads),
+		p.Title, identity.TitleKey(p.Title), p.Summary, text(p.Categories), text(p.Tags), text(p.Downloads),
 		p.Publisher, p.Published, p.Language, text(p.Authors), p.Image, p.SiteName, p.Type, hash,
 		stamp, stamp, stamp)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"harvest"
+	"harvest/store/identity"
 	"harvest/urlnorm"
 )
 
@@ -200,7 +201,7 @@ func prepare(p harvest.Publication, seen time.Time) (*input, error) {
 		p.CanonicalURL = p.URL
 	}
 	p.Normalize()
-	in := &input{p: p, seen: formatTime(seen), titleKey: titleKey(p.Title), hash: contentHash(&p)}
+	in := &input{p: p, seen: formatTime(seen), titleKey: identity.TitleKey(p.Title), hash: identity.ContentHash(&p)}
 	var err error
 	if in.urlKey, err = urlnorm.Key(p.URL); err != nil {
 		return nil, err

@@ -5,15 +5,14 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
-	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"harvest/store/internal/paging"
 	"math"
 	"slices"
 	"strings"
-	"time"
 
 	"harvest"
 )
@@ -52,9 +51,9 @@ func (db *DB) Search(ctx context.Context, q harvest.Query) (harvest.Results, err
 		return harvest.Results{}, fmt.Errorf("search: limit %d out of 1..%d: %w", limit, harvest.MaxLimit, harvest.ErrBadQuery)
 	}
 	fp := fingerprint(q.Filter, text, order)
-	var after *cursor
+	var after *paging.Cursor
 	if q.Cursor != "" {
-		c, err := decodeCursor(q.Cursor)
+		c, err := paging.Decode(q.Cursor)
 		if err != nil {
 			return harvest.Results{}, fmt.Errorf("search: %w", err)
 		}
@@ -163,7 +162,7 @@ func termDriver(f harvest.Filter) (kind, value string, ok bool) {
 // not the selection's. A selection by tag or category is read through
 // the term index (publication_terms), the others through the indexes of
 // publications on status, source and first_seen.
-func (db *DB) orderedIDs(ctx context.Context, tx *sql.Tx, order harvest.Order, f harvest.Filter, extra []string, extraArgs []any, limit int, after *cursor, fp string) ([]int64, string, error) {
+func (db *DB) orderedIDs(ctx context.Context, tx *sql.Tx, order harvest.Order, f harvest.Filter, extra []string, extraArgs []any, limit int, after *paging.Cursor, fp string) ([]int64, string, error) {
 	query, args := orderedQuery(order, f, extra, extraArgs, limit, after)
 	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -187,14 +186,14 @@ func (db *DB) orderedIDs(ctx context.Context, tx *sql.Tx, order harvest.Order, f
 	var next string
 	if len(ids) > limit {
 		ids = ids[:limit]
-		next = cursor{Query: fp, Order: order, ID: ids[limit-1], FirstSeen: firstSeen[limit-1]}.encode()
+		next = paging.Cursor{Query: fp, Order: order, ID: ids[limit-1], FirstSeen: firstSeen[limit-1]}.Encode()
 	}
 	return ids, next, nil
 }
 
 // orderedQuery is the query of orderedIDs: the ids and first_seen of
 // limit+1 records of the selection, in order, after the cursor.
-func orderedQuery(order harvest.Order, f harvest.Filter, extra []string, extraArgs []any, limit int, after *cursor) (string, []any) {
+func orderedQuery(order harvest.Order, f harvest.Filter, extra []string, extraArgs []any, limit int, after *paging.Cursor) (string, []any) {
 	var (
 		query string
 		args  []any
@@ -284,7 +283,7 @@ type scored struct {
 // page ranks the same window) are scored by BM25 and come first, best
 // first; the older matches follow, newest first. A selection of at most
 // rankWindow matches is ranked whole.
-func (db *DB) rankedIDs(ctx context.Context, tx *sql.Tx, match string, f harvest.Filter, extra []string, extraArgs []any, limit int, after *cursor, fp string) ([]int64, string, error) {
+func (db *DB) rankedIDs(ctx context.Context, tx *sql.Tx, match string, f harvest.Filter, extra []string, extraArgs []any, limit int, after *paging.Cursor, fp string) ([]int64, string, error) {
 	conds, args := filterConds(f)
 	conds = append([]string{"publication_search MATCH ?"}, append(conds, extra...)...)
 	args = append([]any{match}, append(args, extraArgs...)...)
@@ -341,7 +340,7 @@ func (db *DB) rankedIDs(ctx context.Context, tx *sql.Tx, match string, f harvest
 			return cmp.Compare(a.id, b.id)
 		})
 		if after != nil {
-			i, _ := slices.BinarySearchFunc(hits, *after, func(h scored, c cursor) int {
+			i, _ := slices.BinarySearchFunc(hits, *after, func(h scored, c paging.Cursor) int {
 				if h.score != c.Score {
 					return cmp.Compare(c.Score, h.score)
 				}
@@ -353,8 +352,8 @@ func (db *DB) rankedIDs(ctx context.Context, tx *sql.Tx, match string, f harvest
 			ids = append(ids, h.id)
 		}
 		if len(ids) > limit {
-			last := cursor{Query: fp, Order: harvest.OrderRank, ID: hits[limit-1].id, Score: hits[limit-1].score, Floor: floor}
-			return ids[:limit], last.encode(), nil
+			last := paging.Cursor{Query: fp, Order: harvest.OrderRank, ID: hits[limit-1].id, Score: hits[limit-1].score, Floor: floor}
+			return ids[:limit], last.Encode(), nil
 		}
 	}
 	if floor <= 0 {
@@ -391,8 +390,8 @@ func (db *DB) rankedIDs(ctx context.Context, tx *sql.Tx, match string, f harvest
 		if len(older) > 0 {
 			pos = older[len(older)-1]
 		}
-		last := cursor{Query: fp, Order: harvest.OrderRank, ID: pos, Floor: floor, Tier: 1}
-		return ids, last.encode(), nil
+		last := paging.Cursor{Query: fp, Order: harvest.OrderRank, ID: pos, Floor: floor, Tier: 1}
+		return ids, last.Encode(), nil
 	}
 	return append(ids, older...), "", nil
 }
@@ -456,45 +455,6 @@ func bm25(info []byte) float64 {
 		}
 	}
 	return score
-}
-
-// cursor is the position after which the next page starts. Query is the
-// fingerprint of the query it belongs to.
-type cursor struct {
-	Version   int           `json:"v"`
-	Query     string        `json:"q"`
-	Order     harvest.Order `json:"o"`
-	ID        int64         `json:"id"`
-	FirstSeen string        `json:"f,omitempty"`
-	Score     float64       `json:"s,omitempty"`
-	// Floor is the id of the oldest match ranking scores (0: all of
-	// them), and Tier 1 a position below it (a ranked search only).
-	Floor int64 `json:"w,omitempty"`
-	Tier  int   `json:"t,omitempty"`
-}
-
-func (c cursor) encode() string {
-	c.Version = 1
-	b, err := json.Marshal(c)
-	if err != nil { // a struct of strings and numbers: cannot happen
-		panic(err)
-	}
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-func decodeCursor(s string) (cursor, error) {
-	var c cursor
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || json.Unmarshal(b, &c) != nil || c.Version != 1 || c.ID <= 0 ||
-		math.IsNaN(c.Score) || math.IsInf(c.Score, 0) || c.Floor < 0 || (c.Tier != 0 && c.Tier != 1) {
-		return c, harvest.ErrBadCursor
-	}
-	if c.Order == harvest.OrderNewest {
-		if _, err := time.Parse(timeLayout, c.FirstSeen); err != nil {
-			return c, harvest.ErrBadCursor
-		}
-	}
-	return c, nil
 }
 
 // fingerprint identifies a query (everything but its limit and cursor),

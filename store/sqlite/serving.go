@@ -7,7 +7,6 @@ import (
 	"harvest"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -39,49 +38,6 @@ func readVersion(ctx context.Context, q queryRower) (harvest.Version, error) {
 	return v, nil
 }
 
-// countCache keeps the totals of the queries asked for at one catalogue
-// version: a total is counted once per query and catalogue change, and
-// the whole cache is dropped when the catalogue changes.
-type countCache struct {
-	mu      sync.Mutex
-	version int64
-	counts  map[string]int
-	// lag, when set, lets a counted total be reused across catalogue
-	// changes for that long (see DB.SetTotalLag); recent holds the
-	// counted totals with when they were counted.
-	lag    time.Duration
-	recent map[string]recentCount
-}
-
-type recentCount struct {
-	n  int
-	at time.Time
-}
-
-// recentTotal returns a total counted less than lag ago, at any
-// catalogue version.
-func (c *countCache) recentTotal(key string, now time.Time) (int, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	r, ok := c.recent[key]
-	if !ok || c.lag <= 0 || now.Sub(r.at) >= c.lag {
-		return 0, false
-	}
-	return r.n, true
-}
-
-func (c *countCache) putRecent(key string, n int, now time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.lag <= 0 {
-		return
-	}
-	if c.recent == nil || len(c.recent) >= maxCachedCounts {
-		c.recent = map[string]recentCount{}
-	}
-	c.recent[key] = recentCount{n, now}
-}
-
 // SetTotalLag lets the total of a listing that has to be counted (a text
 // search, a tag or category, other filters) be up to lag old while the
 // catalogue is being written; the totals read from the kept per-source
@@ -91,36 +47,7 @@ func (c *countCache) putRecent(key string, n int, now time.Time) {
 // saving hundreds of records a second would count at every request.
 // harvest serve sets one second.
 func (db *DB) SetTotalLag(lag time.Duration) {
-	db.counts.mu.Lock()
-	defer db.counts.mu.Unlock()
-	db.counts.lag = lag
-}
-
-// maxCachedCounts bounds the cache: past it, the cache starts afresh.
-const maxCachedCounts = 4096
-
-func (c *countCache) get(version int64, key string) (int, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.version != version {
-		return 0, false
-	}
-	n, ok := c.counts[key]
-	return n, ok
-}
-
-func (c *countCache) put(version int64, key string, n int) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.version < version || c.counts == nil || len(c.counts) >= maxCachedCounts {
-		if c.version > version && c.counts != nil {
-			return // a newer version's cache: keep it
-		}
-		c.version, c.counts = version, map[string]int{}
-	}
-	if c.version == version {
-		c.counts[key] = n
-	}
+	db.counts.SetLag(lag)
 }
 
 // readTx begins a read transaction: every query in it sees one snapshot
@@ -133,13 +60,13 @@ func (db *DB) readTx(ctx context.Context) (*sql.Tx, error) {
 // the facet counts or the term index where the filter allows, else by
 // counting the selection once per catalogue version.
 func (db *DB) countFiltered(ctx context.Context, tx *sql.Tx, v int64, key string, f harvest.Filter, match string, extra []string, extraArgs []any) (int, error) {
-	if n, ok := db.counts.get(v, key); ok {
+	if n, ok := db.counts.Get(v, key); ok {
 		return n, nil
 	}
 	simple := len(extra) == 0 && f.Since.IsZero()
 	fromFacets := match == "" && simple && f.Tag == "" && f.Category == ""
 	if !fromFacets {
-		if n, ok := db.counts.recentTotal(key, time.Now()); ok {
+		if n, ok := db.counts.RecentTotal(key, time.Now()); ok {
 			return n, nil
 		}
 	}
@@ -192,9 +119,9 @@ func (db *DB) countFiltered(ctx context.Context, tx *sql.Tx, v int64, key string
 	if err != nil {
 		return 0, fmt.Errorf("count: %w", err)
 	}
-	db.counts.put(v, key, n)
+	db.counts.Put(v, key, n)
 	if !fromFacets {
-		db.counts.putRecent(key, n, time.Now())
+		db.counts.PutRecent(key, n, time.Now())
 	}
 	return n, nil
 }

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"fmt"
+	"harvest/store/internal/paging"
 	"slices"
 	"strings"
 	"testing"
@@ -16,7 +17,7 @@ import (
 func TestListingOrdersUseIndexes(t *testing.T) {
 	db := openTest(t)
 	ctx := t.Context()
-	after := &cursor{ID: 10, FirstSeen: "2024-01-01T00:00:00Z"}
+	after := &paging.Cursor{ID: 10, FirstSeen: "2024-01-01T00:00:00Z"}
 	for _, order := range []harvest.Order{harvest.OrderID, harvest.OrderNewest} {
 		for _, f := range []harvest.Filter{
 			{},
@@ -28,7 +29,7 @@ func TestListingOrdersUseIndexes(t *testing.T) {
 			{Category: "Reports", Status: "active"},
 			{Tag: "fisheries", Sources: []string{"lib"}, Status: "active"},
 		} {
-			for _, c := range []*cursor{nil, after} {
+			for _, c := range []*paging.Cursor{nil, after} {
 				query, args := orderedQuery(order, f, nil, nil, 20, c)
 				plan := explain(t, db, query, args)
 				if c != nil && order == harvest.OrderNewest && !strings.Contains(plan, "first_seen<") {

@@ -11,6 +11,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"harvest/store/internal/counts"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -27,7 +28,7 @@ type DB struct {
 	write *sql.DB // one connection: the only writer
 	read  *sql.DB // readers; query-only connections
 	// counts caches query totals for the current catalogue version.
-	counts countCache
+	counts counts.Cache
 	// saves carries SavePage calls to the one goroutine that writes them,
 	// several to a transaction (see saver); quit stops it.
 	saves     chan saveRequest
