@@ -63,11 +63,13 @@ func (db *DB) OpenRun(ctx context.Context, source string, spec []byte, maxPages 
 	return harvest.SharedRun{ID: id, Source: source, Started: started, Spec: spec}, true, nil
 }
 
-// ActiveRuns lists the runs in progress, fewest live workers first.
+// ActiveRuns lists the runs in progress (and those whose finisher died:
+// the next worker ends them), fewest live workers first.
 func (db *DB) ActiveRuns(ctx context.Context) ([]harvest.SharedRun, error) {
 	rows, err := db.pool.Query(ctx, `SELECT r.id, r.source, r.started, r.spec,
 			(SELECT count(*) FROM shared_workers w WHERE w.run_id = r.id AND NOT w.gone AND w.alive_until > now())
-		FROM shared_runs r WHERE r.state = 'crawling' ORDER BY 5, r.id`)
+		FROM shared_runs r WHERE r.state = 'crawling' OR (r.state = 'finishing' AND r.finish_expires < now())
+		ORDER BY 5, r.id`)
 	if err != nil {
 		return nil, fmt.Errorf("active runs: %w", err)
 	}
