@@ -383,14 +383,37 @@ func (f *fields) summary(contentLines, wideLines []line, title string, document 
 		{m.first("description"), sigMetaDesc},
 		{m.first("twitter:description"), sigTwitter},
 	}
-	desc, descSrc := "", ""
+	type usable struct{ text, src string }
+	var descs []usable
 	for _, c := range cands {
-		if d := cleanText(c.text); usableDescription(d, title) {
-			desc, descSrc = d, c.src
-			break
+		if d := cleanText(markupTagRe.ReplaceAllString(c.text, " ")); usableDescription(d, title) {
+			descs = append(descs, usable{d, c.src})
 		}
 	}
-	if para != "" && desc != "" && siteBlurb(desc, title, para, m.siteNames(), m.titleTag) {
+	names := m.siteNames()
+	if u, err := url.Parse(f.r.page); err == nil && u.Hostname() != "" {
+		// The site's address names it too ("News daily at example.de!").
+		names = append(names, strings.TrimPrefix(u.Hostname(), "www."))
+	}
+	desc, descSrc := "", ""
+	if len(descs) > 0 {
+		desc, descSrc = descs[0].text, descs[0].src
+	}
+	// A description the CMS made from the content (the first paragraph's
+	// beginning, or cut mid-sentence) gives way to another that someone
+	// wrote: a meta description that says something else, whole. Not on
+	// the page of a document, where the paragraph such a description
+	// begins is the abstract (see chooseSummary).
+	if !document && derivedDescription(desc, lines) {
+		for _, d := range descs[1:] {
+			if letters(d.text) != letters(desc) && !derivedDescription(d.text, lines) &&
+				(para == "" || !siteBlurb(d.text, title, para, names, m.titleTag)) {
+				desc, descSrc = d.text, d.src
+				break
+			}
+		}
+	}
+	if para != "" && desc != "" && siteBlurb(desc, title, para, names, m.titleTag) {
 		desc = "" // a site-wide blurb about the organisation, not about this page
 	}
 	s, src := chooseSummary(para, desc, lines, document)

@@ -256,3 +256,52 @@ func TestPlaceholderDescriptions(t *testing.T) {
 		t.Error("a real description that starts like the placeholder was refused")
 	}
 }
+
+// TestWrittenDescriptionOverDerived: a description the CMS made from the
+// content (og:description cut from the first paragraph) gives way to a
+// meta description someone wrote; a description naming the site by its
+// address is the site's blurb; markup written into a description is not
+// text. Expected values written by hand from the pages below.
+func TestWrittenDescriptionOverDerived(t *testing.T) {
+	const para = "Shore leave was refused to most of the crew members we spoke to in the last two years. Wages were paid late on half of the vessels."
+	tests := []struct {
+		name, head, want string
+	}{
+		{
+			name: "derived og:description, written meta description",
+			head: `<meta property="og:description" content="Shore leave was refused to most of the crew members we spoke to in the last &hellip;">` +
+				`<meta name="description" content="What crews told us about shore leave and late wages.">`,
+			want: "What crews told us about shore leave and late wages.",
+		},
+		{
+			name: "og:description is the paragraph's first sentence, meta description is written",
+			head: `<meta property="og:description" content="Shore leave was refused to most of the crew members we spoke to in the last two years.">` +
+				`<meta name="description" content="What crews told us about shore leave and late wages.">`,
+			want: "What crews told us about shore leave and late wages.",
+		},
+		{
+			name: "the only other description is the site's blurb, naming its address",
+			head: `<meta property="og:description" content="Shore leave was refused to most of the crew members we spoke to in the last &hellip;">` +
+				`<meta name="description" content="News from the sea every day at seanews.example! Photos, videos, reports.">`,
+			want: para,
+		},
+		{
+			name: "markup in a JSON-LD description",
+			head: `<script type="application/ld+json">{"@type":"Article","headline":"Crew welfare at sea","description":"<p>What crews told us about <em>shore leave</em> and late wages.</p>"}</script>`,
+			want: "What crews told us about shore leave and late wages.",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			page := `<html><head><title>Crew welfare at sea</title>` + tt.head + `</head><body class="single"><article>` +
+				`<h1>Crew welfare at sea</h1><p>` + para + `</p><p>A second paragraph of the article.</p></article></body></html>`
+			res, err := Page("https://www.seanews.example/2024/crew-welfare/", []byte(page), "", Rules{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := res.Publication.Summary; got != tt.want {
+				t.Errorf("summary = %q\nwant %q", got, tt.want)
+			}
+		})
+	}
+}

@@ -144,6 +144,24 @@ func chooseSummary(para, desc string, lines []line, document bool) (string, stri
 	return s, "desc"
 }
 
+// markupTagRe matches an HTML tag written into a description's text (a
+// CMS that put the excerpt's markup into JSON-LD or a meta tag).
+var markupTagRe = regexp.MustCompile(`</?[a-zA-Z][a-zA-Z0-9]*(\s[^<>]{0,200})?/?>`)
+
+// derivedDescription reports whether a description was made from the
+// content rather than written: cut short (a teaser mark, or no closing
+// punctuation) or the beginning of a content paragraph.
+func derivedDescription(desc string, lines []line) bool {
+	if desc == "" {
+		return false
+	}
+	body, truncated := stripTeaser(summaryLabelRe.ReplaceAllString(desc, ""))
+	if truncated || !strings.ContainsRune(".!?…\"”’)»。！？", lastRune(body)) {
+		return true
+	}
+	return paragraphBeginning(lines, body) != ""
+}
+
 // elaborates reports whether the content's paragraph says at length what
 // a short description says in a line — an abstract and its tagline, as
 // CMS pages of reports have them: the paragraph is at least twice as
