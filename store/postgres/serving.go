@@ -49,7 +49,8 @@ func (db *DB) countFiltered(ctx context.Context, tx pgx.Tx, v int64, key string,
 	if n, ok := db.counts.Get(v, key); ok {
 		return n, nil
 	}
-	fromFacets := text.Match == "" && text.Exclude == "" && f.Since.IsZero() && f.Tag == "" && f.Category == ""
+	// A time window (since, until) is not in the kept counts: counted.
+	fromFacets := text.Match == "" && text.Exclude == "" && f.Since.IsZero() && f.Until.IsZero() && f.Tag == "" && f.Category == ""
 	if !fromFacets {
 		if n, ok := db.counts.RecentTotal(key, time.Now()); ok {
 			return n, nil

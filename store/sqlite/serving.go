@@ -63,7 +63,8 @@ func (db *DB) countFiltered(ctx context.Context, tx *sql.Tx, v int64, key string
 	if n, ok := db.counts.Get(v, key); ok {
 		return n, nil
 	}
-	simple := len(extra) == 0 && f.Since.IsZero()
+	// A time window (since, until) is not in the kept counts: counted.
+	simple := len(extra) == 0 && f.Since.IsZero() && f.Until.IsZero()
 	fromFacets := match == "" && simple && f.Tag == "" && f.Category == ""
 	if !fromFacets {
 		if n, ok := db.counts.RecentTotal(key, time.Now()); ok {
