@@ -340,20 +340,20 @@ func (q *oaiReq) answer() error {
 			q.fail(oaiBadArgument, "argument %s given %d times", k, n)
 			continue
 		}
+		if form[k][0] == "" {
+			q.fail(oaiBadArgument, "argument %s is empty", k)
+			continue
+		}
 		args[k] = form[k][0]
 	}
 	if len(q.resp.Errors) > 0 {
 		return nil
 	}
-	if tok, ok := args[spec.exclusive]; ok && spec.exclusive != "" {
+	if _, ok := args[spec.exclusive]; ok && spec.exclusive != "" {
 		// An exclusive argument comes alone: anything else with it is
 		// an illegal argument (badArgument), whatever the token holds.
 		if len(args) > 1 {
 			q.fail(oaiBadArgument, "resumptionToken is exclusive: give it with the verb only")
-			return nil
-		}
-		if tok == "" {
-			q.fail(oaiBadArgument, "empty resumptionToken")
 			return nil
 		}
 	} else {
