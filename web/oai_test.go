@@ -170,15 +170,54 @@ func (v *validator) check(t *testing.T, what string, body []byte) {
 
 func (v *validator) run(t *testing.T, what, schema string, files ...string) {
 	t.Helper()
+	if err := v.validate(schema, files...); err != nil {
+		body, _ := os.ReadFile(files[0])
+		t.Errorf("%s: %v\n%s", what, err, body)
+	}
+}
+
+// validate runs xmllint on files with a schema of testdata.
+func (v *validator) validate(schema string, files ...string) error {
 	abs, err := filepath.Abs(filepath.Join("testdata", schema))
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	args := append([]string{"--noout", "--nonet", "--schema", abs}, files...)
-	out, err := exec.Command(v.xmllint, args...).CombinedOutput()
-	if err != nil {
-		body, _ := os.ReadFile(files[0])
-		t.Errorf("%s: not valid against %s: %v\n%s\n%s", what, schema, err, out, body)
+	if out, err := exec.Command(v.xmllint, args...).CombinedOutput(); err != nil {
+		return fmt.Errorf("not valid against %s: %v\n%s", schema, err, out)
+	}
+	return nil
+}
+
+// TestOAIValidatorRejects makes sure the validation can fail: answers
+// the schemas refuse are refused.
+func TestOAIValidatorRejects(t *testing.T) {
+	v := newValidator(t)
+	const head = `<?xml version="1.0" encoding="UTF-8"?>
+<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><responseDate>2025-03-01T12:00:00Z</responseDate><request verb="GetRecord">http://x.example/oai</request>`
+	record := func(header, dc string) string {
+		return head + `<GetRecord><record><header>` + header + `</header><metadata><oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" xmlns:dc="http://purl.org/dc/elements/1.1/">` + dc + `</oai_dc:dc></metadata></record></GetRecord></OAI-PMH>`
+	}
+	good := `<identifier>oai:x.example:1</identifier><datestamp>2025-03-01T12:00:00Z</datestamp>`
+	tests := []struct {
+		name, doc string
+		valid     bool
+	}{
+		{"valid", record(good, `<dc:title>T</dc:title>`), true},
+		{"unknown dc element", record(good, `<dc:colour>red</dc:colour>`), false},
+		{"datestamp with a zone", record(`<identifier>oai:x.example:1</identifier><datestamp>2025-03-01T12:00:00+01:00</datestamp>`, ``), false},
+		{"set spec with a space", record(good+`<setSpec>source:a b</setSpec>`, ``), false},
+		{"unknown error code", head + `<error code="oops">x</error></OAI-PMH>`, false},
+		{"no responseDate", `<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><request>http://x.example/oai</request><error code="badVerb">x</error></OAI-PMH>`, false},
+	}
+	for i, tt := range tests {
+		file := filepath.Join(v.dir, fmt.Sprintf("doc-%d.xml", i))
+		if err := os.WriteFile(file, []byte(tt.doc), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := v.validate("combined.xsd", file); (err == nil) != tt.valid {
+			t.Errorf("%s: validation error %v, want valid %v", tt.name, err, tt.valid)
+		}
 	}
 }
 
