@@ -29,6 +29,12 @@ type CatalogueReader interface {
 	RunsPage(ctx context.Context, source string, after int64, limit int) (runs []Run, more bool, err error)
 	// Version changes whenever what the catalogue serves changes.
 	Version(ctx context.Context) (Version, error)
+	// EarliestChange returns the earliest last_changed of any record (to
+	// the second, UTC), or the zero time when the catalogue is empty.
+	// Records are never deleted and last_changed only moves forward, so
+	// no record will ever have an earlier one (OAI-PMH's
+	// earliestDatestamp).
+	EarliestChange(ctx context.Context) (time.Time, error)
 }
 
 // Publications is where crawled publications are saved, deduplicated.

@@ -63,6 +63,11 @@ type Filter struct {
 	// Since, when not zero, keeps the records that changed at or after it:
 	// new, changed, removed or back again (last_changed >= Since).
 	Since time.Time
+	// Until, when not zero, keeps the records whose last change was at or
+	// before it (last_changed <= Until). Times are compared to the second,
+	// as they are stored: Until is truncated to its second. With Since it
+	// makes a window, as OAI-PMH's from and until do.
+	Until time.Time
 }
 
 // Order is the order of search results.

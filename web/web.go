@@ -40,11 +40,13 @@ type server struct {
 	// responses keeps the answers of the current catalogue version.
 	responses       responseCache
 	noResponseCache bool
+	// oai describes the OAI-PMH repository at /oai.
+	oaiOpts OAIOptions
 }
 
 // New returns the HTTP handler of the catalogue db: the API under /api/,
-// the Atom feed at /feed.atom, /healthz, /metrics and the catalogue page
-// at /. It never writes to db. log receives a line per request (the
+// the Atom feed at /feed.atom, OAI-PMH at /oai, /healthz, /metrics and
+// the catalogue page at /. It never writes to db. log receives a line per request (the
 // access log, info level: method, path, status, duration) and any server
 // error.
 //
@@ -88,6 +90,7 @@ func New(db harvest.CatalogueReader, log *slog.Logger, opts ...Option) http.Hand
 	route("/api/schema", s.apiSchema)
 	route("/api/", s.apiNotFound)
 	route("/feed.atom", s.feed)
+	route("/oai", s.oai)
 	route("/healthz", s.healthz)
 	route("/metrics", s.metrics)
 	route("/static/", s.staticFile)
@@ -107,7 +110,8 @@ func WithoutResponseCache() Option {
 	return func(s *server) { s.noResponseCache = true }
 }
 
-// middleware answers methods other than GET and HEAD, sets the headers
+// middleware answers methods other than GET and HEAD (and POST at /oai,
+// which OAI-PMH allows: its arguments in a form body), sets the headers
 // every response carries, recovers from panics and logs each request.
 func (s *server) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -132,8 +136,12 @@ func (s *server) middleware(next http.Handler) http.Handler {
 			s.log.Info("http_request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
 				"duration", time.Since(start).Round(time.Microsecond))
 		}()
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		oaiPost := r.Method == http.MethodPost && r.URL.Path == "/oai"
+		if r.Method != http.MethodGet && r.Method != http.MethodHead && !oaiPost {
 			h.Set("Allow", "GET, HEAD")
+			if r.URL.Path == "/oai" {
+				h.Set("Allow", "GET, HEAD, POST")
+			}
 			s.fail(rec, r, http.StatusMethodNotAllowed, fmt.Errorf("method %s not allowed: this server is read-only (GET, HEAD)", r.Method))
 			return
 		}

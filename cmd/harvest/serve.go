@@ -12,6 +12,7 @@ import (
 func newServeCmd(a *app) *cobra.Command {
 	var addr, db, configPath string
 	var noResponseCache bool
+	var oai web.OAIOptions
 	cmd := &cobra.Command{
 		Use:   "serve [--addr 127.0.0.1:8080] [--db PATH]",
 		Short: "Serve the catalogue read-only: JSON API, Atom feed, metrics and a catalogue page",
@@ -23,6 +24,8 @@ func newServeCmd(a *app) *cobra.Command {
   /api/sources, /api/runs  each source with its last run and counts; the runs
   /api/schema              the JSON Schema of a record
   /feed.atom               the newest publications (source, tag, category, q)
+  /oai                     OAI-PMH 2.0 for harvesters (oai_dc; sets per source
+                           and category; --oai-* name the repository)
   /healthz, /metrics       health check; Prometheus metrics
 
 Listings and records carry an ETag and a Last-Modified from the catalogue's
@@ -52,7 +55,7 @@ flight finish.`,
 			}
 			fmt.Fprintf(a.out, "serving %s at %s (Ctrl-C stops)\n", path, link)
 			a.log.Info("serve", "addr", ln.Addr().String(), "db", path)
-			var opts []web.Option
+			opts := []web.Option{web.WithOAI(oai)}
 			if noResponseCache {
 				opts = append(opts, web.WithoutResponseCache())
 			}
@@ -66,6 +69,9 @@ flight finish.`,
 	fl.StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on (host:port; port 0 picks a free one)")
 	fl.StringVar(&db, "db", "", "catalogue: a SQLite file or postgres://… (default: the config's db, else ./harvest.db)")
 	fl.StringVar(&configPath, "config", "config.yaml", "configuration file (for its db)")
+	fl.StringVar(&oai.RepositoryName, "oai-name", "", "OAI-PMH repositoryName (default \"harvest catalogue\")")
+	fl.StringVar(&oai.AdminEmail, "oai-admin-email", "", "OAI-PMH adminEmail (default admin@harvest.invalid, a placeholder)")
+	fl.StringVar(&oai.RepositoryIdentifier, "oai-repository-id", "", "the domain name in OAI-PMH identifiers, oai:<it>:<id> (default: the host the request came to)")
 	fl.BoolVar(&noResponseCache, "no-response-cache", false, "render every answer (for measuring; the default keeps answers until the catalogue changes)")
 	return cmd
 }

@@ -42,6 +42,9 @@ func filterConds(f harvest.Filter, a *params) []string {
 	if !f.Since.IsZero() {
 		conds = append(conds, "p.last_changed >= "+a.add(stamp(f.Since)))
 	}
+	if !f.Until.IsZero() {
+		conds = append(conds, "p.last_changed <= "+a.add(stamp(f.Until)))
+	}
 	return conds
 }
 

@@ -442,11 +442,14 @@ func rankedIDs(ctx context.Context, tx pgx.Tx, text Text, f harvest.Filter, limi
 func fingerprint(f harvest.Filter, t Text, o harvest.Order) string {
 	srcs := slices.Clone(f.Sources)
 	slices.Sort(srcs)
-	var since string
+	var since, until string
 	if !f.Since.IsZero() {
 		since = stamp(f.Since).Format(paging.TimeLayout)
 	}
-	b, _ := json.Marshal([]any{"pg", srcs, f.Status, asciiLower(f.Tag), asciiLower(f.Category), since, t.Match, t.Exclude, o})
+	if !f.Until.IsZero() {
+		until = stamp(f.Until).Format(paging.TimeLayout)
+	}
+	b, _ := json.Marshal([]any{"pg", srcs, f.Status, asciiLower(f.Tag), asciiLower(f.Category), since, until, t.Match, t.Exclude, o})
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:8])
 }

@@ -22,6 +22,19 @@ func (db *DB) Version(ctx context.Context) (harvest.Version, error) {
 	return v, nil
 }
 
+// EarliestChange returns the earliest last_changed of any record, or the
+// zero time when there is none: one step down the index of last_changed.
+func (db *DB) EarliestChange(ctx context.Context) (time.Time, error) {
+	var min *time.Time
+	if err := db.pool.QueryRow(ctx, `SELECT MIN(last_changed) FROM publications`).Scan(&min); err != nil {
+		return time.Time{}, fmt.Errorf("earliest change: %w", err)
+	}
+	if min == nil {
+		return time.Time{}, nil
+	}
+	return stamp(*min), nil
+}
+
 func readVersion(ctx context.Context, q querier) (harvest.Version, error) {
 	var v harvest.Version
 	var changed time.Time
@@ -49,7 +62,8 @@ func (db *DB) countFiltered(ctx context.Context, tx pgx.Tx, v int64, key string,
 	if n, ok := db.counts.Get(v, key); ok {
 		return n, nil
 	}
-	fromFacets := text.Match == "" && text.Exclude == "" && f.Since.IsZero() && f.Tag == "" && f.Category == ""
+	// A time window (since, until) is not in the kept counts: counted.
+	fromFacets := text.Match == "" && text.Exclude == "" && f.Since.IsZero() && f.Until.IsZero() && f.Tag == "" && f.Category == ""
 	if !fromFacets {
 		if n, ok := db.counts.RecentTotal(key, time.Now()); ok {
 			return n, nil

@@ -49,6 +49,10 @@ func filterConds(f harvest.Filter) ([]string, []any) {
 		conds = append(conds, "p.last_changed >= ?")
 		args = append(args, formatTime(f.Since))
 	}
+	if !f.Until.IsZero() {
+		conds = append(conds, "p.last_changed <= ?")
+		args = append(args, formatTime(f.Until))
+	}
 	return conds, args
 }
 

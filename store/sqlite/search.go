@@ -462,11 +462,14 @@ func bm25(info []byte) float64 {
 func fingerprint(f harvest.Filter, t Text, o harvest.Order) string {
 	srcs := slices.Clone(f.Sources)
 	slices.Sort(srcs)
-	var since string
+	var since, until string
 	if !f.Since.IsZero() {
 		since = formatTime(f.Since)
 	}
-	b, _ := json.Marshal([]any{srcs, f.Status, strings.ToLower(f.Tag), strings.ToLower(f.Category), since, t.Match, t.Exclude, o})
+	if !f.Until.IsZero() {
+		until = formatTime(f.Until)
+	}
+	b, _ := json.Marshal([]any{srcs, f.Status, strings.ToLower(f.Tag), strings.ToLower(f.Category), since, until, t.Match, t.Exclude, o})
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:8])
 }

@@ -19,6 +19,23 @@ func (db *DB) Version(ctx context.Context) (harvest.Version, error) {
 	return v, nil
 }
 
+// EarliestChange returns the earliest last_changed of any record, or the
+// zero time when there is none: one step down the index of last_changed.
+func (db *DB) EarliestChange(ctx context.Context) (time.Time, error) {
+	var min sql.NullString
+	if err := db.read.QueryRowContext(ctx, `SELECT MIN(last_changed) FROM publications`).Scan(&min); err != nil {
+		return time.Time{}, fmt.Errorf("earliest change: %w", err)
+	}
+	if !min.Valid {
+		return time.Time{}, nil
+	}
+	t, err := parseTime(min.String)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("earliest change: %w", err)
+	}
+	return t, nil
+}
+
 type queryRower interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
@@ -63,7 +80,8 @@ func (db *DB) countFiltered(ctx context.Context, tx *sql.Tx, v int64, key string
 	if n, ok := db.counts.Get(v, key); ok {
 		return n, nil
 	}
-	simple := len(extra) == 0 && f.Since.IsZero()
+	// A time window (since, until) is not in the kept counts: counted.
+	simple := len(extra) == 0 && f.Since.IsZero() && f.Until.IsZero()
 	fromFacets := match == "" && simple && f.Tag == "" && f.Category == ""
 	if !fromFacets {
 		if n, ok := db.counts.RecentTotal(key, time.Now()); ok {

@@ -77,6 +77,14 @@ func testEachAndCount(t *testing.T, open Opener) {
 		// The removal at t0+1h is a change of record a/0.
 		{"since", harvest.Filter{Since: t0.Add(2 * time.Hour)}, late},
 		{"since, the removal", harvest.Filter{Since: t0.Add(time.Hour), Sources: []string{"a"}}, sortedIDs([]int64{gone}, bySource["a"][1:])},
+		// Until is inclusive and, like Since, compared to the second.
+		{"until", harvest.Filter{Until: t0.Add(time.Hour)}, sortedIDs(all[:6])},
+		{"until, within its second", harvest.Filter{Until: t0.Add(time.Hour + 900*time.Millisecond)}, sortedIDs(all[:6])},
+		{"until, before the first", harvest.Filter{Until: t0.Add(-time.Second)}, nil},
+		{"since and until", harvest.Filter{Since: t0.Add(time.Hour), Until: t0.Add(2 * time.Hour)}, sortedIDs([]int64{gone}, all[3:9])},
+		{"since and until, one second", harvest.Filter{Since: t0.Add(2 * time.Hour), Until: t0.Add(2 * time.Hour)}, all[6:9]},
+		{"until and source", harvest.Filter{Until: t0.Add(time.Hour), Sources: []string{"a"}, Status: harvest.StatusActive}, []int64{bySource["a"][1]}},
+		{"until and tag", harvest.Filter{Until: t0.Add(time.Hour), Tag: "even"}, tagged[:3]},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -358,6 +366,7 @@ func testSearchPaging(t *testing.T, open Opener) {
 		{Limit: 2, Text: "report", Cursor: first.Next},
 		{Limit: 2, Text: "fisheries", Order: harvest.OrderNewest, Cursor: first.Next},
 		{Limit: 2, Text: "fisheries", Filter: harvest.Filter{Tag: "x"}, Cursor: first.Next},
+		{Limit: 2, Text: "fisheries", Filter: harvest.Filter{Until: t0.Add(time.Hour)}, Cursor: first.Next},
 	} {
 		if _, err := db.Search(ctx, q); !errors.Is(err, harvest.ErrBadCursor) {
 			t.Errorf("Search(%+v) = %v, want ErrBadCursor", q, err)
