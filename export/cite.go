@@ -172,6 +172,12 @@ var orgWords = map[string]bool{
 	"research": true, "labour": true, "labor": true, "workers": true, "children": true,
 	"women": true, "ngo": true, "partners": true, "associates": true, "commissioner": true,
 	"directorate": true, "division": true, "institutes": true, "lab": true, "laboratory": true,
+	"observatório": true, "observatorio": true, "observatoire": true, "conselho": true,
+	"consejo": true, "conseil": true, "fundação": true, "associação": true, "organização": true,
+	"organización": true, "ministério": true, "universidade": true, "comité": true, "comitê": true,
+	"rede": true, "réseau": true, "netzwerk": true, "secretaría": true, "sindicato": true,
+	"syndicat": true, "gewerkschaft": true, "confederation": true, "confédération": true,
+	"confederación": true, "taskforce": true, "task": true, "force": true, "working": true,
 }
 
 // orgConnectors are lower-case words that join an organisation's name

@@ -55,6 +55,9 @@ func TestParseName(t *testing.T) {
 		{in: "Doe, Jane, Someone, Else", want: lit("Doe, Jane, Someone, Else")},
 		{in: "The Editors", want: lit("The Editors")},
 		{in: "Anna Maria Luisa Carla Beatrice Rossi", want: lit("Anna Maria Luisa Carla Beatrice Rossi")},
+		{in: "Observatório do Trabalho Rural", want: lit("Observatório do Trabalho Rural")},
+		{in: "Maria do Carmo Silva", want: person("Silva", "Maria do Carmo", "")},
+		{in: "Responsible Contracting Working Group", want: lit("Responsible Contracting Working Group")},
 		{in: "", want: citeName{}},
 	} {
 		if got := parseName(tc.in, tc.orgs...); got != tc.want {
