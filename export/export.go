@@ -69,7 +69,9 @@ func New(w io.Writer, format string) (Writer, error) {
 // escapes the C0 controls) as \u escapes: the same JSON values, safe
 // to print. CSV cells cannot escape anything: they are written as
 // RFC 4180 says (encoding/csv), with formulas neutralised unless
-// o.RawCSV.
+// o.RawCSV. The citation formats (csl-json, ris, bibtex) write one
+// reference per record, mapped and escaped as cite.go, csl.go, ris.go
+// and bibtex.go explain.
 func NewWithOptions(w io.Writer, format string, o Options) (Writer, error) {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	switch format {
