@@ -1,5 +1,6 @@
 // Package export writes catalogue records as JSON lines, a JSON array or
-// CSV, one record at a time, so that memory stays flat however large the
+// CSV, or as references for reference managers (CSL-JSON, RIS, BibTeX),
+// one record at a time, so that memory stays flat however large the
 // catalogue.
 package export
 
@@ -21,7 +22,24 @@ import (
 )
 
 // Formats lists the formats New accepts.
-var Formats = []string{"jsonl", "json", "csv"}
+var Formats = []string{"jsonl", "json", "csv", "csl-json", "ris", "bibtex"}
+
+// MediaTypes are the media types of the formats, as an HTTP answer
+// carries them.
+var MediaTypes = map[string]string{
+	"jsonl":    "application/x-ndjson; charset=utf-8",
+	"json":     "application/json; charset=utf-8",
+	"csv":      "text/csv; charset=utf-8",
+	"csl-json": "application/vnd.citationstyles.csl+json; charset=utf-8",
+	"ris":      "application/x-research-info-systems; charset=utf-8",
+	"bibtex":   "application/x-bibtex; charset=utf-8",
+}
+
+// Extensions are the usual file name extensions of the formats.
+var Extensions = map[string]string{
+	"jsonl": ".jsonl", "json": ".json", "csv": ".csv",
+	"csl-json": ".json", "ris": ".ris", "bibtex": ".bib",
+}
 
 // Writer writes publications in one format. Close finishes the document
 // (the closing bracket of a JSON array) and flushes; it does not close
@@ -51,7 +69,9 @@ func New(w io.Writer, format string) (Writer, error) {
 // escapes the C0 controls) as \u escapes: the same JSON values, safe
 // to print. CSV cells cannot escape anything: they are written as
 // RFC 4180 says (encoding/csv), with formulas neutralised unless
-// o.RawCSV.
+// o.RawCSV. The citation formats (csl-json, ris, bibtex) write one
+// reference per record, mapped and escaped as cite.go, csl.go, ris.go
+// and bibtex.go explain.
 func NewWithOptions(w io.Writer, format string, o Options) (Writer, error) {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	switch format {
@@ -63,6 +83,12 @@ func NewWithOptions(w io.Writer, format string, o Options) (Writer, error) {
 		return &jsonWriter{w: bw}, nil
 	case "csv":
 		return &csvWriter{w: bw, c: csv.NewWriter(bw), raw: o.RawCSV}, nil
+	case "csl-json":
+		return newCSLWriter(bw), nil
+	case "ris":
+		return &risWriter{w: bw}, nil
+	case "bibtex":
+		return &bibWriter{w: bw}, nil
 	}
 	return nil, fmt.Errorf("unknown export format %q (want one of %s)", format, strings.Join(Formats, ", "))
 }

@@ -209,7 +209,7 @@ type publicationsPage struct {
 }
 
 func (s *server) apiPublications(w http.ResponseWriter, r *http.Request) {
-	p, err := readParams(r, listParams, "source")
+	p, err := readParams(r, apiListParams, "source")
 	if err != nil {
 		s.failErr(w, r, err)
 		return
@@ -219,7 +219,13 @@ func (s *server) apiPublications(w http.ResponseWriter, r *http.Request) {
 		s.failErr(w, r, err)
 		return
 	}
-	w, done := s.validate(w, r, sinceKey(q))
+	format, err := citeFormat(r, p) // cite.go
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	citeHeaders(w)
+	w, done := s.validate(w, r, sinceKey(q)+formatKey(format))
 	if done {
 		return
 	}
@@ -236,6 +242,11 @@ func (s *server) apiPublications(w http.ResponseWriter, r *http.Request) {
 		next.Set("cursor", res.Next)
 		out.Next = r.URL.Path + "?" + next.Encode()
 	}
+	if format != "" {
+		nextLink(w, out.Next, out.Total)
+		s.writeCite(w, r, format, "publications", out.Publications)
+		return
+	}
 	writeJSON(w, http.StatusOK, out)
 }
 
@@ -250,7 +261,8 @@ func publicationID(r *http.Request) (int64, error) {
 }
 
 func (s *server) apiPublication(w http.ResponseWriter, r *http.Request) {
-	if _, err := readParams(r, nil); err != nil {
+	p, err := readParams(r, apiPublicationParams)
+	if err != nil {
 		s.failErr(w, r, err)
 		return
 	}
@@ -259,7 +271,13 @@ func (s *server) apiPublication(w http.ResponseWriter, r *http.Request) {
 		s.failErr(w, r, err)
 		return
 	}
-	w, done := s.validate(w, r, "")
+	format, err := citeFormat(r, p) // cite.go
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	citeHeaders(w)
+	w, done := s.validate(w, r, formatKey(format))
 	if done {
 		return
 	}
@@ -271,6 +289,10 @@ func (s *server) apiPublication(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		s.failErr(w, r, err)
+		return
+	}
+	if format != "" {
+		s.writeCite(w, r, format, "publication-"+strconv.FormatInt(id, 10), []harvest.Publication{pub})
 		return
 	}
 	writeJSON(w, http.StatusOK, pub)

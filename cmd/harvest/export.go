@@ -20,12 +20,21 @@ func newExportCmd(a *app) *cobra.Command {
 		includeRemoved, schema, csvRaw        bool
 	)
 	cmd := &cobra.Command{
-		Use:   "export [--format jsonl|csv|json] [--csv-raw] [--source NAME]... [--since TIME] [--include-removed] [-o FILE]",
-		Short: "Write the catalogue as JSON lines, a JSON array or CSV",
+		Use:   "export [--format jsonl|csv|json|csl-json|ris|bibtex] [--csv-raw] [--source NAME]... [--since TIME] [--include-removed] [-o FILE]",
+		Short: "Write the catalogue as JSON lines, a JSON array, CSV, or references (CSL-JSON, RIS, BibTeX)",
 		Long: `Write the catalogue as JSON lines, a JSON array or CSV, one record at a time,
 ordered by id. Records the sites no longer have (status "removed") are left
 out unless --include-removed is given. --schema prints the JSON Schema of a
 record instead.
+
+For reference managers (Zotero, Mendeley, JabRef, EndNote) and citation
+processors, --format csl-json writes CSL-JSON, --format ris RIS and --format
+bibtex BibTeX (UTF-8), one reference per record: the type, authors (people
+split into family and given names, organisations kept whole), published
+date, publisher, language, page URL, summary as abstract, tags and
+categories as keywords, and the day last seen as access date. Zotero:
+File > Import… the file; JabRef: open the .bib. The README's "Citation
+formats" section has the mapping and the escaping rules.
 
 Every field was written by a website harvest does not control. In CSV, a
 text cell that a spreadsheet would read as a formula (one starting with =, +,

@@ -13,10 +13,12 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/chromedp/chromedp"
@@ -25,6 +27,7 @@ import (
 	"harvest"
 	"harvest/export"
 	"harvest/harvester"
+	"harvest/internal/citeread"
 	"harvest/internal/termsafe"
 	"harvest/internal/tinypdf"
 	"harvest/store/sqlite"
@@ -245,6 +248,19 @@ func checkSameText(t *testing.T, where string, got, stored harvest.Publication, 
 	}
 }
 
+// checkNoControls fails for each line of out (lines may end with CR)
+// that carries a control character: the citation formats cannot escape
+// them and fold them into spaces. (Bidirectional characters are text
+// there, as in CSV.)
+func checkNoControls(t *testing.T, where, out string) {
+	t.Helper()
+	for i, line := range strings.Split(out, "\n") {
+		if strings.ContainsFunc(strings.TrimSuffix(line, "\r"), unicode.IsControl) || !utf8.ValidString(line) {
+			t.Errorf("%s, line %d: a control character or a byte that is not UTF-8: %.300q", where, i+1, line)
+		}
+	}
+}
+
 // checkTerminalSafe fails for each line of out that carries a character
 // that steers or reorders a terminal.
 func checkTerminalSafe(t *testing.T, where, out string) {
@@ -373,6 +389,43 @@ func TestHostileTextStaysInertInEveryOutput(t *testing.T) {
 			}
 			for _, p := range got {
 				checkSameText(t, "export "+format, p, byID[p.ID], jsonText)
+			}
+		}
+	})
+
+	t.Run("citation formats", func(t *testing.T) {
+		exportAs := func(format string) []byte {
+			out, stderr, err := runCLI(t, "export", "--db", f.db, "--format", format)
+			if err != nil {
+				t.Fatalf("export %s: %v\n%s", format, err, stderr)
+			}
+			checkNoControls(t, "export "+format, out)
+			return []byte(out)
+		}
+		ps := f.records()
+		slices.SortFunc(ps, func(a, b harvest.Publication) int { return int(a.ID - b.ID) })
+		items := citeread.ValidateCSL(t, filepath.Join("..", "..", "export", "testdata", "csl-data.json"), exportAs("csl-json"))
+		mods := citeread.Bibutils(t, "ris2xml", exportAs("ris"), "-nl", "-nt")
+		entries := citeread.PyBibTeX(t, exportAs("bibtex"))
+		if len(items) != 2 || len(mods) != 2 || len(entries) != 2 {
+			t.Fatalf("CSL-JSON %d items, RIS %d references, BibTeX %d entries; want 2 each", len(items), len(mods), len(entries))
+		}
+		oneLine := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+		risLine := func(s string) string {
+			return strings.TrimSpace(regexp.MustCompile(`[\p{Cc}\x{2028}\x{2029}]+`).ReplaceAllString(jsonText(s), " "))
+		}
+		bibLine := func(s string) string {
+			return strings.Join(strings.FieldsFunc(jsonText(s), func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }), " ")
+		}
+		for i, p := range ps {
+			if got := items[i]["title"]; got != jsonText(oneLine(p.Title)) || items[i]["abstract"] != jsonText(p.Summary) {
+				t.Errorf("CSL-JSON record %d: title %.200q, abstract %.200q", p.ID, got, items[i]["abstract"])
+			}
+			if mods[i].TitleText() != risLine(p.Title) || mods[i].Abstract != risLine(p.Summary) {
+				t.Errorf("RIS record %d: title %.200q, abstract %.200q; want %.200q, %.200q", p.ID, mods[i].TitleText(), mods[i].Abstract, risLine(p.Title), risLine(p.Summary))
+			}
+			if u := entries[i].Unicode; u["title"] != bibLine(p.Title) || u["abstract"] != bibLine(p.Summary) {
+				t.Errorf("BibTeX record %d: title %.200q, abstract %.200q; want %.200q, %.200q", p.ID, u["title"], u["abstract"], bibLine(p.Title), bibLine(p.Summary))
 			}
 		}
 	})
