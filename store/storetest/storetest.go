@@ -56,6 +56,7 @@ func Run(t *testing.T, open Opener) {
 		{"FrontierOutOfOrder", testFrontierOutOfOrder},
 		{"LockSource", testLockSource},
 		{"VersionMoves", testVersionMoves},
+		{"LinkChecks", testLinkChecks},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
 	}
