@@ -273,7 +273,12 @@ func (s *server) apiPublication(w http.ResponseWriter, r *http.Request) {
 		s.failErr(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, pub)
+	out, err := s.withLinkHealth(r, pub)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 // runJSON is a run in the API.
