@@ -370,6 +370,7 @@ func testLinkHealth(t *testing.T, db string) {
 	}
 	missingID := got[url("missing")][0]
 	rec := fetch("/api/publications/" + missingID)
+	validateRecord(t, recordSchema(t), "/api/publications/"+missingID, []byte(rec))
 	var withHealth struct {
 		Title      string `json:"title"`
 		LinkHealth []struct {
