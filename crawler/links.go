@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -33,6 +34,9 @@ type LinkChecker struct {
 	robots *robots
 	polite *politeness
 	log    *slog.Logger
+	// greeted are the hosts whose robots.txt request has been counted
+	// as a request to the host (see observe).
+	greeted sync.Map
 }
 
 // LinkOptions configure a LinkChecker; they are the source's crawl
@@ -50,6 +54,12 @@ type LinkOptions struct {
 	RetryBase            time.Duration
 	AllowPrivateNetworks bool
 	Logger               *slog.Logger
+	// Hosts and Robots, when set, are a shared run's host gate and
+	// robots.txt cache (fetched since RobotsSince): the check keeps the
+	// pace of every process of the run and reads robots.txt once per run.
+	Hosts       harvest.HostGate
+	Robots      harvest.RobotsCache
+	RobotsSince time.Time
 }
 
 // LinkOptionsOf takes a crawl's options for checking its links.
@@ -122,7 +132,9 @@ func NewLinkChecker(ctx context.Context, opts LinkOptions) (*LinkChecker, error)
 		}
 		return nil
 	}
+	lc.robots.cache, lc.robots.since = opts.Robots, opts.RobotsSince
 	lc.polite = newPoliteness(opts.Delay, opts.Concurrency, lc.robots.delay)
+	lc.polite.gate = opts.Hosts
 	return lc, nil
 }
 
@@ -180,6 +192,17 @@ func (lc *LinkChecker) observe(ctx context.Context, l Link) observation {
 	u, err := url.Parse(l.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return observation{err: fmt.Errorf("not an http(s) URL: %q", l.URL)}
+	}
+	if _, done := lc.greeted.LoadOrStore(u.Host, true); !done {
+		// The host's first turn reads its robots.txt (making its slot
+		// does); taking and ending the turn starts the host's delay, so
+		// that the first link is not asked for on the heels of
+		// robots.txt.
+		release, err := lc.polite.acquire(ctx, u)
+		if err != nil {
+			return observation{err: err}
+		}
+		release()
 	}
 	allowed, err := lc.robots.check(ctx, u)
 	if err != nil {

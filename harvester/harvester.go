@@ -241,7 +241,7 @@ func (h *Harvester) CrawlOne(ctx context.Context, opts crawler.Options) (Report,
 		// The links of the records this run saw, before the run's record
 		// is written and under the source's lock. A cancel cuts the
 		// check short; it never fails the run.
-		rep.Links = h.checkLinks(ctx, opts.Source, sink.seenIDs())
+		rep.Links = h.checkLinks(ctx, opts.Source, sink.seenIDs(), nil)
 	}
 	run.Finished = time.Now().UTC()
 	rep.Duration = run.Finished.Sub(started)

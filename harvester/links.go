@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"time"
 
 	"harvest"
 	"harvest/crawler"
@@ -29,6 +30,13 @@ type LinkStats struct {
 	FilesChanged, RecordsChanged int
 }
 
+// sharedLinks is what a shared run's link check shares with its crawl.
+type sharedLinks struct {
+	runs  harvest.SharedRuns
+	owner string
+	since time.Time
+}
+
 // checksLinks reports whether the source's runs check its download
 // links.
 func (h *Harvester) checksLinks(source string) bool {
@@ -39,7 +47,10 @@ func (h *Harvester) checksLinks(source string) bool {
 // checkLinks checks the download links of the records ids (of one run of
 // source) and records each check. It returns what it did; errors are
 // logged, not returned.
-func (h *Harvester) checkLinks(ctx context.Context, source string, ids []int64) LinkStats {
+//
+// shared, when set, is the shared run's: its host gate and robots.txt
+// cache (since the run started) keep the check to the run's pace.
+func (h *Harvester) checkLinks(ctx context.Context, source string, ids []int64, shared *sharedLinks) LinkStats {
 	var st LinkStats
 	if !h.checksLinks(source) || len(ids) == 0 {
 		return st
@@ -54,6 +65,13 @@ func (h *Harvester) checkLinks(ctx context.Context, source string, ids []int64) 
 		return st
 	}
 	opts := h.linkOpts[source]
+	if shared != nil {
+		opts.Hosts, opts.Robots, opts.RobotsSince = shared.runs.Hosts(shared.owner), shared.runs.Robots(), shared.since
+	} else if err := sleepCtx(ctx, opts.Delay); err != nil {
+		// The crawl's last request may have just ended: the checker's
+		// pace starts afresh, so it waits the delay first.
+		return st
+	}
 	checker, err := crawler.NewLinkChecker(ctx, opts)
 	if err != nil {
 		log.Warn("link_check_failed", "err", err)
