@@ -109,6 +109,10 @@ type Catalogue interface {
 	FileMemory
 	FrontierJournal
 	SourceLocks
+	// LinkChecks and LinkReader keep the health of download links
+	// (links.go).
+	LinkChecks
+	LinkReader
 	// SetTotalLag lets counted totals be up to lag old while the
 	// catalogue is written (a server's choice; exact by default).
 	SetTotalLag(lag time.Duration)

@@ -122,6 +122,9 @@ type Source struct {
 	// (an absolute path; set whenever MirrorFiles is).
 	MirrorFiles bool
 	MirrorDir   string
+	// NoLinkCheck turns the check of download links at the end of each
+	// run off (check_links: false; checked by default).
+	NoLinkCheck bool
 	// RemovedAfter is how many complete runs in a row must miss a
 	// publication before it is marked removed.
 	RemovedAfter int
@@ -195,6 +198,7 @@ type rawSrc struct {
 	Selectors      Selectors `yaml:"selectors"`
 	MirrorFiles    bool      `yaml:"mirror_files"`
 	MirrorDir      string    `yaml:"mirror_dir"`
+	CheckLinks     *bool     `yaml:"check_links"`
 	RemovedAfter   *int      `yaml:"removed_after"`
 	MaxRemovals    string    `yaml:"max_removals"`
 	AllowPrivate   bool      `yaml:"allow_private_networks"`
@@ -669,6 +673,7 @@ func (v *validator) source(prefix string, r rawSrc, defaults Crawl, seen map[str
 	}
 	v.selectors(prefix+".selectors", r.Selectors)
 	s.MirrorFiles = r.MirrorFiles
+	s.NoLinkCheck = r.CheckLinks != nil && !*r.CheckLinks
 	if r.MirrorDir != "" {
 		s.MirrorDir = v.dir(prefix+".mirror_dir", r.MirrorDir)
 	} else if r.MirrorFiles {

@@ -267,3 +267,28 @@ func TestParseMirror(t *testing.T) {
 		t.Errorf("mirror_dir %q, max_file_size %d; want %q, %d", got.MirrorDir, got.MaxFileSize, want, int64(DefaultMaxFileSize))
 	}
 }
+
+// TestCheckLinks: download links are checked unless a source says
+// check_links: false.
+func TestCheckLinks(t *testing.T) {
+	for _, tc := range []struct {
+		yaml string
+		skip bool
+	}{
+		{"", false},
+		{"    check_links: true\n", false},
+		{"    check_links: false\n", true},
+	} {
+		path := filepath.Join(t.TempDir(), "c.yaml")
+		if err := os.WriteFile(path, []byte("sources:\n  - name: a\n    start_urls: [http://a.example/]\n"+tc.yaml), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := Load(path)
+		if err != nil {
+			t.Fatalf("%q: %v", tc.yaml, err)
+		}
+		if got := cfg.Sources[0].NoLinkCheck; got != tc.skip {
+			t.Errorf("%q: NoLinkCheck = %v, want %v", tc.yaml, got, tc.skip)
+		}
+	}
+}

@@ -44,8 +44,13 @@ type Harvester struct {
 	// has them (harvest.SharedRuns): there every crawl is a shared run,
 	// which other workers may join. Zero values are filled in.
 	Worker Worker
-	// specs are the sources' configurations, for shared runs.
-	specs map[string][]byte
+	// NoLinkCheck turns the download link check off for these runs
+	// (--no-link-check); check_links: false does for one source.
+	NoLinkCheck bool
+	// specs are the sources' configurations, for shared runs; linkOpts
+	// the link checker's options of the sources that check their links.
+	specs    map[string][]byte
+	linkOpts map[string]crawler.LinkOptions
 }
 
 // Progress shows one run's progress.
@@ -60,6 +65,7 @@ func (h *Harvester) Configure(ctx context.Context, sources []config.Source) erro
 	h.RemovedAfterRuns, h.Files = map[string]int{}, map[string]crawler.Files{}
 	h.MaxRemovals = map[string]config.RemovalLimit{}
 	h.specs = map[string][]byte{}
+	h.linkOpts = map[string]crawler.LinkOptions{}
 	for _, s := range sources {
 		spec, err := Spec(s)
 		if err != nil {
@@ -68,6 +74,9 @@ func (h *Harvester) Configure(ctx context.Context, sources []config.Source) erro
 		h.specs[s.Name] = spec
 		h.RemovedAfterRuns[s.Name] = s.RemovedAfter
 		h.MaxRemovals[s.Name] = s.MaxRemovals
+		if !s.NoLinkCheck {
+			h.linkOpts[s.Name] = crawler.LinkOptionsOf(SourceOptions(s, h.Log))
+		}
 		m, err := NewMirror(ctx, s, h.DB, h.Log)
 		if err != nil {
 			return err
@@ -105,6 +114,11 @@ type Report struct {
 	// anything; Hints say what the user may want to do.
 	Held  harvest.RemovalResult
 	Hints []string
+	// Links is what the run's download link check did.
+	Links LinkStats
+	// linkIDs are the records a shared run saw, kept by the worker that
+	// ends it for the link check.
+	linkIDs []int64
 }
 
 // Crawl runs each source in turn. A source whose run fails does not stop
@@ -223,6 +237,12 @@ func (h *Harvester) CrawlOne(ctx context.Context, opts crawler.Options) (Report,
 	run.NotModified, run.SkippedLastmod = stats.NotModified, stats.SkippedLastmod
 
 	endErr := h.endRun(end, &rep, &run, opts, sink, crawlErr, resumedSince)
+	if stats.Stopped != harvest.StopFailed && stats.Stopped != harvest.StopCancelled {
+		// The links of the records this run saw, before the run's record
+		// is written and under the source's lock. A cancel cuts the
+		// check short; it never fails the run.
+		rep.Links = h.checkLinks(ctx, opts.Source, sink.seenIDs(), nil)
+	}
 	run.Finished = time.Now().UTC()
 	rep.Duration = run.Finished.Sub(started)
 	switch stats.Stopped {

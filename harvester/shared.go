@@ -170,6 +170,11 @@ func (h *Harvester) CrawlShared(ctx context.Context, w Worker, run harvest.Share
 	}
 	done, err := h.finishShared(end, w, run, &rep, opts)
 	if err != nil || done {
+		if done && rep.Run.Status != harvest.RunFailed {
+			// The worker that ends the run checks the download links of
+			// every record the run saw, once the run is recorded.
+			rep.Links = h.checkLinks(ctx, opts.Source, rep.linkIDs, &sharedLinks{runs: w.Runs, owner: w.Owner, since: run.Started})
+		}
 		return rep, errors.Join(err, leaveErr, runFailed(rep.Run))
 	}
 	// Another worker is ending the run: wait for its record.
@@ -254,6 +259,12 @@ func (h *Harvester) finishShared(ctx context.Context, w Worker, run harvest.Shar
 	gone, err := w.Runs.GoneURLs(ctx, run.ID)
 	if err != nil {
 		return false, err
+	}
+	if h.checksLinks(opts.Source) {
+		// Read before Finished drops the run's marks.
+		if rep.linkIDs, err = w.Runs.SeenIDs(ctx, run.ID); err != nil {
+			return false, err
+		}
 	}
 	capped := rep.Stats.Stopped == harvest.StopMaxPages
 	reached := c.Pages+c.NotModified+c.SkippedLastmod > 0

@@ -295,7 +295,12 @@ func (s *server) apiPublication(w http.ResponseWriter, r *http.Request) {
 		s.writeCite(w, r, format, "publication-"+strconv.FormatInt(id, 10), []harvest.Publication{pub})
 		return
 	}
-	writeJSON(w, http.StatusOK, pub)
+	out, err := s.withLinkHealth(r, pub)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 // runJSON is a run in the API.

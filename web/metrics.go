@@ -43,12 +43,14 @@ type catalogueCollector struct {
 
 func (c catalogueCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descPages, descErrors, descRuns, descPublications,
-		descLastStart, descLastEnd, descLastStatus, descLastPages, descLastErrors} {
+		descLastStart, descLastEnd, descLastStatus, descLastPages, descLastErrors,
+		descLinksChecked, descLinksBroken, descLinks} {
 		ch <- d
 	}
 }
 
 func (c catalogueCollector) Collect(ch chan<- prometheus.Metric) {
+	c.collectLinks(ch)
 	sources, err := c.db.Sources(c.ctx)
 	if err != nil {
 		ch <- prometheus.NewInvalidMetric(descPublications, err)

@@ -388,6 +388,9 @@ type publicationView struct {
 	CategoryLinks, TagLinks []link
 	HasHistory              bool
 	Revisions               []revisionView
+	// Broken maps each broken download URL to when it was first seen
+	// broken.
+	Broken map[string]*time.Time
 }
 
 func (s *server) pagePublication(w http.ResponseWriter, r *http.Request) {
@@ -415,6 +418,11 @@ func (s *server) pagePublication(w http.ResponseWriter, r *http.Request) {
 		s.failErr(w, r, err)
 		return
 	}
+	broken, err := s.brokenSince(r, id)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
 	title := pub.Title
 	if title == "" {
 		title = pub.URL
@@ -424,6 +432,7 @@ func (s *server) pagePublication(w http.ResponseWriter, r *http.Request) {
 		Pub:        pub,
 		SourceLink: filterLink("source", pub.Source),
 		HasHistory: hasHistory,
+		Broken:     broken,
 	}
 	for _, c := range pub.Categories {
 		v.CategoryLinks = append(v.CategoryLinks, filterLink("category", c))

@@ -87,6 +87,7 @@ func New(db harvest.CatalogueReader, log *slog.Logger, opts ...Option) http.Hand
 	route("/api/publications/{id}", s.apiPublication)
 	route("/api/sources", s.apiSources)
 	route("/api/runs", s.apiRuns)
+	route("/api/links", s.apiLinks)
 	route("/api/schema", s.apiSchema)
 	route("/api/", s.apiNotFound)
 	route("/feed.atom", s.feed)

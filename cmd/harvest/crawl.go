@@ -36,6 +36,8 @@ type crawlFlags struct {
 	allowDomains    []string
 	confirmRemovals bool
 	wait            bool
+	// noLinkCheck skips the check of download links at the runs' end.
+	noLinkCheck bool
 	// lease is how long a shared run's URLs stay leased to this process
 	// if it dies (PostgreSQL catalogues).
 	lease time.Duration
@@ -87,6 +89,7 @@ sitemaps and uses the generic extractor.`,
 	fl.IntVar(&f.maxPagination, "max-pagination", 0, "pages followed in one listing's pagination at most (default 2000)")
 	fl.BoolVar(&f.confirmRemovals, "confirm-removals", false, "let this run mark more publications removed than max_removals allows")
 	fl.DurationVar(&f.lease, "lease", harvester.DefaultLease, "on PostgreSQL: how long this process's URLs stay leased if it dies (renewed every third of it while alive)")
+	fl.BoolVar(&f.noLinkCheck, "no-link-check", false, "do not check the download links of the publications at the end of each run")
 	fl.BoolVar(&f.wait, "wait", false, "wait for a run of the same source (another crawl, a schedule) to end instead of exiting")
 	f.addCommon(cmd)
 	return cmd
@@ -166,6 +169,9 @@ func (f *crawlFlags) runOptions(cmd *cobra.Command, cfg *config.Config, a *app) 
 	for i := range sources {
 		f.override(cmd, &sources[i].Crawl)
 		sources[i].AllowedDomains = append(sources[i].AllowedDomains, f.allowDomains...)
+		// In the source's configuration, so that a shared run's workers
+		// (whichever ends the run) skip the check too.
+		sources[i].NoLinkCheck = sources[i].NoLinkCheck || f.noLinkCheck
 		opts = append(opts, harvester.SourceOptions(sources[i], a.log))
 	}
 	return sources, opts, nil

@@ -72,6 +72,7 @@ Start with "harvest demo".`,
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.AddCommand(newVersionCmd(a), newInitCmd(a), newCrawlCmd(a), newExportCmd(a), newDemoCmd(a), newScheduleCmd(a), newWorkerCmd(a), newRunsCmd(a), newChangesCmd(a), newServeCmd(a), newExtractCmd(a),
 		newBenchCmd(a), newBenchSiteCmd(), newBenchCollyCmd(), newBenchCheckCmd())
+	root.AddCommand(newLinksCmd(a))
 	return root
 }
 

@@ -57,6 +57,7 @@ func Run(t *testing.T, open Opener) {
 		{"LockSource", testLockSource},
 		{"VersionMoves", testVersionMoves},
 		{"EarliestChange", testEarliestChange},
+		{"LinkChecks", testLinkChecks},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
 	}
