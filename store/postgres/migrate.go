@@ -71,15 +71,29 @@ func (db *DB) migrate(ctx context.Context) error {
 		version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	var current int
-	if err := conn.QueryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+	// Every migration not yet recorded is applied, in order, not only
+	// those above the highest recorded: the shared-run tables are
+	// numbered from 0100, so a catalogue can hold 0100 and miss a later
+	// 0002.
+	rows, err := conn.Query(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
+	}
+	applied, err := pgx.CollectRows(rows, pgx.RowTo[int])
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	done := map[int]bool{}
+	current := 0
+	for _, v := range applied {
+		done[v] = true
+		current = max(current, v)
 	}
 	if len(ms) > 0 && current > ms[len(ms)-1].version {
 		return fmt.Errorf("%w (database at version %d, this harvest knows %d)", ErrSchemaTooNew, current, ms[len(ms)-1].version)
 	}
 	for _, m := range ms {
-		if m.version <= current {
+		if done[m.version] {
 			continue
 		}
 		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
