@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"harvest/store/identity"
+	"harvest/store/postgres/pgtest"
 	"slices"
 	"strings"
 	"testing"
