@@ -92,6 +92,9 @@ type Options struct {
 	// Shared, when set, makes this process one of many crawling one run
 	// (see Shared).
 	Shared *Shared
+	// Robots, when set (and Shared is not), keeps the robots.txt answers
+	// of this run for whatever else the run does (its link check).
+	Robots harvest.RobotsCache
 }
 
 // Found is a publication page as the crawler hands it to the sink.
@@ -343,6 +346,8 @@ func newRun(ctx context.Context, opts Options, sink Sink) (*run, error) {
 	if opts.Shared != nil {
 		r.robots.cache, r.robots.since = opts.Shared.Robots, opts.Shared.Since
 		r.polite.gate = opts.Shared.Hosts
+	} else if opts.Robots != nil {
+		r.robots.cache = opts.Robots
 	}
 	r.opts = opts
 	r.c = r.collector(ctx, transport)

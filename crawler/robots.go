@@ -186,3 +186,41 @@ func (r *robots) delay(ctx context.Context, u *url.URL) time.Duration {
 	defer e.mu.Unlock()
 	return e.delay
 }
+
+// RobotsMemory is a harvest.RobotsCache in memory: one process's crawl and
+// link check of a run share it, so that robots.txt is read once per host.
+type RobotsMemory struct {
+	mu      sync.Mutex
+	answers map[string]robotsAnswer
+}
+
+type robotsAnswer struct {
+	status  int
+	body    []byte
+	fetched time.Time
+}
+
+// NewRobotsMemory returns an empty RobotsMemory.
+func NewRobotsMemory() *RobotsMemory {
+	return &RobotsMemory{answers: map[string]robotsAnswer{}}
+}
+
+// Robots returns the answer kept for origin if it was fetched at or
+// after since.
+func (m *RobotsMemory) Robots(_ context.Context, origin string, since time.Time) (int, []byte, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	a, ok := m.answers[origin]
+	if !ok || a.fetched.Before(since) {
+		return 0, nil, false, nil
+	}
+	return a.status, a.body, true, nil
+}
+
+// PutRobots keeps an answer for origin.
+func (m *RobotsMemory) PutRobots(_ context.Context, origin string, status int, body []byte) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.answers[origin] = robotsAnswer{status: status, body: body, fetched: time.Now()}
+	return nil
+}

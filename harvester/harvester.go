@@ -227,6 +227,9 @@ func (h *Harvester) CrawlOne(ctx context.Context, opts crawler.Options) (Report,
 	// entries there would keep every URL's strings for the whole run.
 	crawlOpts := opts
 	crawlOpts.Resume = resumeFrom
+	// The crawl and the link check after it read robots.txt once.
+	robots := crawler.NewRobotsMemory()
+	crawlOpts.Robots = robots
 	stats, crawlErr := crawler.Run(ctx, crawlOpts, sink)
 	crawlErr = errors.Join(crawlErr, sink.flushTouches(end))
 	if prog != nil {
@@ -241,7 +244,7 @@ func (h *Harvester) CrawlOne(ctx context.Context, opts crawler.Options) (Report,
 		// The links of the records this run saw, before the run's record
 		// is written and under the source's lock. A cancel cuts the
 		// check short; it never fails the run.
-		rep.Links = h.checkLinks(ctx, opts.Source, sink.seenIDs(), nil)
+		rep.Links = h.checkLinks(ctx, opts.Source, sink.seenIDs(), nil, robots)
 	}
 	run.Finished = time.Now().UTC()
 	rep.Duration = run.Finished.Sub(started)

@@ -49,8 +49,9 @@ func (h *Harvester) checksLinks(source string) bool {
 // logged, not returned.
 //
 // shared, when set, is the shared run's: its host gate and robots.txt
-// cache (since the run started) keep the check to the run's pace.
-func (h *Harvester) checkLinks(ctx context.Context, source string, ids []int64, shared *sharedLinks) LinkStats {
+// cache (since the run started) keep the check to the run's pace; robots,
+// for a run crawled alone, holds the robots.txt its crawl read.
+func (h *Harvester) checkLinks(ctx context.Context, source string, ids []int64, shared *sharedLinks, robots harvest.RobotsCache) LinkStats {
 	var st LinkStats
 	if !h.checksLinks(source) || len(ids) == 0 {
 		return st
@@ -67,10 +68,13 @@ func (h *Harvester) checkLinks(ctx context.Context, source string, ids []int64, 
 	opts := h.linkOpts[source]
 	if shared != nil {
 		opts.Hosts, opts.Robots, opts.RobotsSince = shared.runs.Hosts(shared.owner), shared.runs.Robots(), shared.since
-	} else if err := sleepCtx(ctx, opts.Delay); err != nil {
+	} else {
+		opts.Robots = robots
 		// The crawl's last request may have just ended: the checker's
 		// pace starts afresh, so it waits the delay first.
-		return st
+		if err := sleepCtx(ctx, opts.Delay); err != nil {
+			return st
+		}
 	}
 	checker, err := crawler.NewLinkChecker(ctx, opts)
 	if err != nil {

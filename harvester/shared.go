@@ -173,7 +173,7 @@ func (h *Harvester) CrawlShared(ctx context.Context, w Worker, run harvest.Share
 		if done && rep.Run.Status != harvest.RunFailed {
 			// The worker that ends the run checks the download links of
 			// every record the run saw, once the run is recorded.
-			rep.Links = h.checkLinks(ctx, opts.Source, rep.linkIDs, &sharedLinks{runs: w.Runs, owner: w.Owner, since: run.Started})
+			rep.Links = h.checkLinks(ctx, opts.Source, rep.linkIDs, &sharedLinks{runs: w.Runs, owner: w.Owner, since: run.Started}, nil)
 		}
 		return rep, errors.Join(err, leaveErr, runFailed(rep.Run))
 	}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"harvest"
+	"harvest/internal/sitegen"
 	"harvest/store/postgres/pgtest"
 	"harvest/web"
 )
@@ -445,4 +446,34 @@ func grepLines(s, sub string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// TestCrawlFetchesOnce: a run crawled alone, its link check included,
+// asks the site for no URL twice — robots.txt included: the crawl and
+// the check after it share what robots.txt said.
+func TestCrawlFetchesOnce(t *testing.T) {
+	site := &loggedSite{h: sitegen.New(sitegen.Options{Pages: 50, Seed: 1, Gzip: true}).Handler()}
+	srv := httptest.NewServer(site)
+	t.Cleanup(srv.Close)
+	db := filepath.Join(t.TempDir(), "once.db")
+	if _, stderr, err := runCLI(t, "crawl", "--url", srv.URL+"/", "--delay", "0", "--db", db, "--quiet",
+		"--max-pages", "0", "--max-depth", "0"); err != nil {
+		t.Fatalf("crawl: %v\n%s", err, stderr)
+	}
+	seen := map[string]int{}
+	heads := 0
+	for _, r := range site.take() {
+		seen[r.path]++
+	}
+	for p, n := range seen {
+		if n > 1 {
+			t.Errorf("%s asked for %d times", p, n)
+		}
+		if strings.HasSuffix(p, ".pdf") {
+			heads++
+		}
+	}
+	if heads == 0 {
+		t.Error("no download was checked: the test proved less than it should")
+	}
 }
