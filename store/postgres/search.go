@@ -1,7 +1,6 @@
 package postgres
 
 import (
-	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -327,11 +326,6 @@ func orderedIDs(ctx context.Context, tx pgx.Tx, order harvest.Order, f harvest.F
 // store/sqlite ranks).
 var rankWindow = 1000 // a variable for tests
 
-type scored struct {
-	id    int64
-	score float64
-}
-
 // rankedIDs returns the ids of one page of a ranked search: the newest
 // rankWindow matches (from the floor the cursors carry) scored by
 // ts_rank with the field weights, best first, ties by ascending id; then
@@ -361,10 +355,10 @@ func rankedIDs(ctx context.Context, tx pgx.Tx, text Text, f harvest.Filter, limi
 		if err != nil {
 			return nil, "", err
 		}
-		var hits []scored
+		var hits []paging.Scored
 		for rows.Next() {
-			var h scored
-			if err := rows.Scan(&h.id, &h.score); err != nil {
+			var h paging.Scored
+			if err := rows.Scan(&h.ID, &h.Score); err != nil {
 				rows.Close()
 				return nil, "", err
 			}
@@ -374,34 +368,10 @@ func rankedIDs(ctx context.Context, tx pgx.Tx, text Text, f harvest.Filter, limi
 		if err := rows.Err(); err != nil {
 			return nil, "", err
 		}
-		if floor < 0 {
-			floor = 0
-			if len(hits) > rankWindow { // in id order, newest first
-				hits = hits[:rankWindow]
-				floor = hits[rankWindow-1].id
-			}
-		}
-		slices.SortFunc(hits, func(a, b scored) int {
-			if c := cmp.Compare(b.score, a.score); c != 0 {
-				return c
-			}
-			return cmp.Compare(a.id, b.id)
-		})
-		if after != nil {
-			i, _ := slices.BinarySearchFunc(hits, *after, func(h scored, c paging.Cursor) int {
-				if h.score != c.Score {
-					return cmp.Compare(c.Score, h.score)
-				}
-				return cmp.Compare(h.id, c.ID+1) // the first hit after the cursor's record
-			})
-			hits = hits[i:]
-		}
-		for _, h := range hits[:min(limit+1, len(hits))] {
-			ids = append(ids, h.id)
-		}
-		if len(ids) > limit {
-			last := paging.Cursor{Query: fp, Order: harvest.OrderRank, ID: hits[limit-1].id, Score: hits[limit-1].score, Floor: floor}
-			return ids[:limit], last.Encode(), nil
+		var next string
+		ids, next, floor = paging.RankedPage(hits, floor, rankWindow, after, limit, fp)
+		if next != "" {
+			return ids, next, nil
 		}
 	}
 	if floor <= 0 {

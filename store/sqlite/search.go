@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"cmp"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -271,11 +270,6 @@ func orderedQuery(order harvest.Order, f harvest.Filter, extra []string, extraAr
 // of the selection. Past them, the matches follow newest first.
 var rankWindow = 1000 // a variable for tests
 
-type scored struct {
-	id    int64
-	score float64
-}
-
 // rankedIDs returns the ids of one page of a ranked search. FTS4 has no
 // ranking of its own, so ranking is bounded instead of scoring every
 // match: the newest rankWindow matches of the selection (its window, from
@@ -311,49 +305,25 @@ func (db *DB) rankedIDs(ctx context.Context, tx *sql.Tx, match string, f harvest
 		if err != nil {
 			return nil, "", err
 		}
-		var hits []scored
+		var hits []paging.Scored
 		for rows.Next() {
-			var h scored
+			var h paging.Scored
 			var info []byte
-			if err := rows.Scan(&h.id, &info); err != nil {
+			if err := rows.Scan(&h.ID, &info); err != nil {
 				rows.Close()
 				return nil, "", err
 			}
-			h.score = bm25(info)
+			h.Score = bm25(info)
 			hits = append(hits, h)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return nil, "", err
 		}
-		if floor < 0 {
-			floor = 0
-			if len(hits) > rankWindow { // in id order, newest first
-				hits = hits[:rankWindow]
-				floor = hits[rankWindow-1].id
-			}
-		}
-		slices.SortFunc(hits, func(a, b scored) int {
-			if c := cmp.Compare(b.score, a.score); c != 0 {
-				return c
-			}
-			return cmp.Compare(a.id, b.id)
-		})
-		if after != nil {
-			i, _ := slices.BinarySearchFunc(hits, *after, func(h scored, c paging.Cursor) int {
-				if h.score != c.Score {
-					return cmp.Compare(c.Score, h.score)
-				}
-				return cmp.Compare(h.id, c.ID+1) // the first hit after the cursor's record
-			})
-			hits = hits[i:]
-		}
-		for _, h := range hits[:min(limit+1, len(hits))] {
-			ids = append(ids, h.id)
-		}
-		if len(ids) > limit {
-			last := paging.Cursor{Query: fp, Order: harvest.OrderRank, ID: hits[limit-1].id, Score: hits[limit-1].score, Floor: floor}
-			return ids[:limit], last.Encode(), nil
+		var next string
+		ids, next, floor = paging.RankedPage(hits, floor, rankWindow, after, limit, fp)
+		if next != "" {
+			return ids, next, nil
 		}
 	}
 	if floor <= 0 {

@@ -5,9 +5,11 @@
 package paging
 
 import (
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"math"
+	"slices"
 	"time"
 
 	"harvest"
@@ -56,4 +58,51 @@ func Decode(s string) (Cursor, error) {
 		}
 	}
 	return c, nil
+}
+
+// Scored is one match of a ranked search with its relevance.
+type Scored struct {
+	ID    int64
+	Score float64
+}
+
+// RankedPage is one page of a ranked search within its window. hits are
+// the window's matches, in descending id order when floor is negative
+// (the first page: the window is still to be cut to the newest window
+// matches, and the floor it ends at is found), in any order otherwise.
+// The page is the best limit matches after the cursor (score descending,
+// ties by ascending id); next is the cursor of the following page when
+// the window holds more. floor is the window's: the id of its oldest
+// match, or 0 when the window held every match.
+func RankedPage(hits []Scored, floor int64, window int, after *Cursor, limit int, query string) (ids []int64, next string, newFloor int64) {
+	if floor < 0 {
+		floor = 0
+		if len(hits) > window { // in id order, newest first
+			hits = hits[:window]
+			floor = hits[window-1].ID
+		}
+	}
+	slices.SortFunc(hits, func(a, b Scored) int {
+		if c := cmp.Compare(b.Score, a.Score); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	if after != nil {
+		i, _ := slices.BinarySearchFunc(hits, *after, func(h Scored, c Cursor) int {
+			if h.Score != c.Score {
+				return cmp.Compare(c.Score, h.Score)
+			}
+			return cmp.Compare(h.ID, c.ID+1) // the first hit after the cursor's record
+		})
+		hits = hits[i:]
+	}
+	for _, h := range hits[:min(limit+1, len(hits))] {
+		ids = append(ids, h.ID)
+	}
+	if len(ids) > limit {
+		last := Cursor{Query: query, Order: harvest.OrderRank, ID: hits[limit-1].ID, Score: hits[limit-1].Score, Floor: floor}
+		return ids[:limit], last.Encode(), floor
+	}
+	return ids, "", floor
 }
