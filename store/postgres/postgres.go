@@ -91,3 +91,14 @@ func (db *DB) Close() error {
 	db.pool.Close()
 	return nil
 }
+
+// Analyze refreshes the planner's statistics. PostgreSQL's autovacuum does
+// it as tables grow, but not at once: after a bulk load (harvest bench
+// catalogue) the planner would go on reading the stale ones, and a search
+// that should stop after its window scans every match.
+func (db *DB) Analyze(ctx context.Context) error {
+	if _, err := db.pool.Exec(ctx, `ANALYZE`); err != nil {
+		return fmt.Errorf("analyze %s: %w", db.name, err)
+	}
+	return nil
+}
