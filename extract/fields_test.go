@@ -305,3 +305,24 @@ func TestWrittenDescriptionOverDerived(t *testing.T) {
 		})
 	}
 }
+
+// TestDatelineAfterMenus: a dateline opens the second paragraph of prose
+// ("29.11.2022 – …", after the lead), below lines of menu words that are
+// no prose and do not count among the first paragraphs. Expected value
+// written by hand from the page below.
+func TestDatelineAfterMenus(t *testing.T) {
+	page := `<html><head><title>Price cap: government curbs bioenergy</title></head><body class="single"><article>` +
+		`<p>TOP TOPICS Energy prices Heat transition Taxonomy Hydrogen Storage</p>` +
+		`<p>MORE TOPICS Wind power Solar power Grids Mobility Efficiency Policy</p>` +
+		`<h1>Price cap: government curbs bioenergy</h1>` +
+		`<p>Last Friday the government adopted the draft law on the electricity price cap. It still skims off market revenues of renewable plants.</p>` +
+		`<p>29.11.2022 – The renewables industry had pointed out the drawbacks of the planned law several times and with vehemence.</p>` +
+		`<p>A third paragraph of the article, with more to say about biogas plants.</p></article></body></html>`
+	res, err := Page("https://news.example/politics/price-cap/", []byte(page), "", Rules{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res.Publication.Published; got != "2022-11-29" {
+		t.Errorf("published = %q, want 2022-11-29 (the dateline)", got)
+	}
+}

@@ -194,8 +194,8 @@ var datelineRe = regexp.MustCompile(`^\(?(?:\p{Lu}[\p{L} ]{1,30},\s*)?([^()â€“â€
 func dateline(lines []line, order dateOrder) string {
 	seen := 0
 	for _, l := range lines {
-		if !summaryBlock(l) || utf8.RuneCountInString(l.text) < 40 {
-			continue
+		if !summaryBlock(l) || utf8.RuneCountInString(l.text) < 40 || sentenceCount(l.text) == 0 {
+			continue // not a paragraph of prose: a menu, a list of links
 		}
 		if seen++; seen > 3 {
 			break
