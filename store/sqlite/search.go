@@ -26,41 +26,11 @@ import (
 // it is refused with ErrBadCursor.
 func (db *DB) Search(ctx context.Context, q harvest.Query) (harvest.Results, error) {
 	text := ParseText(q.Text)
-	order := q.Order
-	if order == "" {
-		order = harvest.OrderID
-		if text.Match != "" {
-			order = harvest.OrderRank
-		}
+	plan, err := paging.Check(q, text.Match != "", func(o harvest.Order) string { return fingerprint(q.Filter, text, o) })
+	if err != nil {
+		return harvest.Results{}, err
 	}
-	switch order {
-	case harvest.OrderID, harvest.OrderNewest:
-	case harvest.OrderRank:
-		if text.Match == "" {
-			return harvest.Results{}, fmt.Errorf("search: order rank needs search terms: %w", harvest.ErrBadQuery)
-		}
-	default:
-		return harvest.Results{}, fmt.Errorf("search: unknown order %q: %w", order, harvest.ErrBadQuery)
-	}
-	limit := q.Limit
-	if limit == 0 {
-		limit = harvest.DefaultLimit
-	}
-	if limit < 0 || limit > harvest.MaxLimit {
-		return harvest.Results{}, fmt.Errorf("search: limit %d out of 1..%d: %w", limit, harvest.MaxLimit, harvest.ErrBadQuery)
-	}
-	fp := fingerprint(q.Filter, text, order)
-	var after *paging.Cursor
-	if q.Cursor != "" {
-		c, err := paging.Decode(q.Cursor)
-		if err != nil {
-			return harvest.Results{}, fmt.Errorf("search: %w", err)
-		}
-		if c.Query != fp || c.Order != order {
-			return harvest.Results{}, fmt.Errorf("search: cursor belongs to another query: %w", harvest.ErrBadCursor)
-		}
-		after = &c
-	}
+	order, limit, after, fp := plan.Order, plan.Limit, plan.After, plan.Query
 
 	var extra []string
 	var extraArgs []any

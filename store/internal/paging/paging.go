@@ -8,6 +8,7 @@ import (
 	"cmp"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"math"
 	"slices"
 	"time"
@@ -105,4 +106,57 @@ func RankedPage(hits []Scored, floor int64, window int, after *Cursor, limit int
 		return ids[:limit], last.Encode(), floor
 	}
 	return ids, "", floor
+}
+
+// Plan is a search's order, page size and position, checked.
+type Plan struct {
+	Order harvest.Order
+	Limit int
+	// After is the position the page starts after (nil: the first page);
+	// Query is the query's fingerprint, which the page's cursor carries.
+	After *Cursor
+	Query string
+}
+
+// Check checks what every backend checks of a search: the order (the
+// default: by rank when the text has terms that select, else by id; rank
+// needs such terms), the page size, and that a cursor belongs to this
+// query. hasTerms says whether the text has terms that select;
+// fingerprint identifies the query in an order (see the backends').
+func Check(q harvest.Query, hasTerms bool, fingerprint func(harvest.Order) string) (Plan, error) {
+	order := q.Order
+	if order == "" {
+		order = harvest.OrderID
+		if hasTerms {
+			order = harvest.OrderRank
+		}
+	}
+	switch order {
+	case harvest.OrderID, harvest.OrderNewest:
+	case harvest.OrderRank:
+		if !hasTerms {
+			return Plan{}, fmt.Errorf("search: order rank needs search terms: %w", harvest.ErrBadQuery)
+		}
+	default:
+		return Plan{}, fmt.Errorf("search: unknown order %q: %w", order, harvest.ErrBadQuery)
+	}
+	limit := q.Limit
+	if limit == 0 {
+		limit = harvest.DefaultLimit
+	}
+	if limit < 0 || limit > harvest.MaxLimit {
+		return Plan{}, fmt.Errorf("search: limit %d out of 1..%d: %w", limit, harvest.MaxLimit, harvest.ErrBadQuery)
+	}
+	p := Plan{Order: order, Limit: limit, Query: fingerprint(order)}
+	if q.Cursor != "" {
+		c, err := Decode(q.Cursor)
+		if err != nil {
+			return Plan{}, fmt.Errorf("search: %w", err)
+		}
+		if c.Query != p.Query || c.Order != order {
+			return Plan{}, fmt.Errorf("search: cursor belongs to another query: %w", harvest.ErrBadCursor)
+		}
+		p.After = &c
+	}
+	return p, nil
 }
