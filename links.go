@@ -131,11 +131,32 @@ type LinkReader interface {
 	// Links returns one page of the links q selects, and whether more
 	// follow.
 	Links(ctx context.Context, q LinkQuery) ([]LinkReport, bool, error)
-	// LinkHealth returns the latest checks of a record's downloads, in
-	// the order of its downloads (those never checked are absent).
-	LinkHealth(ctx context.Context, publicationID int64) ([]LinkCheck, error)
+	// LastLinkChecks is LinkChecks' (see HealthOf for a record's).
+	LastLinkChecks(ctx context.Context, source string, urls []string) (map[string]LinkCheck, error)
 	// LinkCounts counts each source's checked links by state.
 	LinkCounts(ctx context.Context) ([]LinkCount, error)
+}
+
+// DownloadURLs lists the URLs of a record's downloads, in order.
+func DownloadURLs(p Publication) []string {
+	urls := make([]string, 0, len(p.Downloads))
+	for _, d := range p.Downloads {
+		urls = append(urls, d.URL)
+	}
+	return urls
+}
+
+// HealthOf returns the latest checks of a record's downloads (last, as
+// LastLinkChecks read them for DownloadURLs(p)), in the order of its
+// downloads; those never checked are absent.
+func HealthOf(p Publication, last map[string]LinkCheck) []LinkCheck {
+	out := []LinkCheck{}
+	for _, d := range p.Downloads {
+		if c, ok := last[d.URL]; ok {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // AddLinkCount adds n links of source in state to counts (sorted by

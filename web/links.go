@@ -37,26 +37,26 @@ func (s *server) withLinkHealth(r *http.Request, p harvest.Publication) (any, er
 	if lr == nil {
 		return p, nil
 	}
-	health, err := lr.LinkHealth(r.Context(), p.ID)
+	last, err := lr.LastLinkChecks(r.Context(), p.Source, harvest.DownloadURLs(p))
 	if err != nil {
 		return nil, err
 	}
-	return publicationJSON{Publication: p, LinkHealth: health}, nil
+	return publicationJSON{Publication: p, LinkHealth: harvest.HealthOf(p, last)}, nil
 }
 
 // brokenSince maps each broken download URL of a record to when it was
 // first seen broken, for the page.
-func (s *server) brokenSince(r *http.Request, id int64) (map[string]*time.Time, error) {
+func (s *server) brokenSince(r *http.Request, p harvest.Publication) (map[string]*time.Time, error) {
 	lr := s.linkReader()
 	if lr == nil {
 		return nil, nil
 	}
-	health, err := lr.LinkHealth(r.Context(), id)
+	last, err := lr.LastLinkChecks(r.Context(), p.Source, harvest.DownloadURLs(p))
 	if err != nil {
 		return nil, err
 	}
 	out := map[string]*time.Time{}
-	for _, c := range health {
+	for _, c := range harvest.HealthOf(p, last) {
 		if c.Broken() && c.BrokenSince != nil {
 			out[c.URL] = c.BrokenSince
 		}

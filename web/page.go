@@ -418,7 +418,7 @@ func (s *server) pagePublication(w http.ResponseWriter, r *http.Request) {
 		s.failErr(w, r, err)
 		return
 	}
-	broken, err := s.brokenSince(r, id)
+	broken, err := s.brokenSince(r, pub)
 	if err != nil {
 		s.failErr(w, r, err)
 		return

@@ -167,30 +167,6 @@ func (db *DB) Links(ctx context.Context, q harvest.LinkQuery) ([]harvest.LinkRep
 	return out, more, nil
 }
 
-// LinkHealth returns the latest checks of a record's downloads, in the
-// order of its downloads.
-func (db *DB) LinkHealth(ctx context.Context, id int64) ([]harvest.LinkCheck, error) {
-	p, err := db.Get(ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("link health: %w", err)
-	}
-	urls := make([]string, 0, len(p.Downloads))
-	for _, d := range p.Downloads {
-		urls = append(urls, d.URL)
-	}
-	last, err := db.LastLinkChecks(ctx, p.Source, urls)
-	if err != nil {
-		return nil, fmt.Errorf("link health of %d: %w", id, err)
-	}
-	out := []harvest.LinkCheck{}
-	for _, u := range urls {
-		if c, ok := last[u]; ok {
-			out = append(out, c)
-		}
-	}
-	return out, nil
-}
-
 // LinkCounts counts each source's checked links (of active records) by
 // state.
 func (db *DB) LinkCounts(ctx context.Context) ([]harvest.LinkCount, error) {
