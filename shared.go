@@ -91,6 +91,9 @@ type SharedRuns interface {
 	Join(ctx context.Context, id int64, owner string, lease time.Duration) (SharedFrontier, error)
 	// Leave says owner stopped working on run id.
 	Leave(ctx context.Context, id int64, owner string) error
+	// LiveWorkers counts the workers of run id other than owner that are
+	// alive and have not left.
+	LiveWorkers(ctx context.Context, id int64, owner string) (int, error)
 	Hosts(owner string) HostGate
 	Robots() RobotsCache
 	// Seen marks records found by run id; Gone notes pages that answered

@@ -119,6 +119,8 @@ func (q *sharedQueue) claim(key string) bool {
 	q.mu.Lock()
 	q.added.add(hashOf(key))
 	q.mu.Unlock()
+	// The frontier keeps the key as the URL of a claimed row: it is done
+	// as it is claimed, and never fetched from the frontier.
 	ok, err := q.f.Claim(context.Background(), harvest.FrontierEntry{Key: key, URL: key})
 	if err != nil {
 		q.fail(err)

@@ -219,11 +219,6 @@ func (h *Harvester) runRecord(ctx context.Context, source string, id int64) (har
 	return harvest.Run{}, false, nil
 }
 
-// liveWorkers is what finishShared needs of a catalogue beyond SharedRuns.
-type liveWorkers interface {
-	LiveWorkers(ctx context.Context, id int64, owner string) (int, error)
-}
-
 // finishShared ends a drained run when this worker is the one to: it waits
 // for the other workers to add their counts, carries out the removals the
 // run decides (the same rules as a run crawled alone, from the marks in the
@@ -234,17 +229,15 @@ func (h *Harvester) finishShared(ctx context.Context, w Worker, run harvest.Shar
 	if err != nil || !ok {
 		return false, err
 	}
-	if lw, ok := w.Runs.(liveWorkers); ok {
-		deadline := time.Now().Add(w.lease())
-		for time.Now().Before(deadline) {
-			n, err := lw.LiveWorkers(ctx, run.ID, w.Owner)
-			if err != nil {
-				return false, err
-			}
-			if n == 0 {
-				break
-			}
-			time.Sleep(100 * time.Millisecond)
+	// The other workers add their counts as they leave; one that died
+	// is waited for no longer than a lease.
+	for deadline := time.Now().Add(w.lease()); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		n, err := w.Runs.LiveWorkers(ctx, run.ID, w.Owner)
+		if err != nil {
+			return false, err
+		}
+		if n == 0 {
+			break
 		}
 	}
 	c, err := w.Runs.Counts(ctx, run.ID)

@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -301,7 +302,9 @@ func TestSharedTwoSources(t *testing.T) {
 		for range workers {
 			p, out := startProcess(t, bin, "worker", "--db", dsn, "--exit-when-idle", "-v")
 			procs, outs = append(procs, p), append(outs, out)
-			time.Sleep(300 * time.Millisecond)
+			// Longer than a worker's random start (under 500 ms): the
+			// first has joined a run before the second looks.
+			time.Sleep(800 * time.Millisecond)
 		}
 		for i, p := range procs {
 			if err := p.Wait(); err != nil {
@@ -320,10 +323,19 @@ func TestSharedTwoSources(t *testing.T) {
 			}
 		}
 		if workers == 2 {
+			// Each worker first took a source of its own: the run with
+			// the fewest workers.
+			first := map[string]int{}
 			for i, out := range outs {
-				if strings.Count(out.String(), "run_joined") == 0 {
+				m := regexp.MustCompile(`msg=run_joined source=(\S+)`).FindStringSubmatch(out.String())
+				if m == nil {
 					t.Errorf("worker %d joined no run:\n%s", i, out.String())
+					continue
 				}
+				first[m[1]]++
+			}
+			if len(first) != 2 {
+				t.Errorf("the two workers first joined %v; want one source each", first)
 			}
 		}
 		return took
